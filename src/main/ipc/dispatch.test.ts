@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest'
+import { AppError, unwrapEnvelope, type Envelope } from '@shared/errors'
+import { defaultSettings } from '@shared/domain'
+import { createHandlers, createServices } from '../services'
+import type { KeyValueStore } from '../settings/settings-service'
+import { createDispatch, type InvokeHandlers } from './dispatch'
+
+function memoryStore(): KeyValueStore {
+  const data = new Map<string, unknown>()
+  return { get: (key) => data.get(key), set: (key, value) => void data.set(key, value) }
+}
+
+function realDispatch() {
+  const services = createServices({
+    store: memoryStore(),
+    appInfo: { name: 'Shop-Manager', version: '0.0.0', platform: 'linux', dataDir: '/tmp/x' },
+  })
+  return { services, dispatch: createDispatch(createHandlers(services)) }
+}
+
+describe('contract validation', () => {
+  it.each([
+    ['a locale the app does not speak', { locale: 'fr' }, 'locale'],
+    ['a wrong type', { theme: 42 }, 'theme'],
+    ['an unknown key', { locale: 'de', nodeIntegration: true }, '(input)'],
+    ['an empty host id', { activeHostId: '' }, 'activeHostId'],
+    ['not an object', 'de', '(input)'],
+  ])('rejects settings:update with %s and names the field', async (_label, input, field) => {
+    const { dispatch } = realDispatch()
+    const result = await dispatch('settings:update', input)
+    expect(result.ok).toBe(false)
+    if (result.ok) return
+    expect(result.error.code).toBe('invalid_input')
+    expect(result.error.fields?.map((f) => f.path)).toContain(field)
+  })
+
+  it('rejects input on a channel that takes none', async () => {
+    const { dispatch } = realDispatch()
+    const result = await dispatch('settings:get', { sneaky: true })
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid_input' } })
+  })
+
+  it('rejects a channel outside the contract without running anything', async () => {
+    const { dispatch } = realDispatch()
+    const result = await dispatch('shell:exec', 'rm -rf /')
+    expect(result).toMatchObject({ ok: false, error: { code: 'unknown_channel' } })
+  })
+
+  it('passes valid input to the service and returns its value', async () => {
+    const { dispatch, services } = realDispatch()
+    const result = await dispatch('settings:update', { locale: 'en' })
+    expect(result).toEqual({ ok: true, value: { ...defaultSettings, locale: 'en' } })
+    expect(services.settings.get().locale).toBe('en')
+  })
+})
+
+describe('error envelope', () => {
+  const failing = (error: unknown): InvokeHandlers => ({
+    ...createHandlers(realDispatch().services),
+    'app:info': () => {
+      throw error
+    },
+  })
+
+  it('turns a thrown service error into a typed error on the renderer side', async () => {
+    const dispatch = createDispatch(failing(new AppError('not_found', 'Host "hetzner-1" is not configured.')))
+    const envelope = (await dispatch('app:info', undefined)) as Envelope<unknown>
+    // The envelope is what crosses the bridge: plain data, structured-clone safe.
+    expect(JSON.parse(JSON.stringify(envelope))).toEqual(envelope)
+    let caught: unknown
+    try {
+      unwrapEnvelope(envelope)
+    } catch (error) {
+      caught = error
+    }
+    expect(caught).toBeInstanceOf(AppError)
+    expect(caught).toMatchObject({ code: 'not_found', message: 'Host "hetzner-1" is not configured.' })
+  })
+
+  it('hides the detail of an unexpected failure from the renderer but logs it', async () => {
+    const logged: unknown[] = []
+    const dispatch = createDispatch(failing(new Error('ECONNRESET at /home/anna/.ssh/id_ed25519')), {
+      error: (_message, detail) => logged.push(detail),
+    })
+    const envelope = await dispatch('app:info', undefined)
+    expect(envelope).toMatchObject({ ok: false, error: { code: 'internal' } })
+    expect(JSON.stringify(envelope)).not.toContain('id_ed25519')
+    expect(logged).toHaveLength(1)
+    expect(() => unwrapEnvelope(envelope)).toThrow(AppError)
+  })
+
+  it('yields a usable error even from a malformed envelope', () => {
+    expect(() => unwrapEnvelope({ ok: false, error: { code: 'bogus' } } as never)).toThrow(
+      expect.objectContaining({ code: 'internal' }) as Error,
+    )
+  })
+})

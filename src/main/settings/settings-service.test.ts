@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { defaultSettings, type Settings } from '@shared/domain'
+import { EventBus } from '../events'
+import { SettingsService } from './settings-service'
+
+function setup(initial?: unknown) {
+  const data = new Map<string, unknown>(initial === undefined ? [] : [['settings', initial]])
+  const events = new EventBus()
+  const seen: Settings[] = []
+  events.on('settings:changed', (s) => seen.push(s))
+  const service = new SettingsService({ get: (k) => data.get(k), set: (k, v) => void data.set(k, v) }, events)
+  return { service, data, seen }
+}
+
+describe('SettingsService', () => {
+  it('starts in German with the system theme', () => {
+    expect(setup().service.get()).toEqual(defaultSettings)
+  })
+
+  it('survives a hand-edited store file with unknown values', () => {
+    const { service } = setup({ locale: 'xx', theme: 7, activeHostId: 3, extra: true })
+    expect(service.get()).toEqual(defaultSettings)
+  })
+
+  it('persists a change and announces it', () => {
+    const { service, data, seen } = setup()
+    const next = service.update({ locale: 'en', theme: 'dark' })
+    expect(next).toEqual({ locale: 'en', theme: 'dark', activeHostId: null })
+    expect(data.get('settings')).toEqual(next)
+    expect(seen).toEqual([next])
+  })
+})

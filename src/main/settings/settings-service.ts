@@ -1,0 +1,40 @@
+// The user's preferences (language, theme, active host), kept in a key-value store on this machine.
+import { defaultSettings, locales, themePreferences, type Settings } from '@shared/domain'
+import type { SettingsPatch } from '@shared/contract'
+import type { EventBus } from '../events'
+
+/** The part of electron-store / conf the app uses; both satisfy it. */
+export interface KeyValueStore {
+  get(key: string): unknown
+  set(key: string, value: unknown): void
+}
+
+const KEY = 'settings'
+
+function sanitize(stored: unknown): Settings {
+  const value = (stored && typeof stored === 'object' ? stored : {}) as Partial<Record<keyof Settings, unknown>>
+  return {
+    locale: (locales as readonly unknown[]).includes(value.locale) ? (value.locale as Settings['locale']) : defaultSettings.locale,
+    theme: (themePreferences as readonly unknown[]).includes(value.theme) ? (value.theme as Settings['theme']) : defaultSettings.theme,
+    activeHostId: typeof value.activeHostId === 'string' ? value.activeHostId : defaultSettings.activeHostId,
+  }
+}
+
+export class SettingsService {
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly events: EventBus,
+  ) {}
+
+  get(): Settings {
+    // A hand-edited or older store file must never crash the app: unknown values fall back to defaults.
+    return sanitize(this.store.get(KEY))
+  }
+
+  update(patch: SettingsPatch): Settings {
+    const next: Settings = { ...this.get(), ...patch }
+    this.store.set(KEY, next)
+    this.events.emit('settings:changed', next)
+    return next
+  }
+}

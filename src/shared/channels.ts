@@ -1,0 +1,21 @@
+// The names of every IPC channel. Kept free of schemas so the sandboxed preload stays tiny.
+export const invokeChannelNames = [
+  'app:info',
+  'settings:get',
+  'settings:update',
+  'connection:list',
+] as const
+
+export type InvokeChannel = (typeof invokeChannelNames)[number]
+
+export const eventChannelNames = ['settings:changed', 'connection:changed'] as const
+
+export type EventChannel = (typeof eventChannelNames)[number]
+
+export function isInvokeChannel(name: unknown): name is InvokeChannel {
+  return typeof name === 'string' && (invokeChannelNames as readonly string[]).includes(name)
+}
+
+export function isEventChannel(name: unknown): name is EventChannel {
+  return typeof name === 'string' && (eventChannelNames as readonly string[]).includes(name)
+}

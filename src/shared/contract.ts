@@ -1,0 +1,51 @@
+// The one IPC contract: input schema and output type per invoke channel, payload type per event.
+import { z } from 'zod'
+import type { EventChannel, InvokeChannel } from './channels'
+import type { AppInfo, ConnectionState, Settings } from './domain'
+import { locales, themePreferences } from './domain'
+import type { Envelope } from './errors'
+
+const noInput = z.undefined()
+
+export const settingsPatchSchema = z
+  .object({
+    locale: z.enum(locales),
+    theme: z.enum(themePreferences),
+    activeHostId: z.string().min(1).max(200).nullable(),
+  })
+  .partial()
+  .strict()
+
+export type SettingsPatch = z.infer<typeof settingsPatchSchema>
+
+/** Declares a channel: the schema is checked at runtime in main, the output type only at compile time. */
+function channel<Output>() {
+  return <Input extends z.ZodType>(input: Input) => ({ input, output: undefined as unknown as Output })
+}
+
+export const invokeContract = {
+  'app:info': channel<AppInfo>()(noInput),
+  'settings:get': channel<Settings>()(noInput),
+  'settings:update': channel<Settings>()(settingsPatchSchema),
+  'connection:list': channel<ConnectionState[]>()(noInput),
+} satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown }>
+
+export type InvokeInput<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['input']>
+export type InvokeParsedInput<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['input']>
+export type InvokeOutput<C extends InvokeChannel> = (typeof invokeContract)[C]['output']
+
+export interface EventPayloads {
+  'settings:changed': Settings
+  'connection:changed': ConnectionState
+}
+
+export type EventPayload<E extends EventChannel> = EventPayloads[E]
+
+/** What the preload exposes as `window.api`; the test bridge implements the same shape. */
+export interface Api {
+  invoke<C extends InvokeChannel>(
+    channel: C,
+    ...input: undefined extends InvokeInput<C> ? [input?: InvokeInput<C>] : [input: InvokeInput<C>]
+  ): Promise<Envelope<InvokeOutput<C>>>
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayload<E>) => void): () => void
+}

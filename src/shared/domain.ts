@@ -1,0 +1,38 @@
+// Domain types shared by main, preload and renderer.
+export const locales = ['de', 'en'] as const
+export type Locale = (typeof locales)[number]
+
+export const themePreferences = ['system', 'light', 'dark'] as const
+export type ThemePreference = (typeof themePreferences)[number]
+
+export interface Settings {
+  locale: Locale
+  theme: ThemePreference
+  /** Id of the host profile the overview shows; null until the user picks one. */
+  activeHostId: string | null
+}
+
+export const defaultSettings: Settings = {
+  locale: 'de',
+  theme: 'system',
+  activeHostId: null,
+}
+
+export interface AppInfo {
+  name: string
+  version: string
+  platform: string
+  /** Where settings, drafts and caches live on this machine. */
+  dataDir: string
+}
+
+export const connectionStates = ['idle', 'connecting', 'connected', 'reconnecting', 'offline', 'error'] as const
+export type ConnectionStateName = (typeof connectionStates)[number]
+
+export interface ConnectionState {
+  hostId: string
+  state: ConnectionStateName
+  /** Set when state is `error` or `offline`: what went wrong, in words a user can act on. */
+  message?: string
+  since: string
+}
