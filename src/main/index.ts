@@ -1,0 +1,48 @@
+// Electron bootstrap: single instance, app:// protocol, services, IPC, the window.
+import { join } from 'node:path'
+import { app, BrowserWindow } from 'electron'
+import Store from 'electron-store'
+import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol'
+import { createDispatch } from './ipc/dispatch'
+import { forwardEvents, registerIpc } from './ipc/electron-ipc'
+import { createHandlers, createServices } from './services'
+import { sameOrigin } from './navigation-policy'
+import { createMainWindow } from './window'
+
+const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined
+const startUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`
+const isAppUrl = sameOrigin(devServerUrl ?? APP_ORIGIN)
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit()
+} else {
+  registerAppScheme()
+  app.on('second-instance', () => {
+    const [window] = BrowserWindow.getAllWindows()
+    if (window) {
+      if (window.isMinimized()) window.restore()
+      window.focus()
+    }
+  })
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit()
+  })
+  void app.whenReady().then(() => {
+    serveAppScheme(join(import.meta.dirname, '../renderer'))
+    const services = createServices({
+      store: new Store({ name: 'settings' }),
+      appInfo: {
+        name: app.getName(),
+        version: app.getVersion(),
+        platform: process.platform,
+        dataDir: app.getPath('userData'),
+      },
+    })
+    registerIpc(createDispatch(createHandlers(services), console), isAppUrl)
+    forwardEvents(services.events, () => BrowserWindow.getAllWindows())
+    createMainWindow(startUrl, isAppUrl)
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createMainWindow(startUrl, isAppUrl)
+    })
+  })
+}
