@@ -5,6 +5,19 @@ export const errorCodes = [
   'unknown_channel',
   'not_found',
   'keychain_unavailable',
+  'host_unreachable',
+  'host_key_unknown',
+  'host_key_changed',
+  'auth_failed',
+  'passphrase_required',
+  'passphrase_wrong',
+  'key_invalid',
+  'connection_lost',
+  'docker_unavailable',
+  'docker_permission_denied',
+  'compose_missing',
+  'timeout',
+  'cancelled',
   'internal',
 ] as const
 
@@ -19,6 +32,8 @@ export interface ErrorPayload {
   code: ErrorCode
   message: string
   fields?: FieldIssue[]
+  /** Plain facts the UI may show, e.g. the fingerprint of an unknown host key. Never secrets. */
+  details?: Record<string, string>
 }
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload }
@@ -27,16 +42,23 @@ export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorPayl
 export class AppError extends Error {
   readonly code: ErrorCode
   readonly fields?: FieldIssue[]
+  readonly details?: Record<string, string>
 
-  constructor(code: ErrorCode, message: string, fields?: FieldIssue[]) {
+  constructor(code: ErrorCode, message: string, extra: { fields?: FieldIssue[]; details?: Record<string, string> } = {}) {
     super(message)
     this.name = 'AppError'
     this.code = code
-    if (fields) this.fields = fields
+    if (extra.fields) this.fields = extra.fields
+    if (extra.details) this.details = extra.details
   }
 
   toPayload(): ErrorPayload {
-    return this.fields ? { code: this.code, message: this.message, fields: this.fields } : { code: this.code, message: this.message }
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.fields ? { fields: this.fields } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    }
   }
 }
 
@@ -50,7 +72,10 @@ export function errorFromPayload(payload: unknown): AppError {
     const p = payload as Partial<ErrorPayload>
     const code = isErrorCode(p.code) ? p.code : 'internal'
     const message = typeof p.message === 'string' ? p.message : 'Unknown error'
-    return new AppError(code, message, Array.isArray(p.fields) ? p.fields : undefined)
+    return new AppError(code, message, {
+      ...(Array.isArray(p.fields) ? { fields: p.fields } : {}),
+      ...(p.details && typeof p.details === 'object' ? { details: p.details } : {}),
+    })
   }
   return new AppError('internal', 'Unknown error')
 }

@@ -1,0 +1,63 @@
+// What test/testbed/testbed.sh brings up (its testbed.json), as vitest's globalSetup provides it to tests.
+export interface TestbedInfo {
+  /** State directory of the test bed. */
+  dir: string
+  /** Path of the test bed's Docker Engine socket (group `docker`, reachable by the SSH user). */
+  dockerSocket: string
+  /** The same as a DOCKER_HOST value: `unix://…`. */
+  dockerHost: string
+  /** A static busybox image (sh, httpd, wget, nc, …) available on that engine; no registry is reachable. */
+  image: string
+  ssh: {
+    host: string
+    port: number
+    /** A non-root login in the `docker` group. */
+    user: string
+    /** `SHA256:<base64 without padding>`, as `ssh-keygen -lf` prints it. */
+    hostKeyFingerprint: string
+    /** The host key's `.pub` line: `ssh-ed25519 AAAA… comment`. */
+    hostKeyPublic: string
+    /** Private key files, all authorized for `user`. */
+    keys: { ed25519: string; rsa: string; ed25519Passphrase: string }
+    /** Passphrase of `keys.ed25519Passphrase`. */
+    passphrase: string
+    /** A directory writable by `user`, to serve as a host's shop base directory. */
+    baseDir: string
+  }
+  keyring: {
+    /** Private session bus on which an unlocked gnome-keyring serves org.freedesktop.secrets. */
+    dbusAddress: string
+    home: string
+    xdgRuntimeDir: string
+  }
+  chromium: string
+  startedBy: { pid: number; at: string }
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testbed: TestbedInfo
+  }
+}
+
+/**
+ * Points libsecret (keytar) in this worker at the test bed's keyring. Call before keytar is first used:
+ * it reads the bus address when it connects. HOME stays as it is; the keyring daemon has its own.
+ */
+export function useKeyringEnv(info: TestbedInfo): void {
+  process.env.DBUS_SESSION_BUS_ADDRESS = info.keyring.dbusAddress
+}
+
+export function parseTestbedInfo(json: string, source: string): TestbedInfo {
+  let value: unknown
+  try {
+    value = JSON.parse(json)
+  } catch (error) {
+    throw new Error(`${source} is not valid JSON: ${(error as Error).message}`, { cause: error })
+  }
+  const info = value as Partial<TestbedInfo> | null
+  if (!info || typeof info.dockerSocket !== 'string' || typeof info.ssh?.port !== 'number' || typeof info.keyring?.dbusAddress !== 'string') {
+    throw new Error(`${source} lacks dockerSocket, ssh.port or keyring.dbusAddress`)
+  }
+  return info as TestbedInfo
+}
