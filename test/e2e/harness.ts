@@ -1,0 +1,70 @@
+// Starts the app for an end-to-end test: real main-process services and handlers, the built renderer
+// in Debian's Chromium, and the test bridge between them in place of Electron's IPC.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import Conf from 'conf'
+import { chromium, type Browser, type Page } from 'playwright'
+import { createDispatch } from '../../src/main/ipc/dispatch'
+import { createHandlers, createServices, type Services } from '../../src/main/services'
+import { startBridge, type Bridge } from './bridge/server'
+
+const root = resolve(import.meta.dirname, '../..')
+export const rendererDir = join(root, 'out/renderer')
+export const outputDir = join(root, 'test-results/e2e')
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+export interface AppUnderTest {
+  page: Page
+  services: Services
+  bridge: Bridge
+  dataDir: string
+  /** Opens the app again in a fresh page, as after a restart of the window. */
+  reload(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function launchApp(chromiumPath: string): Promise<AppUnderTest> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'shopmgr-e2e-'))
+  const services = createServices({
+    store: new Conf({ cwd: dataDir, configName: 'settings' }),
+    appInfo: { name: 'Shop-Manager', version: '0.1.0-e2e', platform: process.platform, dataDir },
+  })
+  const bridge = await startBridge(rendererDir, createDispatch(createHandlers(services), console), services.events)
+  const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' })
+  await context.addInitScript({ path: join(import.meta.dirname, 'bridge/client.js') })
+  let page = await context.newPage()
+  const open = async (): Promise<void> => {
+    await page.goto(`${bridge.url}/index.html`)
+    await page.getByTestId('status-bar').waitFor()
+  }
+  await open()
+  return {
+    get page() {
+      return page
+    },
+    services,
+    bridge,
+    dataDir,
+    async reload() {
+      await page.close()
+      page = await context.newPage()
+      await open()
+    },
+    async close() {
+      await browser.close()
+      await bridge.close()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
