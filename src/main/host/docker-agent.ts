@@ -1,0 +1,59 @@
+// An HTTP agent whose sockets are SSH channels to the host's Docker socket, so dockerode speaks the Engine
+// API through the host's one persistent connection. Keep-alive reuses channels between calls.
+import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http'
+import type { Duplex } from 'node:stream'
+import type { OperationOptions } from './ssh-connection'
+
+export type OpenStream = (options: OperationOptions) => Promise<Duplex>
+
+type SocketLike = Duplex & {
+  setKeepAlive?: () => void
+  setNoDelay?: () => void
+  setTimeout?: (ms: number, callback?: () => void) => void
+  ref?: () => void
+  unref?: () => void
+}
+
+/** Gives an SSH channel the few net.Socket methods Node's HTTP client calls, with a real idle timeout. */
+function asSocket(stream: Duplex): Duplex {
+  const socket = stream as SocketLike
+  let timer: NodeJS.Timeout | undefined
+  let idleMs = 0
+  const arm = (): void => {
+    clearTimeout(timer)
+    if (idleMs > 0) timer = setTimeout(() => socket.emit('timeout'), idleMs).unref()
+  }
+  socket.on('data', arm)
+  socket.once('close', () => clearTimeout(timer))
+  socket.setKeepAlive = () => undefined
+  socket.setNoDelay = () => undefined
+  socket.ref = () => undefined
+  socket.unref = () => undefined
+  socket.setTimeout = (ms, callback) => {
+    idleMs = ms
+    if (callback) socket.once('timeout', callback)
+    arm()
+  }
+  return socket
+}
+
+export class DockerTunnelAgent extends Agent {
+  constructor(
+    private readonly open: OpenStream,
+    options: AgentOptions = {},
+  ) {
+    // Idle channels are closed after a while so they do not hold sshd sessions forever.
+    super({ keepAlive: true, maxSockets: 4, maxFreeSockets: 4, timeout: 30_000, ...options })
+  }
+
+  override createConnection(
+    _options: ClientRequestArgs,
+    callback?: (error: Error | null, socket: Duplex) => void,
+  ): Duplex | null | undefined {
+    this.open({ timeoutMs: 10_000 }).then(
+      (stream) => callback?.(null, asSocket(stream)),
+      (error: Error) => callback?.(error, undefined as unknown as Duplex),
+    )
+    return undefined
+  }
+}

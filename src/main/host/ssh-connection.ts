@@ -1,0 +1,424 @@
+// One persistent SSH connection per host, shared by every feature: TCP_NODELAY, keep-alive, a bound on
+// channels, timeouts and cancel on every operation, reconnect with capped backoff, draining on recycle.
+import { EventEmitter } from 'node:events'
+import { connect as tcpConnect, type Socket } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { Client, utils, type ClientChannel, type SFTPWrapper } from 'ssh2'
+import { AppError } from '@shared/errors'
+import { ChannelLimiter } from './channel-limiter'
+import { judgeHostKey } from './host-key'
+import { commandLine } from './shell-quote'
+import { keyError, socketError, sshError, type Endpoint } from './ssh-errors'
+
+export interface SshTarget extends Endpoint {
+  username: string
+  privateKey?: string | Buffer
+  passphrase?: string
+  /** Path of the user's ssh-agent socket, when the host uses the agent instead of a stored key. */
+  agent?: string
+  /** SHA256 fingerprint the user confirmed; null means the first connect must ask. */
+  pinnedHostKey: string | null
+}
+
+export interface SshConnectionOptions {
+  connectTimeoutMs: number
+  keepaliveIntervalMs: number
+  keepaliveCountMax: number
+  /** Below sshd's MaxSessions (10 by default). */
+  maxChannels: number
+  backoffInitialMs: number
+  backoffMaxMs: number
+}
+
+export const defaultSshOptions: SshConnectionOptions = {
+  connectTimeoutMs: 8000,
+  keepaliveIntervalMs: 5000,
+  keepaliveCountMax: 3,
+  maxChannels: 8,
+  backoffInitialMs: 250,
+  backoffMaxMs: 15_000,
+}
+
+export type SshState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed'
+
+export interface OperationOptions {
+  timeoutMs?: number
+  signal?: AbortSignal
+}
+
+export interface ExecOptions extends OperationOptions {
+  env?: Record<string, string>
+  stdin?: string | Buffer
+  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void
+}
+
+export interface ExecResult {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+/** Errors after which retrying the same credentials cannot help: stop reconnecting and tell the user. */
+const FATAL = new Set(['host_key_changed', 'host_key_unknown', 'auth_failed', 'passphrase_required', 'passphrase_wrong', 'key_invalid'])
+
+interface Session {
+  client: Client
+  active: number
+  draining: boolean
+  sftp?: Promise<SFTPWrapper>
+}
+
+export interface SshConnectionEvents {
+  state: [state: SshState, error?: AppError]
+  /** A new session is up after a drop: anything derived from the host must be re-read. */
+  reconnected: []
+}
+
+export class SshConnection extends EventEmitter<SshConnectionEvents> {
+  private session: Session | null = null
+  private pending: Promise<Session> | null = null
+  private stateValue: SshState = 'idle'
+  private lastError: AppError | undefined
+  private attempt = 0
+  private retryTimer: NodeJS.Timeout | undefined
+  private readonly limiter: ChannelLimiter
+  private readonly options: SshConnectionOptions
+
+  constructor(
+    private readonly target: SshTarget,
+    options: Partial<SshConnectionOptions> = {},
+  ) {
+    super()
+    this.options = { ...defaultSshOptions, ...options }
+    this.limiter = new ChannelLimiter(this.options.maxChannels)
+  }
+
+  get state(): SshState {
+    return this.stateValue
+  }
+
+  get error(): AppError | undefined {
+    return this.lastError
+  }
+
+  get channelsInUse(): number {
+    return this.limiter.inUse
+  }
+
+  /** Connects if needed; concurrent callers share one attempt. */
+  async connect(): Promise<void> {
+    await this.ready()
+  }
+
+  /** Runs argv on the host (quoted, never a string built from input) and collects its output. */
+  async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
+    return this.withChannel(options, (session) =>
+      new Promise<{ result: Promise<ExecResult>; close: () => void }>((resolve, reject) => {
+        session.client.exec(commandLine(argv, options.env), (error, channel) => {
+          if (error) return reject(this.channelError(error))
+          resolve({ result: collect(channel, options), close: () => channel.close() })
+        })
+      }),
+    )
+  }
+
+  /** A stream to a Unix socket on the host (the Docker socket), through sshd's stream-local forwarding. */
+  openUnixSocket(path: string, options: OperationOptions = {}): Promise<Duplex> {
+    return this.openStream(options, path, (client, callback) => client.openssh_forwardOutStreamLocal(path, callback))
+  }
+
+  /** A command's stdin/stdout as one stream, e.g. `docker system dial-stdio` where forwarding is forbidden. */
+  openExecStream(argv: readonly string[], options: ExecOptions = {}): Promise<Duplex> {
+    return this.openStream(options, undefined, (client, callback) => client.exec(commandLine(argv, options.env), callback))
+  }
+
+  /** A long-lived channel: it holds its slot until the stream closes. */
+  private async openStream(
+    options: OperationOptions,
+    socketPath: string | undefined,
+    open: (client: Client, callback: (error: Error | undefined, channel: ClientChannel) => void) => void,
+  ): Promise<Duplex> {
+    const release = await this.limiter.acquire(options.signal)
+    let session: Session | undefined
+    try {
+      session = await withDeadline(this.ready(), options)
+      const active = session
+      active.active++
+      const stream = await withDeadline(
+        new Promise<ClientChannel>((resolve, reject) => {
+          open(active.client, (error, channel) => (error ? reject(error) : resolve(channel)))
+        }),
+        options,
+      )
+      stream.once('close', () => {
+        release()
+        this.finish(active)
+      })
+      return stream
+    } catch (error) {
+      release()
+      if (session) this.finish(session)
+      throw this.channelError(error as Error, socketPath)
+    }
+  }
+
+  /** The host's SFTP subsystem, opened once per session and shared. */
+  async sftp(options: OperationOptions = {}): Promise<SFTPWrapper> {
+    const session = await withDeadline(this.ready(), options)
+    session.sftp ??= new Promise<SFTPWrapper>((resolve, reject) => {
+      session.client.sftp((error, sftp) => (error ? reject(this.channelError(error)) : resolve(sftp)))
+    })
+    return withDeadline(session.sftp, options)
+  }
+
+  /**
+   * Opens a fresh session for new work and lets the old one finish what it is doing before it is closed,
+   * e.g. after the user changed the key or a long-lived session degraded.
+   */
+  async recycle(): Promise<void> {
+    const old = this.session
+    this.session = null
+    await this.ready()
+    if (old) {
+      old.draining = true
+      if (old.active === 0) old.client.end()
+    }
+  }
+
+  /** Stops reconnecting; open channels are allowed to finish before the session ends. */
+  close(): void {
+    clearTimeout(this.retryTimer)
+    this.setState('closed')
+    const session = this.session
+    this.session = null
+    if (session) {
+      session.draining = true
+      if (session.active === 0) session.client.end()
+    }
+  }
+
+  private async withChannel<T>(
+    options: OperationOptions,
+    open: (session: Session) => Promise<{ result: Promise<T>; close: () => void }>,
+  ): Promise<T> {
+    const release = await this.limiter.acquire(options.signal)
+    let session: Session | undefined
+    try {
+      session = await withDeadline(this.ready(), options)
+      session.active++
+      const { result, close } = await open(session)
+      return await withDeadline(result, options, close)
+    } finally {
+      release()
+      if (session) this.finish(session)
+    }
+  }
+
+  private finish(session: Session): void {
+    session.active--
+    if (session.draining && session.active === 0) session.client.end()
+  }
+
+  private channelError(error: Error, socketPath?: string): AppError {
+    if (error instanceof AppError) return error
+    if (socketPath && /open failed|administratively prohibited|connect failed/i.test(error.message)) {
+      return new AppError(
+        'docker_unavailable',
+        `The host refused a connection to ${socketPath}: the socket is missing, not accessible for this user, or sshd forbids stream-local forwarding.`,
+      )
+    }
+    return sshError(error, this.target, this.options.connectTimeoutMs)
+  }
+
+  private ready(): Promise<Session> {
+    if (this.session && !this.session.draining) return Promise.resolve(this.session)
+    if (this.stateValue === 'failed' && this.lastError && FATAL.has(this.lastError.code)) {
+      return Promise.reject(this.lastError)
+    }
+    this.pending ??= this.open().finally(() => {
+      this.pending = null
+    })
+    return this.pending
+  }
+
+  private async open(): Promise<Session> {
+    clearTimeout(this.retryTimer)
+    this.setState(this.attempt > 0 ? 'reconnecting' : 'connecting')
+    try {
+      const client = await this.handshake()
+      const session: Session = { client, active: 0, draining: false }
+      const reconnected = this.attempt > 0 || this.lastError !== undefined
+      this.session = session
+      this.attempt = 0
+      this.lastError = undefined
+      client.on('close', () => this.onClose(session))
+      this.setState('connected')
+      if (reconnected) this.emit('reconnected')
+      return session
+    } catch (error) {
+      const appError = error as AppError
+      this.lastError = appError
+      if (FATAL.has(appError.code)) this.setState('failed', appError)
+      else this.scheduleReconnect(appError)
+      throw appError
+    }
+  }
+
+  private onClose(session: Session): void {
+    if (this.session !== session) return
+    this.session = null
+    if (this.stateValue === 'closed') return
+    this.lastError = new AppError('connection_lost', `The connection to ${this.target.host}:${this.target.port} was dropped.`)
+    this.scheduleReconnect(this.lastError)
+  }
+
+  private scheduleReconnect(error: AppError): void {
+    if (this.stateValue === 'closed') return
+    this.setState('reconnecting', error)
+    const delay = Math.min(this.options.backoffMaxMs, this.options.backoffInitialMs * 2 ** this.attempt)
+    this.attempt++
+    clearTimeout(this.retryTimer)
+    // Jitter keeps a room full of laptops from reconnecting in lockstep after a server restart.
+    this.retryTimer = setTimeout(() => void this.ready().catch(() => undefined), delay * (0.8 + Math.random() * 0.4))
+    this.retryTimer.unref()
+  }
+
+  private setState(state: SshState, error?: AppError): void {
+    if (this.stateValue === state && !error) return
+    this.stateValue = state
+    this.emit('state', state, error)
+  }
+
+  /** Reads the key before dialling, so a wrong passphrase is reported as such and not as a refused login. */
+  private checkKey(): void {
+    const { privateKey, passphrase } = this.target
+    if (!privateKey) return
+    const parsed = utils.parseKey(privateKey, passphrase)
+    if (parsed instanceof Error) throw keyError(parsed.message, Boolean(passphrase))
+  }
+
+  private async handshake(): Promise<Client> {
+    this.checkKey()
+    const { privateKey, passphrase, agent } = this.target
+    const socket = await this.tcp()
+    return new Promise<Client>((resolve, reject) => {
+      const client = new Client()
+      let verdictError: AppError | undefined
+      let settled = false
+      client.once('ready', () => {
+        settled = true
+        resolve(client)
+      })
+      // ssh2 may report more than one error for one failure; only the first decides, and once the session
+      // is up a later failure surfaces as 'close'.
+      client.on('error', (error) => {
+        if (settled) return
+        settled = true
+        socket.destroy()
+        reject(verdictError ?? sshError(error, this.target, this.options.connectTimeoutMs))
+      })
+      client.connect({
+        sock: socket,
+        username: this.target.username,
+        ...(privateKey ? { privateKey } : {}),
+        ...(privateKey && passphrase ? { passphrase } : {}),
+        ...(agent ? { agent } : {}),
+        readyTimeout: this.options.connectTimeoutMs,
+        keepaliveInterval: this.options.keepaliveIntervalMs,
+        keepaliveCountMax: this.options.keepaliveCountMax,
+        hostVerifier: (hostKey: Buffer) => {
+          const verdict = judgeHostKey(hostKey, this.target.pinnedHostKey)
+          if (verdict.kind === 'unknown') {
+            verdictError = new AppError('host_key_unknown', `The host presents the key ${verdict.fingerprint}. Confirm it to connect.`, {
+              details: { fingerprint: verdict.fingerprint },
+            })
+          } else if (verdict.kind === 'changed') {
+            verdictError = new AppError(
+              'host_key_changed',
+              `The host key of ${this.target.host} has changed (now ${verdict.fingerprint}, trusted ${verdict.pinned}). ` +
+                'This may be an attack, or the server was reinstalled. The app will not connect until an admin confirms the new key.',
+              { details: { fingerprint: verdict.fingerprint, pinned: verdict.pinned } },
+            )
+          }
+          return verdict.kind === 'trusted'
+        },
+      })
+    })
+  }
+
+  private tcp(): Promise<Socket> {
+    return new Promise((resolve, reject) => {
+      const socket = tcpConnect({ host: this.target.host, port: this.target.port })
+      const timer = setTimeout(() => {
+        socket.destroy()
+        reject(socketError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }), this.target, this.options.connectTimeoutMs))
+      }, this.options.connectTimeoutMs)
+      socket.once('connect', () => {
+        clearTimeout(timer)
+        // Small request/response packets over the tunnel: Nagle's algorithm alone costs ~40 ms per Docker call.
+        socket.setNoDelay(true)
+        socket.setKeepAlive(true, this.options.keepaliveIntervalMs)
+        resolve(socket)
+      })
+      socket.once('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer)
+        reject(socketError(error, this.target, this.options.connectTimeoutMs))
+      })
+    })
+  }
+}
+
+function collect(channel: ClientChannel, options: ExecOptions): Promise<ExecResult> {
+  return new Promise((resolve) => {
+    let stdout = ''
+    let stderr = ''
+    let code: number | null = null
+    channel.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8')
+      stdout += text
+      options.onOutput?.(text, 'stdout')
+    })
+    channel.stderr.on('data', (chunk: Buffer) => {
+      const text = chunk.toString('utf8')
+      stderr += text
+      options.onOutput?.(text, 'stderr')
+    })
+    channel.on('exit', (exitCode: number | null) => {
+      code = exitCode
+    })
+    channel.on('close', () => resolve({ code, stdout, stderr }))
+    if (options.stdin !== undefined) channel.end(options.stdin)
+    else channel.end()
+  })
+}
+
+/** Rejects on timeout or abort, running `cancel` so the remote side is not left working. */
+function withDeadline<T>(promise: Promise<T>, options: OperationOptions, cancel?: () => void): Promise<T> {
+  const { timeoutMs, signal } = options
+  if (!timeoutMs && !signal) return promise
+  return new Promise<T>((resolve, reject) => {
+    const fail = (error: AppError): void => {
+      cleanup()
+      cancel?.()
+      reject(error)
+    }
+    const timer = timeoutMs ? setTimeout(() => fail(new AppError('timeout', `The operation took longer than ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs) : undefined
+    const onAbort = (): void => fail(new AppError('cancelled', 'The operation was cancelled.'))
+    if (signal?.aborted) return onAbort()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const cleanup = (): void => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+    }
+    promise.then(
+      (value) => {
+        cleanup()
+        resolve(value)
+      },
+      (error: unknown) => {
+        cleanup()
+        reject(error)
+      },
+    )
+  })
+}

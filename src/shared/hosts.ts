@@ -1,0 +1,95 @@
+// Host profiles: where shops run and how the app reaches them. Secrets are never part of these types.
+import { z } from 'zod'
+
+export const hostRoles = ['sales', 'admin'] as const
+export type HostRole = (typeof hostRoles)[number]
+
+/** DNS host name or IPv4/IPv6 literal; no scheme, no path. */
+const addressSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^(\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$/, 'not a host name or IP address')
+
+const absolutePath = z
+  .string()
+  .trim()
+  .min(2)
+  .max(400)
+  .regex(/^\/[^\0\n]*$/, 'must be an absolute path')
+  .refine((p) => !p.split('/').includes('..'), 'must not contain ..')
+
+export const hostAuthSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('key'), hasPassphrase: z.boolean() }),
+  z.object({ kind: z.literal('agent') }),
+])
+export type HostAuth = z.infer<typeof hostAuthSchema>
+
+export interface HostProfile {
+  id: string
+  name: string
+  /** `local` talks to a Docker socket on this machine; `ssh` to a remote host. */
+  kind: 'ssh' | 'local'
+  address: string
+  port: number
+  user: string
+  auth: HostAuth
+  dockerSocket: string
+  baseDir: string
+  role: HostRole
+  /** Domain shops get by default: `<shop>.<shopDomain>`. */
+  shopDomain: string | null
+  /** SHA256 fingerprint the user confirmed; null until the first connection is trusted. */
+  hostKey: string | null
+}
+
+/** What the Hosts form sends. A new private key or passphrase travels once, to the keychain. */
+export const hostInputSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    name: z.string().trim().min(1).max(80),
+    address: addressSchema,
+    port: z.number().int().min(1).max(65535).default(22),
+    user: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'not a valid user name'),
+    auth: z.discriminatedUnion('kind', [
+      z.object({
+        kind: z.literal('key'),
+        /** Omitted when editing a host whose stored key stays. */
+        privateKey: z.string().min(1).max(20_000).optional(),
+        passphrase: z.string().max(1000).optional(),
+      }),
+      z.object({ kind: z.literal('agent') }),
+    ]),
+    dockerSocket: absolutePath.default('/var/run/docker.sock'),
+    baseDir: absolutePath.default('/opt/docker'),
+    role: z.enum(hostRoles).default('sales'),
+    shopDomain: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .max(200)
+      .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a domain')
+      .nullable()
+      .default(null),
+  })
+  .strict()
+export type HostInput = z.input<typeof hostInputSchema>
+
+export interface ProbeCheck {
+  id: 'ssh' | 'docker' | 'compose' | 'baseDir' | 'proxyNetwork'
+  ok: boolean
+  /** What was found, e.g. "Docker 20.10.24 (API 1.41)". */
+  detail: string
+  /** What to do about it when not ok. */
+  fix?: string
+}
+
+export interface ProbeResult {
+  hostId: string
+  checkedAt: string
+  dockerVersion: string | null
+  apiVersion: string | null
+  compose: 'v2' | 'v1' | null
+  checks: ProbeCheck[]
+}

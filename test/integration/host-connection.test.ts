@@ -1,0 +1,113 @@
+// The host connection against the real test bed: host keys, keys and passphrases, unreachable ports.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import { createServer, type Server } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { AppError } from '../../src/shared/errors'
+import { openHostSession, type HostSession } from '../../src/main/host/host-session'
+import { key, testbedProfile } from './support/hosts'
+
+const info = inject('testbed')
+const sessions: HostSession[] = []
+const servers: Server[] = []
+
+afterEach(() => {
+  for (const session of sessions.splice(0)) session.close()
+  for (const server of servers.splice(0)) server.close()
+})
+
+function open(...args: Parameters<typeof openHostSession>): HostSession {
+  const session = openHostSession(...args)
+  sessions.push(session)
+  return session
+}
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  try {
+    await promise
+  } catch (error) {
+    expect(error).toBeInstanceOf(AppError)
+    return error as AppError
+  }
+  throw new Error('expected the call to fail')
+}
+
+async function listen(server: Server): Promise<number> {
+  servers.push(server)
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return (server.address() as { port: number }).port
+}
+
+describe('SSH host connection on the test bed', () => {
+  it('reaches Docker through a stream-local forward with a pinned ed25519 key', async () => {
+    const session = open(testbedProfile(info), { privateKey: key(info.ssh.keys.ed25519) })
+    const version = await session.docker.version()
+    expect(version.ApiVersion).toMatch(/^1\.\d+$/)
+    const containers = await session.docker.listContainers({ all: true })
+    expect(Array.isArray(containers)).toBe(true)
+    expect(session.state).toBe('connected')
+  })
+
+  it('authenticates with an RSA key and with a passphrase-protected key', async () => {
+    const rsa = open(testbedProfile(info), { privateKey: key(info.ssh.keys.rsa) })
+    expect((await rsa.exec(['id', '-un'])).stdout.trim()).toBe(info.ssh.user)
+    const locked = open(testbedProfile(info), { privateKey: key(info.ssh.keys.ed25519Passphrase), passphrase: info.ssh.passphrase })
+    expect((await locked.exec(['id', '-un'])).stdout.trim()).toBe(info.ssh.user)
+  })
+
+  it('asks to trust an unknown host key and shows its fingerprint', async () => {
+    const session = open(testbedProfile(info, { hostKey: null }), { privateKey: key(info.ssh.keys.ed25519) })
+    const error = await failure(session.ssh!.connect())
+    expect(error.code).toBe('host_key_unknown')
+    expect(error.details?.['fingerprint']).toBe(info.ssh.hostKeyFingerprint)
+  })
+
+  it('refuses a changed host key and says so plainly, without retrying', async () => {
+    const pinned = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+    const session = open(testbedProfile(info, { hostKey: pinned }), { privateKey: key(info.ssh.keys.ed25519) })
+    const error = await failure(session.docker.version())
+    expect(error.code).toBe('host_key_changed')
+    expect(error.message).toMatch(/host key .* has changed/i)
+    expect(error.message).toContain(info.ssh.hostKeyFingerprint)
+    expect(session.state).toBe('failed')
+    // A second call fails the same way at once instead of dialling again.
+    expect((await failure(session.exec(['true']))).code).toBe('host_key_changed')
+  })
+
+  it('reports a key the server does not accept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'smkey-'))
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'id')])
+    const session = open(testbedProfile(info), { privateKey: key(join(dir, 'id')) })
+    expect((await failure(session.ssh!.connect())).code).toBe('auth_failed')
+  })
+
+  it('tells a missing passphrase from a wrong one', async () => {
+    const missing = open(testbedProfile(info), { privateKey: key(info.ssh.keys.ed25519Passphrase) })
+    expect((await failure(missing.ssh!.connect())).code).toBe('passphrase_required')
+    const wrong = open(testbedProfile(info), { privateKey: key(info.ssh.keys.ed25519Passphrase), passphrase: 'battery staple' })
+    expect((await failure(wrong.ssh!.connect())).code).toBe('passphrase_wrong')
+  })
+
+  it('reports a closed port at once', async () => {
+    const port = await listen(createServer())
+    servers.pop()!.close()
+    const session = open(testbedProfile(info, { port }), { privateKey: key(info.ssh.keys.ed25519) }, { connectTimeoutMs: 3000 })
+    const started = performance.now()
+    const error = await failure(session.ssh!.connect())
+    expect(error.code).toBe('host_unreachable')
+    expect(error.message).toMatch(/refused/)
+    expect(performance.now() - started).toBeLessThan(1000)
+  })
+
+  it('gives up on a silent server within the connect timeout', async () => {
+    // Accepts TCP but never speaks SSH, like a host behind a black-holing firewall.
+    const port = await listen(createServer(() => undefined))
+    const session = open(testbedProfile(info, { port }), { privateKey: key(info.ssh.keys.ed25519) }, { connectTimeoutMs: 1500 })
+    const started = performance.now()
+    const error = await failure(session.ssh!.connect())
+    expect(error.code).toBe('host_unreachable')
+    expect(performance.now() - started).toBeLessThan(1500 + 1000)
+  })
+})
