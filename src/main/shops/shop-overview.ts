@@ -1,0 +1,160 @@
+// Keeps one host's shop list true: a full read on start and after every reconnect, then Docker's event
+// stream for changes (no polling). Publishes every change and caches the list on disk.
+import type { Readable } from 'node:stream'
+import { AppError } from '@shared/errors'
+import type { ShopOverview, ShopSummary } from '@shared/shops'
+import type { HostSession } from '../host/host-session'
+import { buildShop, discoverShops, listProjectContainers, PROJECT_LABEL } from './discovery'
+import type { OverviewCache } from './overview-cache'
+
+export interface ShopOverviewOptions {
+  /** Coalesces the burst of events one compose action causes (create, start, health...). */
+  debounceMs?: number
+  now?: () => Date
+}
+
+export class ShopOverviewWatcher {
+  private overview: ShopOverview
+  private events: Readable | null = null
+  private readonly pendingProjects = new Set<string>()
+  private flushTimer: NodeJS.Timeout | undefined
+  private stopped = false
+  private readonly debounceMs: number
+  private readonly now: () => Date
+  /** Docker API calls made, for the benchmark's "calls per refresh". */
+  apiCalls = 0
+
+  constructor(
+    private readonly session: HostSession,
+    private readonly cache: OverviewCache,
+    private readonly publish: (overview: ShopOverview) => void,
+    options: ShopOverviewOptions = {},
+  ) {
+    this.debounceMs = options.debounceMs ?? 15
+    this.now = options.now ?? (() => new Date())
+    this.overview = { hostId: session.profile.id, shops: [], readAt: new Date(0).toISOString(), cached: true }
+    session.on('reconnected', () => void this.resync())
+  }
+
+  get current(): ShopOverview {
+    return this.overview
+  }
+
+  /** Shows the cached list at once, then reads the host and starts following its events. */
+  async start(): Promise<ShopOverview> {
+    const cached = await this.cache.load(this.session.profile.id)
+    if (cached) this.set(cached)
+    await this.resync()
+    return this.overview
+  }
+
+  stop(): void {
+    this.stopped = true
+    clearTimeout(this.flushTimer)
+    this.events?.destroy()
+    this.events = null
+  }
+
+  /** A full read; on failure the last known list stays, marked cached, with the reason. */
+  async refresh(): Promise<ShopOverview> {
+    try {
+      this.apiCalls += 2
+      const shops = await discoverShops(this.session)
+      this.set({ hostId: this.session.profile.id, shops, readAt: this.now().toISOString(), cached: false })
+      void this.cache.save(this.overview).catch(() => undefined)
+    } catch (error) {
+      const e = error instanceof AppError ? error : new AppError('internal', (error as Error).message)
+      this.set({ ...this.overview, cached: true, error: { code: e.code, message: e.message } })
+    }
+    return this.overview
+  }
+
+  private async resync(): Promise<void> {
+    if (this.stopped) return
+    // Subscribe first, then read: a change between the two shows up as an event rather than being lost.
+    await this.subscribe().catch(() => undefined)
+    await this.refresh()
+  }
+
+  private async subscribe(): Promise<void> {
+    this.events?.destroy()
+    this.apiCalls++
+    const stream = (await this.session.docker.getEvents({
+      filters: { type: ['container'], label: [PROJECT_LABEL] },
+    })) as unknown as Readable
+    if (this.stopped) {
+      stream.destroy()
+      return
+    }
+    this.events = stream
+    let buffered = ''
+    stream.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8')
+      let newline: number
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline)
+        buffered = buffered.slice(newline + 1)
+        this.onEvent(line)
+      }
+    })
+    stream.once('close', () => {
+      if (this.events !== stream) return
+      this.events = null
+      // The stream ended without a reconnect (e.g. dockerd restarted): follow again and re-read.
+      if (!this.stopped) setTimeout(() => void this.resync(), 1000).unref()
+    })
+  }
+
+  private onEvent(line: string): void {
+    try {
+      const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } }
+      const project = event.Actor?.Attributes?.[PROJECT_LABEL]
+      if (!project) return
+      this.pendingProjects.add(project)
+      clearTimeout(this.flushTimer)
+      this.flushTimer = setTimeout(() => void this.flush(), this.debounceMs)
+    } catch {
+      // A partial or foreign line: the next full read corrects anything missed.
+    }
+  }
+
+  /** Re-reads only the projects that changed: one container list per burst, not per shop. */
+  private async flush(): Promise<void> {
+    const projects = [...this.pendingProjects]
+    this.pendingProjects.clear()
+    const known = new Set(this.overview.shops.map((s) => s.name))
+    if (projects.some((p) => !known.has(p))) {
+      // A new project may be a new shop directory: read the directories too.
+      await this.refresh()
+      return
+    }
+    try {
+      this.apiCalls++
+      const containers = projects.length === 1 ? await listProjectContainers(this.session.docker, projects[0]) : await listProjectContainers(this.session.docker)
+      const shops = this.overview.shops.map((shop): ShopSummary =>
+        projects.includes(shop.name)
+          ? buildShop(shop.hostId, { name: shop.name, metadata: metadataOf(shop) }, containers.get(shop.name) ?? [])
+          : shop,
+      )
+      this.set({ ...this.overview, shops, readAt: this.now().toISOString(), cached: false })
+      void this.cache.save(this.overview).catch(() => undefined)
+    } catch {
+      await this.refresh()
+    }
+  }
+
+  private set(overview: ShopOverview): void {
+    this.overview = overview
+    this.publish(overview)
+  }
+}
+
+function metadataOf(shop: ShopSummary): Record<string, unknown> {
+  return {
+    domain: shop.domain,
+    template: shop.template,
+    description: shop.description,
+    createdAt: shop.createdAt,
+    createdBy: shop.createdBy,
+  }
+}

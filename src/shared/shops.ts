@@ -1,0 +1,41 @@
+// Shops as the overview shows them: one compose project per shop directory on a host.
+export const shopLights = ['green', 'yellow', 'red'] as const
+export type ShopLight = (typeof shopLights)[number]
+
+export interface ShopContainer {
+  id: string
+  service: string
+  /** Docker's state: created, running, paused, restarting, removing, exited, dead. */
+  state: string
+  /** healthy, unhealthy, starting, or null without a health check. */
+  health: string | null
+  /** Docker's status text, e.g. "Up 3 minutes (healthy)". */
+  status: string
+  created: string
+  light: ShopLight
+}
+
+export interface ShopSummary {
+  name: string
+  hostId: string
+  domain: string | null
+  template: string | null
+  description: string | null
+  createdAt: string | null
+  createdBy: string | null
+  light: ShopLight
+  /** Why the light is not green, in a few words (e.g. "db: unhealthy"). */
+  reason: string | null
+  containers: ShopContainer[]
+}
+
+export interface ShopOverview {
+  hostId: string
+  shops: ShopSummary[]
+  /** When the host was last read. */
+  readAt: string
+  /** True when this list comes from the disk cache, not from the host just now. */
+  cached: boolean
+  /** Set when the host could not be read; the list is then the last known one. */
+  error?: { code: string; message: string }
+}

@@ -1,0 +1,125 @@
+// Discovery and live updates of the shop overview against the real test bed (sshd + dockerd + compose v1).
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { ShopOverview } from '../../src/shared/shops'
+import { openHostSession, type HostSession } from '../../src/main/host/host-session'
+import { OverviewCache } from '../../src/main/shops/overview-cache'
+import { ShopOverviewWatcher } from '../../src/main/shops/shop-overview'
+import { key, testbedProfile } from './support/hosts'
+
+const info = inject('testbed')
+const compose = (dir: string, ...args: string[]): string =>
+  execFileSync('docker-compose', ['--no-ansi', ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: info.dockerHost }, encoding: 'utf8', stdio: 'pipe' })
+
+const started: Array<{ dir: string; project: string }> = []
+
+/** A shop as the app lays it out, created out-of-band with compose, as an admin might. */
+function createShopOutOfBand(baseDir: string, name: string): string {
+  const dir = join(baseDir, name)
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(
+    join(dir, 'docker-compose.yml'),
+    `version: "2.4"
+services:
+  web:
+    image: ${info.image}
+    command: ["httpd", "-f", "-p", "8080"]
+    healthcheck:
+      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
+      interval: 1s
+      retries: 3
+  worker:
+    image: ${info.image}
+    command: ["sleep", "3600"]
+`,
+  )
+  writeFileSync(join(dir, 'shop.json'), JSON.stringify({ template: 'busybox', domain: `${name}.shops.test`, description: 'Demo\nshop', createdAt: '2026-11-22T10:00:00Z', createdBy: 'anna' }))
+  execFileSync('chown', ['-R', `${info.ssh.user}:`, dir])
+  started.push({ dir, project: name })
+  compose(dir, '-p', name, 'up', '-d')
+  return dir
+}
+
+describe('shop overview on the test bed', () => {
+  let baseDir: string
+  let session: HostSession
+  let watcher: ShopOverviewWatcher
+  const published: ShopOverview[] = []
+
+  beforeAll(() => {
+    baseDir = join(info.ssh.baseDir, `overview-${process.pid}`)
+    mkdirSync(baseDir, { recursive: true })
+    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
+    createShopOutOfBand(baseDir, 'alpha')
+    mkdirSync(join(baseDir, 'beta'))
+    writeFileSync(join(baseDir, 'beta', 'docker-compose.yml'), 'services: {}\n')
+    // A compose project elsewhere: not a shop.
+    const stray = mkdtempSync(join(tmpdir(), 'stray-'))
+    writeFileSync(join(stray, 'docker-compose.yml'), `services:\n  s:\n    image: ${info.image}\n    command: ["sleep", "3600"]\n`)
+    started.push({ dir: stray, project: 'strayproject' })
+    compose(stray, '-p', 'strayproject', 'up', '-d')
+    session = openHostSession(testbedProfile(info, { baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
+    watcher = new ShopOverviewWatcher(session, new OverviewCache(mkdtempSync(join(tmpdir(), 'cache-'))), (o) => published.push(o))
+  })
+
+  afterAll(() => {
+    watcher?.stop()
+    session?.close()
+    for (const { dir, project } of started) {
+      try {
+        compose(dir, '-p', project, 'down', '-t', '1')
+      } catch {
+        // already gone
+      }
+    }
+    rmSync(baseDir, { recursive: true, force: true })
+  })
+
+  const shop = (name: string) => watcher.current.shops.find((s) => s.name === name)
+
+  it('lists shop directories with their containers, and nothing else', async () => {
+    await watcher.start()
+    expect(watcher.current.shops.map((s) => s.name)).toEqual(['alpha', 'beta'])
+    expect(shop('alpha')).toMatchObject({ template: 'busybox', domain: 'alpha.shops.test', createdBy: 'anna', description: 'Demo\nshop' })
+    expect(shop('alpha')!.containers.map((c) => c.service)).toEqual(['web', 'worker'])
+    // beta has a directory but no containers: it shows, red.
+    expect(shop('beta')).toMatchObject({ light: 'red', reason: 'no containers', containers: [] })
+  })
+
+  it('turns green once the health check passes, driven by Docker events', async () => {
+    await expect.poll(() => shop('alpha')?.light, { timeout: 15_000, interval: 50 }).toBe('green')
+  })
+
+  it('turns red when a container is stopped from the command line, without a reload', async () => {
+    const before = watcher.apiCalls
+    compose(join(baseDir, 'alpha'), '-p', 'alpha', 'stop', '-t', '1', 'worker')
+    await expect.poll(() => shop('alpha')?.light, { timeout: 10_000, interval: 20 }).toBe('red')
+    expect(shop('alpha')!.reason).toBe('worker: exited')
+    // Events, not a full re-read: a handful of calls, not one per shop.
+    expect(watcher.apiCalls - before).toBeLessThanOrEqual(4)
+  })
+
+  it('picks up a shop created later', async () => {
+    createShopOutOfBand(baseDir, 'gamma')
+    await expect.poll(() => shop('gamma')?.containers.length, { timeout: 15_000, interval: 50 }).toBe(2)
+  })
+
+  it('keeps the last known list, marked cached, when the host cannot be read', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'cache-'))
+    const cache = new OverviewCache(cacheDir)
+    await cache.save(watcher.current)
+    const offline = openHostSession(testbedProfile(info, { baseDir, port: 1 }), { privateKey: key(info.ssh.keys.ed25519) }, { connectTimeoutMs: 1000 })
+    const shown: ShopOverview[] = []
+    const cold = new ShopOverviewWatcher(offline, cache, (o) => shown.push(o))
+    await cold.start()
+    cold.stop()
+    offline.close()
+    expect(shown[0]).toMatchObject({ cached: true })
+    expect(shown[0]!.shops.map((s) => s.name)).toContain('alpha')
+    expect(cold.current).toMatchObject({ cached: true, error: { code: 'host_unreachable' } })
+    expect(cold.current.shops.map((s) => s.name)).toContain('alpha')
+  })
+})
