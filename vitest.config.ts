@@ -20,6 +20,8 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           globalSetup: [testbed],
+          // Some files restart the test bed's sshd; running files one at a time keeps that from hitting others.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -7,11 +7,18 @@ import { createDispatch } from './ipc/dispatch'
 import { forwardEvents, registerIpc } from './ipc/electron-ipc'
 import { createHandlers, createServices } from './services'
 import { sameOrigin } from './navigation-policy'
+import { Keychain } from './vault/keychain'
 import { createMainWindow } from './window'
 
 const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined
 const startUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`
 const isAppUrl = sameOrigin(devServerUrl ?? APP_ORIGIN)
+
+/** DOCKER_HOST when it names a Unix socket, else the platform's usual socket. */
+function localDockerSocket(): string {
+  const fromEnv = process.env['DOCKER_HOST']
+  return fromEnv?.startsWith('unix://') ? fromEnv.slice('unix://'.length) : '/var/run/docker.sock'
+}
 
 if (!app.requestSingleInstanceLock()) {
   app.quit()
@@ -31,6 +38,9 @@ if (!app.requestSingleInstanceLock()) {
     serveAppScheme(join(import.meta.dirname, '../renderer'))
     const services = createServices({
       store: new Store({ name: 'settings' }),
+      keychain: new Keychain(),
+      localDockerSocket: localDockerSocket(),
+      agentSocket: process.env['SSH_AUTH_SOCK'],
       appInfo: {
         name: app.getName(),
         version: app.getVersion(),
@@ -40,6 +50,7 @@ if (!app.requestSingleInstanceLock()) {
     })
     registerIpc(createDispatch(createHandlers(services), console), isAppUrl)
     forwardEvents(services.events, () => BrowserWindow.getAllWindows())
+    app.on('before-quit', () => services.hosts.closeAll())
     createMainWindow(startUrl, isAppUrl)
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createMainWindow(startUrl, isAppUrl)

@@ -1,28 +1,48 @@
 // Composes the main-process services from their dependencies; used by Electron's bootstrap and by tests.
 import type { AppInfo } from '@shared/domain'
+import { join } from 'node:path'
 import { ConnectionRegistry } from './connection/connection-registry'
 import { EventBus } from './events'
+import { defaultLocalBaseDir, HostProfiles } from './host/host-profiles'
+import { HostService } from './host/host-service'
+import type { SshConnectionOptions } from './host/ssh-connection'
+import { OverviewCache } from './shops/overview-cache'
+import type { Keychain } from './vault/keychain'
 import type { InvokeHandlers } from './ipc/dispatch'
 import { SettingsService, type KeyValueStore } from './settings/settings-service'
 
 export interface ServiceDeps {
   store: KeyValueStore
+  keychain: Keychain
   appInfo: AppInfo
+  /** The Docker socket of this machine, for the built-in local host. */
+  localDockerSocket?: string
+  agentSocket?: string | undefined
+  sshOptions?: Partial<SshConnectionOptions>
 }
 
 export interface Services {
   events: EventBus
   settings: SettingsService
   connections: ConnectionRegistry
+  hosts: HostService
   appInfo: AppInfo
 }
 
 export function createServices(deps: ServiceDeps): Services {
   const events = new EventBus()
+  const connections = new ConnectionRegistry(events)
+  const profiles = new HostProfiles(deps.store, deps.keychain, {
+    localBaseDir: defaultLocalBaseDir(deps.appInfo.dataDir),
+    ...(deps.localDockerSocket ? { localDockerSocket: deps.localDockerSocket } : {}),
+    agentSocket: deps.agentSocket,
+  })
+  const cache = new OverviewCache(join(deps.appInfo.dataDir, 'cache'))
   return {
     events,
     settings: new SettingsService(deps.store, events),
-    connections: new ConnectionRegistry(events),
+    connections,
+    hosts: new HostService(profiles, connections, events, cache, deps.sshOptions),
     appInfo: deps.appInfo,
   }
 }
@@ -34,5 +54,15 @@ export function createHandlers(services: Services): InvokeHandlers {
     'settings:get': () => services.settings.get(),
     'settings:update': (patch) => services.settings.update(patch),
     'connection:list': () => services.connections.list(),
+    'hosts:list': () => services.hosts.list(),
+    'hosts:save': (input) => services.hosts.save(input),
+    'hosts:remove': async ({ hostId }) => {
+      await services.hosts.remove(hostId)
+      return null
+    },
+    'hosts:test': ({ hostId }) => services.hosts.test(hostId),
+    'hosts:trust': ({ hostId, fingerprint }) => services.hosts.trust(hostId, fingerprint),
+    'shops:overview': ({ hostId }) => services.hosts.overview(hostId),
+    'shops:refresh': ({ hostId }) => services.hosts.refresh(hostId),
   }
 }

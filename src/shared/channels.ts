@@ -4,11 +4,18 @@ export const invokeChannelNames = [
   'settings:get',
   'settings:update',
   'connection:list',
+  'hosts:list',
+  'hosts:save',
+  'hosts:remove',
+  'hosts:test',
+  'hosts:trust',
+  'shops:overview',
+  'shops:refresh',
 ] as const
 
 export type InvokeChannel = (typeof invokeChannelNames)[number]
 
-export const eventChannelNames = ['settings:changed', 'connection:changed'] as const
+export const eventChannelNames = ['settings:changed', 'connection:changed', 'shops:overview'] as const
 
 export type EventChannel = (typeof eventChannelNames)[number]
 

@@ -2,6 +2,8 @@
 import { z } from 'zod'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './domain'
+import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
+import type { ShopOverview } from './shops'
 import { locales, themePreferences } from './domain'
 import type { Envelope } from './errors'
 
@@ -18,6 +20,11 @@ export const settingsPatchSchema = z
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>
 
+const hostIdSchema = z.object({ hostId: z.string().min(1).max(100) }).strict()
+const fingerprintSchema = z
+  .string()
+  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'not an SSH SHA256 fingerprint')
+
 /** Declares a channel: the schema is checked at runtime in main, the output type only at compile time. */
 function channel<Output>() {
   return <Input extends z.ZodType>(input: Input) => ({ input, output: undefined as unknown as Output })
@@ -28,6 +35,13 @@ export const invokeContract = {
   'settings:get': channel<Settings>()(noInput),
   'settings:update': channel<Settings>()(settingsPatchSchema),
   'connection:list': channel<ConnectionState[]>()(noInput),
+  'hosts:list': channel<HostProfile[]>()(noInput),
+  'hosts:save': channel<HostProfile>()(hostInputSchema),
+  'hosts:remove': channel<null>()(hostIdSchema),
+  'hosts:test': channel<ProbeResult>()(hostIdSchema),
+  'hosts:trust': channel<HostProfile>()(hostIdSchema.extend({ fingerprint: fingerprintSchema }).strict()),
+  'shops:overview': channel<ShopOverview>()(hostIdSchema),
+  'shops:refresh': channel<ShopOverview>()(hostIdSchema),
 } satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown }>
 
 export type InvokeInput<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['input']>
@@ -37,6 +51,7 @@ export type InvokeOutput<C extends InvokeChannel> = (typeof invokeContract)[C]['
 export interface EventPayloads {
   'settings:changed': Settings
   'connection:changed': ConnectionState
+  'shops:overview': ShopOverview
 }
 
 export type EventPayload<E extends EventChannel> = EventPayloads[E]

@@ -7,6 +7,8 @@ import Conf from 'conf'
 import { chromium, type Browser, type Page } from 'playwright'
 import { createDispatch } from '../../src/main/ipc/dispatch'
 import { createHandlers, createServices, type Services } from '../../src/main/services'
+import { Keychain } from '../../src/main/vault/keychain'
+import { useKeyringEnv, type TestbedInfo } from '../testbed/testbed'
 import { startBridge, type Bridge } from './bridge/server'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -33,14 +35,19 @@ export interface AppUnderTest {
   close(): Promise<void>
 }
 
-export async function launchApp(chromiumPath: string): Promise<AppUnderTest> {
+export async function launchApp(testbed: TestbedInfo): Promise<AppUnderTest> {
   const dataDir = await mkdtemp(join(tmpdir(), 'shopmgr-e2e-'))
+  useKeyringEnv(testbed)
   const services = createServices({
     store: new Conf({ cwd: dataDir, configName: 'settings' }),
+    // The real keyring of the test bed, under a service name of this run's own.
+    keychain: new Keychain({ service: `Shop-Manager e2e ${process.pid}` }),
+    // The test bed's engine stands in for Docker on this laptop.
+    localDockerSocket: testbed.dockerSocket,
     appInfo: { name: 'Shop-Manager', version: '0.1.0-e2e', platform: process.platform, dataDir },
   })
   const bridge = await startBridge(rendererDir, createDispatch(createHandlers(services), console), services.events)
-  const browser: Browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+  const browser: Browser = await chromium.launch({ executablePath: testbed.chromium, args: chromiumArgs })
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' })
   await context.addInitScript({ path: join(import.meta.dirname, 'bridge/client.js') })
   let page = await context.newPage()
@@ -62,6 +69,7 @@ export async function launchApp(chromiumPath: string): Promise<AppUnderTest> {
       await open()
     },
     async close() {
+      services.hosts.closeAll()
       await browser.close()
       await bridge.close()
       await rm(dataDir, { recursive: true, force: true })

@@ -10,7 +10,7 @@ describe('app shell in Chromium with the real main-process handlers', () => {
   let shell: ShellPage
 
   beforeAll(async () => {
-    app = await launchApp(inject('testbed').chromium)
+    app = await launchApp(inject('testbed'))
     shell = new ShellPage(app.page)
   })
   afterAll(async () => {

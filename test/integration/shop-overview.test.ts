@@ -9,6 +9,7 @@ import { openHostSession, type HostSession } from '../../src/main/host/host-sess
 import { OverviewCache } from '../../src/main/shops/overview-cache'
 import { ShopOverviewWatcher } from '../../src/main/shops/shop-overview'
 import { key, testbedProfile } from './support/hosts'
+import { restartSshd } from './support/testbed-control'
 
 const info = inject('testbed')
 const compose = (dir: string, ...args: string[]): string =>
@@ -61,7 +62,7 @@ describe('shop overview on the test bed', () => {
     writeFileSync(join(stray, 'docker-compose.yml'), `services:\n  s:\n    image: ${info.image}\n    command: ["sleep", "3600"]\n`)
     started.push({ dir: stray, project: 'strayproject' })
     compose(stray, '-p', 'strayproject', 'up', '-d')
-    session = openHostSession(testbedProfile(info, { baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
+    session = openHostSession(testbedProfile(info, { baseDir }), { privateKey: key(info.ssh.keys.ed25519) }, { backoffInitialMs: 100, backoffMaxMs: 1000 })
     watcher = new ShopOverviewWatcher(session, new OverviewCache(mkdtempSync(join(tmpdir(), 'cache-'))), (o) => published.push(o))
   })
 
@@ -105,6 +106,17 @@ describe('shop overview on the test bed', () => {
   it('picks up a shop created later', async () => {
     createShopOutOfBand(baseDir, 'gamma')
     await expect.poll(() => shop('gamma')?.containers.length, { timeout: 15_000, interval: 50 }).toBe(2)
+  })
+
+  it('is right again after sshd restarts, including a change made while the host was unreachable', async () => {
+    await expect.poll(() => shop('gamma')?.light, { timeout: 15_000, interval: 50 }).toBe('green')
+    const restart = restartSshd(2)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    compose(join(baseDir, 'gamma'), '-p', 'gamma', 'stop', '-t', '1', 'web')
+    await restart
+    await expect.poll(() => shop('gamma')?.light, { timeout: 15_000, interval: 50 }).toBe('red')
+    expect(shop('gamma')!.reason).toBe('web: exited')
+    expect(session.state).toBe('connected')
   })
 
   it('keeps the last known list, marked cached, when the host cannot be read', async () => {

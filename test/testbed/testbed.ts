@@ -23,6 +23,10 @@ export interface TestbedInfo {
     passphrase: string
     /** A directory writable by `user`, to serve as a host's shop base directory. */
     baseDir: string
+    /** A login (same keys) whose PATH has neither docker nor compose: a host without compose. */
+    bareUser: string
+    /** A login (same keys) for which sshd forbids stream-local forwarding. */
+    noForwardingUser: string
   }
   keyring: {
     /** Private session bus on which an unlocked gnome-keyring serves org.freedesktop.secrets. */

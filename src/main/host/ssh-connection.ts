@@ -65,6 +65,8 @@ interface Session {
   client: Client
   active: number
   draining: boolean
+  /** Long-lived channels (Docker sockets); ended with the session so nobody keeps writing into a dead one. */
+  streams: Set<ClientChannel>
   sftp?: Promise<SFTPWrapper>
 }
 
@@ -150,7 +152,9 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
         }),
         options,
       )
+      active.streams.add(stream)
       stream.once('close', () => {
+        active.streams.delete(stream)
         release()
         this.finish(active)
       })
@@ -246,12 +250,15 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     this.setState(this.attempt > 0 ? 'reconnecting' : 'connecting')
     try {
       const client = await this.handshake()
-      const session: Session = { client, active: 0, draining: false }
+      const session: Session = { client, active: 0, draining: false, streams: new Set() }
       const reconnected = this.attempt > 0 || this.lastError !== undefined
       this.session = session
       this.attempt = 0
       this.lastError = undefined
-      client.on('close', () => this.onClose(session))
+      client.on('close', () => {
+        for (const stream of session.streams) stream.destroy()
+        this.onClose(session)
+      })
       this.setState('connected')
       if (reconnected) this.emit('reconnected')
       return session

@@ -3,6 +3,7 @@ import { AppError, unwrapEnvelope, type Envelope } from '@shared/errors'
 import { defaultSettings } from '@shared/domain'
 import { createHandlers, createServices } from '../services'
 import type { KeyValueStore } from '../settings/settings-service'
+import { Keychain } from '../vault/keychain'
 import { createDispatch, type InvokeHandlers } from './dispatch'
 
 function memoryStore(): KeyValueStore {
@@ -13,6 +14,8 @@ function memoryStore(): KeyValueStore {
 function realDispatch() {
   const services = createServices({
     store: memoryStore(),
+    keychain: new Keychain({ load: () => Promise.reject(new Error('no keychain in unit tests')) }),
+    localDockerSocket: '/nonexistent/docker.sock',
     appInfo: { name: 'Shop-Manager', version: '0.0.0', platform: 'linux', dataDir: '/tmp/x' },
   })
   return { services, dispatch: createDispatch(createHandlers(services)) }
