@@ -76,12 +76,31 @@ export const hostInputSchema = z
   .strict()
 export type HostInput = z.input<typeof hostInputSchema>
 
+export const probeCodes = [
+  'docker.ok',
+  'docker.missing',
+  'docker.denied',
+  'docker.noAnswer',
+  'compose.v2',
+  'compose.v1',
+  'compose.missing',
+  'baseDir.ok',
+  'baseDir.missing',
+  'baseDir.readonly',
+  'proxyNetwork.ok',
+  'proxyNetwork.missing',
+] as const
+export type ProbeCode = (typeof probeCodes)[number]
+
 export interface ProbeCheck {
-  id: 'ssh' | 'docker' | 'compose' | 'baseDir' | 'proxyNetwork'
+  id: 'docker' | 'compose' | 'baseDir' | 'proxyNetwork'
   ok: boolean
-  /** What was found, e.g. "Docker 20.10.24 (API 1.41)". */
+  /** What was found; the UI words it from `code` and `params` in the user's language. */
+  code: ProbeCode
+  params: Record<string, string>
+  /** The same in English, for logs, e.g. "Docker 20.10.24 (API 1.41)". */
   detail: string
-  /** What to do about it when not ok. */
+  /** What to do about it when not ok (English; the UI has its own words per code). */
   fix?: string
 }
 

@@ -10,39 +10,12 @@ import { OverviewCache } from '../../src/main/shops/overview-cache'
 import { ShopOverviewWatcher } from '../../src/main/shops/shop-overview'
 import { key, testbedProfile } from './support/hosts'
 import { restartSshd } from './support/testbed-control'
+import { outOfBandShops } from '../support/out-of-band-shop'
 
 const info = inject('testbed')
-const compose = (dir: string, ...args: string[]): string =>
-  execFileSync('docker-compose', ['--no-ansi', ...args], { cwd: dir, env: { ...process.env, DOCKER_HOST: info.dockerHost }, encoding: 'utf8', stdio: 'pipe' })
-
-const started: Array<{ dir: string; project: string }> = []
-
-/** A shop as the app lays it out, created out-of-band with compose, as an admin might. */
-function createShopOutOfBand(baseDir: string, name: string): string {
-  const dir = join(baseDir, name)
-  mkdirSync(dir, { recursive: true })
-  writeFileSync(
-    join(dir, 'docker-compose.yml'),
-    `version: "2.4"
-services:
-  web:
-    image: ${info.image}
-    command: ["httpd", "-f", "-p", "8080"]
-    healthcheck:
-      test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:8080/"]
-      interval: 1s
-      retries: 3
-  worker:
-    image: ${info.image}
-    command: ["sleep", "3600"]
-`,
-  )
-  writeFileSync(join(dir, 'shop.json'), JSON.stringify({ template: 'busybox', domain: `${name}.shops.test`, description: 'Demo\nshop', createdAt: '2026-11-22T10:00:00Z', createdBy: 'anna' }))
-  execFileSync('chown', ['-R', `${info.ssh.user}:`, dir])
-  started.push({ dir, project: name })
-  compose(dir, '-p', name, 'up', '-d')
-  return dir
-}
+const shops = outOfBandShops(info)
+const { compose } = shops
+const createShopOutOfBand = (baseDir: string, name: string): string => shops.create(baseDir, name)
 
 describe('shop overview on the test bed', () => {
   let baseDir: string
@@ -60,7 +33,7 @@ describe('shop overview on the test bed', () => {
     // A compose project elsewhere: not a shop.
     const stray = mkdtempSync(join(tmpdir(), 'stray-'))
     writeFileSync(join(stray, 'docker-compose.yml'), `services:\n  s:\n    image: ${info.image}\n    command: ["sleep", "3600"]\n`)
-    started.push({ dir: stray, project: 'strayproject' })
+    shops.track(stray, 'strayproject')
     compose(stray, '-p', 'strayproject', 'up', '-d')
     session = openHostSession(testbedProfile(info, { baseDir }), { privateKey: key(info.ssh.keys.ed25519) }, { backoffInitialMs: 100, backoffMaxMs: 1000 })
     watcher = new ShopOverviewWatcher(session, new OverviewCache(mkdtempSync(join(tmpdir(), 'cache-'))), (o) => published.push(o))
@@ -69,13 +42,7 @@ describe('shop overview on the test bed', () => {
   afterAll(() => {
     watcher?.stop()
     session?.close()
-    for (const { dir, project } of started) {
-      try {
-        compose(dir, '-p', project, 'down', '-t', '1')
-      } catch {
-        // already gone
-      }
-    }
+    shops.removeAll()
     rmSync(baseDir, { recursive: true, force: true })
   })
 

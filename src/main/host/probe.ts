@@ -1,5 +1,5 @@
 // Checks what a host needs for shops and says what to do about anything missing.
-import type { ProbeCheck, ProbeResult } from '@shared/hosts'
+import type { ProbeCheck, ProbeCode, ProbeResult } from '@shared/hosts'
 import { AppError } from '@shared/errors'
 import type { HostSession } from './host-session'
 
@@ -14,22 +14,39 @@ export async function detectCompose(session: HostSession): Promise<{ variant: Co
   return null
 }
 
+/** An AppError that also carries the probe's code, so the Hosts page can word it in the user's language. */
+class DockerProblem extends AppError {
+  constructor(
+    code: 'docker_unavailable' | 'docker_permission_denied',
+    message: string,
+    readonly probeCode: ProbeCode,
+    readonly params: Record<string, string>,
+  ) {
+    super(code, message)
+  }
+}
+
 /** Why the Docker socket cannot be used: missing, or not accessible to this user. */
-async function explainSocket(session: HostSession): Promise<AppError> {
+async function explainSocket(session: HostSession): Promise<DockerProblem> {
   const socket = session.profile.dockerSocket
   const result = await session.exec(
     ['sh', '-c', 'if ! test -S "$1"; then echo missing; elif ! test -r "$1" -a -w "$1"; then echo denied; else echo ok; fi', 'sh', socket],
     { timeoutMs: 10_000 },
   )
   const verdict = result.stdout.trim()
-  if (verdict === 'missing') return new AppError('docker_unavailable', `There is no Docker socket at ${socket} on the host. Is Docker installed and running?`)
+  const { user } = session.profile
+  if (verdict === 'missing') {
+    return new DockerProblem('docker_unavailable', `There is no Docker socket at ${socket} on the host. Is Docker installed and running?`, 'docker.missing', { socket })
+  }
   if (verdict === 'denied') {
-    return new AppError(
+    return new DockerProblem(
       'docker_permission_denied',
-      `The user ${session.profile.user} may not use ${socket}. Add the user to the docker group (sudo usermod -aG docker ${session.profile.user}) and reconnect.`,
+      `The user ${user} may not use ${socket}. Add the user to the docker group (sudo usermod -aG docker ${user}) and reconnect.`,
+      'docker.denied',
+      { socket, user },
     )
   }
-  return new AppError('docker_unavailable', `The Docker socket ${socket} exists but the Engine does not answer through the SSH connection.`)
+  return new DockerProblem('docker_unavailable', `The Docker socket ${socket} exists but the Engine does not answer through the SSH connection.`, 'docker.noAnswer', { socket })
 }
 
 export async function dockerVersion(session: HostSession): Promise<{ version: string; apiVersion: string }> {
@@ -39,7 +56,8 @@ export async function dockerVersion(session: HostSession): Promise<{ version: st
   } catch (error) {
     if (error instanceof AppError && !['docker_unavailable'].includes(error.code)) throw error
     if (session.ssh === null) {
-      throw new AppError('docker_unavailable', `Docker does not answer on ${session.profile.dockerSocket} on this machine. Is Docker running?`)
+      const socket = session.profile.dockerSocket
+      throw new DockerProblem('docker_unavailable', `Docker does not answer on ${socket} on this machine. Is Docker running?`, 'docker.noAnswer', { socket })
     }
     throw await explainSocket(session)
   }
@@ -51,20 +69,27 @@ export async function probeHost(session: HostSession, now: () => Date = () => ne
   let docker: { version: string; apiVersion: string } | null = null
   try {
     docker = await dockerVersion(session)
-    checks.push({ id: 'docker', ok: true, detail: `Docker ${docker.version} (API ${docker.apiVersion})` })
+    checks.push({ id: 'docker', ok: true, code: 'docker.ok', params: { version: docker.version, api: docker.apiVersion }, detail: `Docker ${docker.version} (API ${docker.apiVersion})` })
   } catch (error) {
-    if (!(error instanceof AppError)) throw error
-    if (['host_key_unknown', 'host_key_changed', 'auth_failed', 'host_unreachable', 'passphrase_required', 'passphrase_wrong', 'key_invalid'].includes(error.code)) throw error
-    checks.push({ id: 'docker', ok: false, detail: error.message, fix: error.message })
+    if (!(error instanceof DockerProblem)) throw error
+    checks.push({ id: 'docker', ok: false, code: error.probeCode, params: error.params, detail: error.message, fix: error.message })
   }
 
   const compose = await detectCompose(session)
   checks.push(
     compose
-      ? { id: 'compose', ok: true, detail: compose.variant === 'v2' ? `docker compose ${compose.version}` : `docker-compose ${compose.version} (v1)` }
+      ? {
+          id: 'compose',
+          ok: true,
+          code: compose.variant === 'v2' ? 'compose.v2' : 'compose.v1',
+          params: { version: compose.version },
+          detail: compose.variant === 'v2' ? `docker compose ${compose.version}` : `docker-compose ${compose.version} (v1)`,
+        }
       : {
           id: 'compose',
           ok: false,
+          code: 'compose.missing',
+          params: {},
           detail: 'Neither `docker compose` nor `docker-compose` is installed.',
           fix: 'Install the Docker Compose plugin (apt-get install docker-compose-plugin) on the host.',
         },
@@ -75,12 +100,15 @@ export async function probeHost(session: HostSession, now: () => Date = () => ne
     { timeoutMs: 10_000 },
   )
   const dirState = dir.stdout.trim()
+  const dirParams = { dir: profile.baseDir, user: profile.user }
   checks.push(
     dirState === 'ok'
-      ? { id: 'baseDir', ok: true, detail: `${profile.baseDir} is writable` }
+      ? { id: 'baseDir', ok: true, code: 'baseDir.ok', params: dirParams, detail: `${profile.baseDir} is writable` }
       : {
           id: 'baseDir',
           ok: false,
+          code: dirState === 'missing' ? 'baseDir.missing' : 'baseDir.readonly',
+          params: dirParams,
           detail: dirState === 'missing' ? `${profile.baseDir} does not exist` : `${profile.baseDir} is not writable for ${profile.user}`,
           fix: `sudo mkdir -p ${profile.baseDir} && sudo chown ${profile.user} ${profile.baseDir}`,
         },
@@ -91,8 +119,15 @@ export async function probeHost(session: HostSession, now: () => Date = () => ne
     const present = networks.some((n) => n.Name === 'proxy')
     checks.push(
       present
-        ? { id: 'proxyNetwork', ok: true, detail: 'Network "proxy" exists' }
-        : { id: 'proxyNetwork', ok: false, detail: 'Network "proxy" is missing', fix: 'Set up the host (Traefik stack), or run: docker network create proxy' },
+        ? { id: 'proxyNetwork', ok: true, code: 'proxyNetwork.ok', params: {}, detail: 'Network "proxy" exists' }
+        : {
+            id: 'proxyNetwork',
+            ok: false,
+            code: 'proxyNetwork.missing',
+            params: {},
+            detail: 'Network "proxy" is missing',
+            fix: 'Set up the host (Traefik stack), or run: docker network create proxy',
+          },
     )
   }
 

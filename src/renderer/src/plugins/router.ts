@@ -1,5 +1,5 @@
 // Hash history: the app is served from app://shop-manager/index.html, with no server to rewrite paths.
-import { mdiFileDocumentEditOutline, mdiServerNetwork, mdiStorefrontOutline, mdiViewDashboardOutline } from '@mdi/js'
+import { mdiFileDocumentEditOutline, mdiViewDashboardOutline } from '@mdi/js'
 import { createRouter, createWebHashHistory } from 'vue-router'
 import SectionView from '../views/SectionView.vue'
 
@@ -10,9 +10,10 @@ export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/', redirect: '/shops' },
-    { path: '/shops', name: 'shops', component: SectionView, props: { section: 'shops', icon: mdiStorefrontOutline } },
+    { path: '/shops', name: 'shops', component: () => import('../views/ShopsView.vue') },
+    { path: '/shops/:name', name: 'shop', component: () => import('../views/ShopDetailView.vue'), props: true },
     { path: '/drafts', name: 'drafts', component: SectionView, props: { section: 'drafts', icon: mdiFileDocumentEditOutline } },
-    { path: '/hosts', name: 'hosts', component: SectionView, props: { section: 'hosts', icon: mdiServerNetwork } },
+    { path: '/hosts', name: 'hosts', component: () => import('../views/HostsView.vue') },
     { path: '/templates', name: 'templates', component: SectionView, props: { section: 'templates', icon: mdiViewDashboardOutline } },
     { path: '/settings', name: 'settings', component: () => import('../views/SettingsView.vue') },
   ],

@@ -1,7 +1,7 @@
 // The user's preferences, owned by the main process; this store mirrors them and applies them.
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
-import { useTheme } from 'vuetify'
+import { useLocale, useTheme } from 'vuetify'
 import { defaultSettings, type AppInfo, type Settings } from '@shared/domain'
 import type { SettingsPatch } from '@shared/contract'
 import { call, onEvent } from '../api'
@@ -13,12 +13,14 @@ export const useSettingsStore = defineStore('settings', () => {
   const appInfo = ref<AppInfo | null>(null)
   const loaded = ref(false)
   const theme = useTheme()
+  const vuetifyLocale = useLocale()
   const errors = useErrorStore()
 
   watch(
     () => settings.value.locale,
     (locale) => {
       i18n.global.locale.value = locale
+      vuetifyLocale.current.value = locale
       document.documentElement.lang = locale
     },
     { immediate: true },

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest'
+import { errorCodes } from '@shared/errors'
+import { probeCodes } from '@shared/hosts'
+import de from './de.json'
+import en from './en.json'
+
+/** Every leaf key as a dotted path, as vue-i18n resolves them. */
+function keys(value: unknown, prefix = ''): string[] {
+  if (typeof value !== 'object' || value === null) return [prefix]
+  return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k))
+}
+
+describe('locale files', () => {
+  it('German and English have the same keys', () => {
+    expect(keys(en).sort()).toEqual(keys(de).sort())
+  })
+
+  it('word every error code and every probe finding in both languages', () => {
+    for (const messages of [de, en]) {
+      const leaves = new Set(keys(messages))
+      for (const code of errorCodes) expect(messages.errors[code], code).toBeTruthy()
+      for (const code of probeCodes) {
+        expect(leaves.has(`hosts.probe.${code}`), code).toBe(true)
+        expect(leaves.has(`hosts.probeFix.${code}`), code).toBe(true)
+      }
+    }
+  })
+})

@@ -1,0 +1,73 @@
+// The active host's shops as the main process reports them, live, with the overview's text and status filter.
+import { defineStore } from 'pinia'
+import { computed, ref, watch } from 'vue'
+import type { ShopLight, ShopOverview, ShopSummary } from '@shared/shops'
+import { call, onEvent } from '../api'
+import { useErrorStore } from './errors'
+import { useSettingsStore } from './settings'
+
+/** For sorting by status: problems first. */
+export const lightRank: Record<ShopLight, number> = { red: 0, yellow: 1, green: 2 }
+
+export const useShopsStore = defineStore('shops', () => {
+  const overview = ref<ShopOverview | null>(null)
+  const loading = ref(false)
+  const text = ref('')
+  const lights = ref<ShopLight[]>([])
+  const settings = useSettingsStore()
+  const errors = useErrorStore()
+  let subscribed = false
+
+  const hostId = computed(() => settings.settings.activeHostId)
+
+  async function load(): Promise<void> {
+    if (!subscribed) {
+      subscribed = true
+      onEvent('shops:overview', (next) => {
+        if (next.hostId === hostId.value) overview.value = next
+      })
+    }
+    const id = hostId.value
+    if (!id) {
+      overview.value = null
+      return
+    }
+    loading.value = true
+    try {
+      overview.value = await call('shops:overview', { hostId: id })
+    } catch (error) {
+      errors.report(error)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    if (!hostId.value) return
+    loading.value = true
+    try {
+      overview.value = await call('shops:refresh', { hostId: hostId.value })
+    } catch (error) {
+      errors.report(error)
+    } finally {
+      loading.value = false
+    }
+  }
+
+  watch(hostId, () => void load())
+
+  const visible = computed<ShopSummary[]>(() => {
+    const needle = text.value.trim().toLowerCase()
+    return (overview.value?.shops ?? []).filter(
+      (shop) =>
+        (lights.value.length === 0 || lights.value.includes(shop.light)) &&
+        (!needle || [shop.name, shop.domain, shop.template, shop.description].some((field) => field?.toLowerCase().includes(needle))),
+    )
+  })
+
+  function byName(name: string): ShopSummary | undefined {
+    return overview.value?.shops.find((s) => s.name === name)
+  }
+
+  return { overview, loading, text, lights, visible, hostId, load, refresh, byName }
+})
