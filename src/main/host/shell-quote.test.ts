@@ -27,8 +27,9 @@ describe('shell quoting', () => {
 
   it('prefixes environment variables with env and rejects bad names', () => {
     expect(commandLine(['docker', 'ps'], { DOCKER_HOST: 'unix:///run/docker.sock' })).toBe(
-      'env DOCKER_HOST=unix:///run/docker.sock docker ps',
+      'exec env DOCKER_HOST=unix:///run/docker.sock docker ps',
     )
+    expect(commandLine(['id', '-un'])).toBe('exec id -un')
     expect(() => commandLine(['x'], { 'A;B': '1' })).toThrow(/invalid environment variable/)
     expect(() => commandLine([])).toThrow()
   })

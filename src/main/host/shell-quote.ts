@@ -8,7 +8,10 @@ export function quoteArg(arg: string): string {
 
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
-/** `env NAME=value ... argv`, since sshd usually refuses environment requests (AcceptEnv). */
+/**
+ * `exec env NAME=value ... argv`: env because sshd usually refuses environment requests (AcceptEnv); exec so
+ * the login shell becomes the command, and a signal or hang-up from sshd reaches the command itself.
+ */
 export function commandLine(argv: readonly string[], env: Readonly<Record<string, string>> = {}): string {
   if (argv.length === 0) throw new Error('empty command')
   const assignments = Object.entries(env).map(([name, value]) => {
@@ -16,5 +19,5 @@ export function commandLine(argv: readonly string[], env: Readonly<Record<string
     return quoteArg(`${name}=${value}`)
   })
   const parts = assignments.length > 0 ? ['env', ...assignments, ...argv.map(quoteArg)] : argv.map(quoteArg)
-  return parts.join(' ')
+  return ['exec', ...parts].join(' ')
 }

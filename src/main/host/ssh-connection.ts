@@ -8,6 +8,7 @@ import { AppError } from '@shared/errors'
 import { ChannelLimiter } from './channel-limiter'
 import { judgeHostKey } from './host-key'
 import { commandLine } from './shell-quote'
+import { collectWithPid, openExecChannel, withDeadline, withPidReport } from './ssh-exec'
 import { keyError, socketError, sshError, type Endpoint } from './ssh-errors'
 
 export interface SshTarget extends Endpoint {
@@ -114,14 +115,22 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
 
   /** Runs argv on the host (quoted, never a string built from input) and collects its output. */
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
-    return this.withChannel(options, (session) =>
-      new Promise<{ result: Promise<ExecResult>; close: () => void }>((resolve, reject) => {
-        session.client.exec(commandLine(argv, options.env), (error, channel) => {
-          if (error) return reject(this.channelError(error))
-          resolve({ result: collect(channel, options), close: () => channel.close() })
-        })
-      }),
-    )
+    const command = commandLine(withPidReport(argv), options.env)
+    return this.withChannel(options, async (session) => {
+      const channel = await openExecChannel(session.client, command).catch((error: Error) => {
+        throw this.channelError(error)
+      })
+      const run = collectWithPid(channel, options)
+      return {
+        result: run.result,
+        // Without a terminal, closing the channel leaves a quiet command running on the host: end it by pid.
+        close: () => {
+          channel.close()
+          const pid = run.pid()
+          if (pid) void this.exec(['kill', '-TERM', pid], { timeoutMs: 5000 }).catch(() => undefined)
+        },
+      }
+    })
   }
 
   /** A stream to a Unix socket on the host (the Docker socket), through sshd's stream-local forwarding. */
@@ -131,7 +140,13 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
 
   /** A command's stdin/stdout as one stream, e.g. `docker system dial-stdio` where forwarding is forbidden. */
   openExecStream(argv: readonly string[], options: ExecOptions = {}): Promise<Duplex> {
-    return this.openStream(options, undefined, (client, callback) => client.exec(commandLine(argv, options.env), callback))
+    const command = commandLine(argv, options.env)
+    return this.openStream(options, undefined, (client, callback) => {
+      openExecChannel(client, command).then(
+        (channel) => callback(undefined, channel),
+        (error: Error) => callback(error, undefined as unknown as ClientChannel),
+      )
+    })
   }
 
   /** A long-lived channel: it holds its slot until the stream closes. */
@@ -373,59 +388,4 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
       })
     })
   }
-}
-
-function collect(channel: ClientChannel, options: ExecOptions): Promise<ExecResult> {
-  return new Promise((resolve) => {
-    let stdout = ''
-    let stderr = ''
-    let code: number | null = null
-    channel.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8')
-      stdout += text
-      options.onOutput?.(text, 'stdout')
-    })
-    channel.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString('utf8')
-      stderr += text
-      options.onOutput?.(text, 'stderr')
-    })
-    channel.on('exit', (exitCode: number | null) => {
-      code = exitCode
-    })
-    channel.on('close', () => resolve({ code, stdout, stderr }))
-    if (options.stdin !== undefined) channel.end(options.stdin)
-    else channel.end()
-  })
-}
-
-/** Rejects on timeout or abort, running `cancel` so the remote side is not left working. */
-function withDeadline<T>(promise: Promise<T>, options: OperationOptions, cancel?: () => void): Promise<T> {
-  const { timeoutMs, signal } = options
-  if (!timeoutMs && !signal) return promise
-  return new Promise<T>((resolve, reject) => {
-    const fail = (error: AppError): void => {
-      cleanup()
-      cancel?.()
-      reject(error)
-    }
-    const timer = timeoutMs ? setTimeout(() => fail(new AppError('timeout', `The operation took longer than ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs) : undefined
-    const onAbort = (): void => fail(new AppError('cancelled', 'The operation was cancelled.'))
-    if (signal?.aborted) return onAbort()
-    signal?.addEventListener('abort', onAbort, { once: true })
-    const cleanup = (): void => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', onAbort)
-    }
-    promise.then(
-      (value) => {
-        cleanup()
-        resolve(value)
-      },
-      (error: unknown) => {
-        cleanup()
-        reject(error)
-      },
-    )
-  })
 }
