@@ -1,0 +1,89 @@
+// Host profiles against the real keychain and sshd: secrets only in the keyring, never in the store file.
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Conf from 'conf'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { AppError } from '../../src/shared/errors'
+import { hostInputSchema } from '../../src/shared/hosts'
+import { ConnectionRegistry } from '../../src/main/connection/connection-registry'
+import { EventBus } from '../../src/main/events'
+import { HostProfiles } from '../../src/main/host/host-profiles'
+import { HostService } from '../../src/main/host/host-service'
+import { OverviewCache } from '../../src/main/shops/overview-cache'
+import { Keychain } from '../../src/main/vault/keychain'
+import { useKeyringEnv } from '../testbed/testbed'
+import { key } from './support/hosts'
+
+const info = inject('testbed')
+
+describe('host profiles with the real keychain', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'smhosts-'))
+  const store = new Conf({ cwd: dir, configName: 'settings' })
+  let keychain: Keychain
+  let profiles: HostProfiles
+  let hosts: HostService
+  const privateKey = key(info.ssh.keys.ed25519Passphrase)
+
+  beforeAll(() => {
+    useKeyringEnv(info)
+    keychain = new Keychain({ service: `Shop-Manager-hosts-${randomUUID()}` })
+    profiles = new HostProfiles(store, keychain, { localBaseDir: join(dir, 'local'), localDockerSocket: info.dockerSocket })
+    const events = new EventBus()
+    hosts = new HostService(profiles, new ConnectionRegistry(events), events, new OverviewCache(join(dir, 'cache')))
+  })
+  afterAll(async () => {
+    hosts.closeAll()
+    for (const account of await keychain.list()) await keychain.delete(account)
+  })
+
+  const input = (passphrase?: string) =>
+    hostInputSchema.parse({
+      name: 'Hetzner Demo',
+      address: info.ssh.host,
+      port: info.ssh.port,
+      user: info.ssh.user,
+      auth: { kind: 'key', privateKey, ...(passphrase ? { passphrase } : {}) },
+      dockerSocket: info.dockerSocket,
+      baseDir: info.ssh.baseDir,
+    })
+
+  it('refuses a wrong passphrase before storing anything', async () => {
+    const error = await profiles.save(input('battery staple')).catch((e: unknown) => e)
+    expect((error as AppError).code).toBe('passphrase_wrong')
+    expect(profiles.list().filter((p) => p.kind === 'ssh')).toEqual([])
+    expect(await keychain.list()).toEqual([])
+  })
+
+  it('keeps the key and passphrase in the keychain only', async () => {
+    const profile = await profiles.save(input(info.ssh.passphrase))
+    expect(profile).toMatchObject({ kind: 'ssh', auth: { kind: 'key', hasPassphrase: true }, hostKey: null })
+    expect((await keychain.list()).sort()).toEqual([`host:${profile.id}:passphrase`, `host:${profile.id}:private-key`])
+    const file = readFileSync(join(dir, 'settings.json'), 'utf8')
+    expect(file).not.toContain('PRIVATE KEY')
+    expect(file).not.toContain(info.ssh.passphrase)
+    expect(JSON.stringify(profiles.list())).not.toContain(info.ssh.passphrase)
+  })
+
+  it('asks to trust the host key, pins it, then connects with the stored secrets', async () => {
+    const [profile] = profiles.list().filter((p) => p.kind === 'ssh')
+    const error = (await hosts.test(profile!.id).catch((e: unknown) => e)) as AppError
+    expect(error.code).toBe('host_key_unknown')
+    expect(error.details?.['fingerprint']).toBe(info.ssh.hostKeyFingerprint)
+    expect(error.message).not.toContain(info.ssh.passphrase)
+    hosts.trust(profile!.id, error.details!['fingerprint']!)
+    const probe = await hosts.test(profile!.id)
+    expect(probe.checks.find((c) => c.id === 'docker')?.ok).toBe(true)
+  })
+
+  it('forgets the trusted key when the address changes, and removes secrets with the host', async () => {
+    const [profile] = profiles.list().filter((p) => p.kind === 'ssh')
+    const moved = await hosts.save({ ...input(), id: profile!.id, address: 'localhost', auth: { kind: 'key' } })
+    expect(moved.hostKey).toBeNull()
+    expect(moved.auth).toEqual({ kind: 'key', hasPassphrase: true })
+    await hosts.remove(profile!.id)
+    expect(await keychain.list()).toEqual([])
+    expect(profiles.list().map((p) => p.id)).toEqual(['local'])
+  })
+})
