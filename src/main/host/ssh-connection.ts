@@ -1,15 +1,14 @@
 // One persistent SSH connection per host, shared by every feature: TCP_NODELAY, keep-alive, a bound on
 // channels, timeouts and cancel on every operation, reconnect with capped backoff, draining on recycle.
 import { EventEmitter } from 'node:events'
-import { connect as tcpConnect, type Socket } from 'node:net'
 import type { Duplex } from 'node:stream'
-import { Client, utils, type ClientChannel, type SFTPWrapper } from 'ssh2'
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { AppError } from '@shared/errors'
 import { ChannelLimiter } from './channel-limiter'
-import { judgeHostKey } from './host-key'
 import { commandLine } from './shell-quote'
 import { collectWithPid, openExecChannel, withDeadline, withPidReport } from './ssh-exec'
-import { keyError, socketError, sshError, type Endpoint } from './ssh-errors'
+import { sshHandshake } from './ssh-handshake'
+import { sshError, type Endpoint } from './ssh-errors'
 
 export interface SshTarget extends Endpoint {
   username: string
@@ -264,7 +263,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     clearTimeout(this.retryTimer)
     this.setState(this.attempt > 0 ? 'reconnecting' : 'connecting')
     try {
-      const client = await this.handshake()
+      const client = await sshHandshake(this.target, this.options)
       const session: Session = { client, active: 0, draining: false, streams: new Set() }
       const reconnected = this.attempt > 0 || this.lastError !== undefined
       this.session = session
@@ -309,83 +308,5 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     if (this.stateValue === state && !error) return
     this.stateValue = state
     this.emit('state', state, error)
-  }
-
-  /** Reads the key before dialling, so a wrong passphrase is reported as such and not as a refused login. */
-  private checkKey(): void {
-    const { privateKey, passphrase } = this.target
-    if (!privateKey) return
-    const parsed = utils.parseKey(privateKey, passphrase)
-    if (parsed instanceof Error) throw keyError(parsed.message, Boolean(passphrase))
-  }
-
-  private async handshake(): Promise<Client> {
-    this.checkKey()
-    const { privateKey, passphrase, agent } = this.target
-    const socket = await this.tcp()
-    return new Promise<Client>((resolve, reject) => {
-      const client = new Client()
-      let verdictError: AppError | undefined
-      let settled = false
-      client.once('ready', () => {
-        settled = true
-        resolve(client)
-      })
-      // ssh2 may report more than one error for one failure; only the first decides, and once the session
-      // is up a later failure surfaces as 'close'.
-      client.on('error', (error) => {
-        if (settled) return
-        settled = true
-        socket.destroy()
-        reject(verdictError ?? sshError(error, this.target, this.options.connectTimeoutMs))
-      })
-      client.connect({
-        sock: socket,
-        username: this.target.username,
-        ...(privateKey ? { privateKey } : {}),
-        ...(privateKey && passphrase ? { passphrase } : {}),
-        ...(agent ? { agent } : {}),
-        readyTimeout: this.options.connectTimeoutMs,
-        keepaliveInterval: this.options.keepaliveIntervalMs,
-        keepaliveCountMax: this.options.keepaliveCountMax,
-        hostVerifier: (hostKey: Buffer) => {
-          const verdict = judgeHostKey(hostKey, this.target.pinnedHostKey)
-          if (verdict.kind === 'unknown') {
-            verdictError = new AppError('host_key_unknown', `The host presents the key ${verdict.fingerprint}. Confirm it to connect.`, {
-              details: { fingerprint: verdict.fingerprint },
-            })
-          } else if (verdict.kind === 'changed') {
-            verdictError = new AppError(
-              'host_key_changed',
-              `The host key of ${this.target.host} has changed (now ${verdict.fingerprint}, trusted ${verdict.pinned}). ` +
-                'This may be an attack, or the server was reinstalled. The app will not connect until an admin confirms the new key.',
-              { details: { fingerprint: verdict.fingerprint, pinned: verdict.pinned } },
-            )
-          }
-          return verdict.kind === 'trusted'
-        },
-      })
-    })
-  }
-
-  private tcp(): Promise<Socket> {
-    return new Promise((resolve, reject) => {
-      const socket = tcpConnect({ host: this.target.host, port: this.target.port })
-      const timer = setTimeout(() => {
-        socket.destroy()
-        reject(socketError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }), this.target, this.options.connectTimeoutMs))
-      }, this.options.connectTimeoutMs)
-      socket.once('connect', () => {
-        clearTimeout(timer)
-        // Small request/response packets over the tunnel: Nagle's algorithm alone costs ~40 ms per Docker call.
-        socket.setNoDelay(true)
-        socket.setKeepAlive(true, this.options.keepaliveIntervalMs)
-        resolve(socket)
-      })
-      socket.once('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer)
-        reject(socketError(error, this.target, this.options.connectTimeoutMs))
-      })
-    })
   }
 }

@@ -1,0 +1,86 @@
+// Opening one SSH session: TCP with TCP_NODELAY, the host-key check against the pinned fingerprint, login.
+import { connect as tcpConnect, type Socket } from 'node:net'
+import { Client, utils } from 'ssh2'
+import { AppError } from '@shared/errors'
+import { judgeHostKey } from './host-key'
+import type { SshConnectionOptions, SshTarget } from './ssh-connection'
+import { keyError, socketError, sshError } from './ssh-errors'
+
+/** Reads the key before dialling, so a wrong passphrase is reported as such and not as a refused login. */
+function checkKey(target: SshTarget): void {
+  const { privateKey, passphrase } = target
+  if (!privateKey) return
+  const parsed = utils.parseKey(privateKey, passphrase)
+  if (parsed instanceof Error) throw keyError(parsed.message, Boolean(passphrase))
+}
+
+/** Dials, verifies the host key against the pinned one, and logs in. */
+export async function sshHandshake(target: SshTarget, options: SshConnectionOptions): Promise<Client> {
+  checkKey(target)
+  const { privateKey, passphrase, agent } = target
+  const socket = await tcp(target, options)
+  return new Promise<Client>((resolve, reject) => {
+    const client = new Client()
+    let verdictError: AppError | undefined
+    let settled = false
+    client.once('ready', () => {
+      settled = true
+      resolve(client)
+    })
+    // ssh2 may report more than one error for one failure; only the first decides, and once the session
+    // is up a later failure surfaces as 'close'.
+    client.on('error', (error) => {
+      if (settled) return
+      settled = true
+      socket.destroy()
+      reject(verdictError ?? sshError(error, target, options.connectTimeoutMs))
+    })
+    client.connect({
+      sock: socket,
+      username: target.username,
+      ...(privateKey ? { privateKey } : {}),
+      ...(privateKey && passphrase ? { passphrase } : {}),
+      ...(agent ? { agent } : {}),
+      readyTimeout: options.connectTimeoutMs,
+      keepaliveInterval: options.keepaliveIntervalMs,
+      keepaliveCountMax: options.keepaliveCountMax,
+      hostVerifier: (hostKey: Buffer) => {
+        const verdict = judgeHostKey(hostKey, target.pinnedHostKey)
+        if (verdict.kind === 'unknown') {
+          verdictError = new AppError('host_key_unknown', `The host presents the key ${verdict.fingerprint}. Confirm it to connect.`, {
+            details: { fingerprint: verdict.fingerprint },
+          })
+        } else if (verdict.kind === 'changed') {
+          verdictError = new AppError(
+            'host_key_changed',
+            `The host key of ${target.host} has changed (now ${verdict.fingerprint}, trusted ${verdict.pinned}). ` +
+              'This may be an attack, or the server was reinstalled. The app will not connect until an admin confirms the new key.',
+            { details: { fingerprint: verdict.fingerprint, pinned: verdict.pinned } },
+          )
+        }
+        return verdict.kind === 'trusted'
+      },
+    })
+  })
+}
+
+function tcp(target: SshTarget, options: SshConnectionOptions): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host: target.host, port: target.port })
+    const timer = setTimeout(() => {
+      socket.destroy()
+      reject(socketError(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' }), target, options.connectTimeoutMs))
+    }, options.connectTimeoutMs)
+    socket.once('connect', () => {
+      clearTimeout(timer)
+      // Small request/response packets over the tunnel: Nagle's algorithm alone costs ~40 ms per Docker call.
+      socket.setNoDelay(true)
+      socket.setKeepAlive(true, options.keepaliveIntervalMs)
+      resolve(socket)
+    })
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer)
+      reject(socketError(error, target, options.connectTimeoutMs))
+    })
+  })
+}
