@@ -81,6 +81,19 @@ describe('hosts and the live shop overview in Chromium', () => {
     await shell.screenshot(join(outputDir, 'shops-green.png'))
   })
 
+  it('filters the overview by text and by status', async () => {
+    shops.create(baseDir, 'gartenbau')
+    await expect.poll(() => shopsPage.light('gartenbau'), poll).toBe('green')
+    await shopsPage.filter('garten')
+    await expect.poll(() => shopsPage.row('kunde1').count()).toBe(0)
+    expect(await shopsPage.row('gartenbau').count()).toBe(1)
+    await shopsPage.filter('')
+    await shopsPage.toggleLight('red')
+    await expect.poll(() => shopsPage.row('gartenbau').count()).toBe(0)
+    await shopsPage.toggleLight('red')
+    await expect.poll(() => shopsPage.row('gartenbau').count()).toBe(1)
+  })
+
   it('turns the shop red when it is stopped from the command line, without a reload', async () => {
     shops.compose(join(baseDir, 'kunde1'), '-p', 'kunde1', 'stop', '-t', '1', 'worker')
     await expect.poll(() => shopsPage.light('kunde1'), poll).toBe('red')

@@ -17,6 +17,10 @@ export class ShopsPage {
     await this.page.getByTestId('shops-filter').locator('input').fill(text)
   }
 
+  async toggleLight(light: 'green' | 'yellow' | 'red'): Promise<void> {
+    await this.page.getByTestId(`shops-light-${light}`).click()
+  }
+
   async openDetail(name: string): Promise<void> {
     await this.row(name).click()
   }
