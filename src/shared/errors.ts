@@ -16,6 +16,7 @@ export const errorCodes = [
   'docker_unavailable',
   'docker_permission_denied',
   'compose_missing',
+  'template_invalid',
   'timeout',
   'cancelled',
   'internal',

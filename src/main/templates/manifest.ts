@@ -1,0 +1,47 @@
+// The schema of a template's manifest (template.yaml).
+import { z } from 'zod'
+
+const localized = z.object({ de: z.string().min(1), en: z.string().min(1) }).strict()
+const id = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/, 'lower-case letters, digits and _ only, starting with a letter')
+
+const parameter = z.discriminatedUnion('type', [
+  z.object({ id, type: z.literal('string'), label: localized, default: z.string(), maxLength: z.number().int().min(1).max(2000).default(200), pattern: z.string().optional() }).strict(),
+  z.object({ id, type: z.literal('enum'), label: localized, default: z.string(), options: z.array(z.string().min(1)).min(1) }).strict(),
+  z.object({ id, type: z.literal('list'), label: localized, default: z.array(z.string()), options: z.array(z.string().min(1)).min(1) }).strict(),
+  z.object({ id, type: z.literal('boolean'), label: localized, default: z.boolean() }).strict(),
+])
+
+export const alphabets = {
+  alnum: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
+  hex: '0123456789abcdef',
+  urlsafe: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+} as const
+
+const secret = z
+  .object({
+    id,
+    length: z.number().int().min(8).max(256),
+    alphabet: z.enum(Object.keys(alphabets) as [keyof typeof alphabets, ...Array<keyof typeof alphabets>]),
+    label: localized,
+    /** The shop admin's password, shown to the salesperson after create. */
+    login: z.boolean().default(false),
+  })
+  .strict()
+
+export const manifestSchema = z
+  .object({
+    name: localized,
+    description: localized,
+    compose: z.string().regex(/^[\w.-]+\.ya?ml$/, 'a YAML file name in the template folder'),
+    files: z.array(z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a relative path inside the template folder')).default([]),
+    entry: z.object({ service: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict(),
+    image: z.object({ service: z.string().min(1) }).strict().optional(),
+    healthTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+    parameters: z.array(parameter).default([]),
+    secrets: z.array(secret).default([]),
+    /** service → variable → value with ${shop.name}, ${shop.domain}, ${param.<id>}, ${secret.<id>}. */
+    environment: z.record(z.string(), z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not an environment variable name'), z.string())).default({}),
+  })
+  .strict()
+
+export type Manifest = z.infer<typeof manifestSchema>

@@ -1,0 +1,115 @@
+// Renders a shop from a template: the template's compose file merged with a generated override, as YAML.
+import deepmerge from 'deepmerge'
+import { stringify } from 'yaml'
+import { AppError } from '@shared/errors'
+import { isValidDomain, shopNameProblem } from '@shared/shop-rules'
+import type { ComposeFile, Template } from './template-loader'
+import { resolveValue, secretVariable } from './placeholders'
+
+export type ParamValue = string | string[] | boolean
+
+export interface RenderInput {
+  name: string
+  domain: string
+  params: Record<string, ParamValue>
+  secrets: Record<string, string>
+  /** Replaces the image of the template's overridable service. */
+  image?: string
+  /** Traefik's certificate resolver; null where a wildcard certificate covers the shop. */
+  certResolver: string | null
+}
+
+export interface RenderedShop {
+  /** docker-compose.yml: no secret in it. */
+  compose: string
+  /** The shop's .env (mode 0600): the secrets, read by compose's interpolation. */
+  env: string
+  files: Record<string, string>
+}
+
+const NETWORK = 'shop'
+const PROXY = 'proxy'
+
+function invalid(field: string, message: string): AppError {
+  return new AppError('invalid_input', message, { fields: [{ path: field, message }] })
+}
+
+function paramText(value: ParamValue): string {
+  return Array.isArray(value) ? value.join(',') : String(value)
+}
+
+/** Compose accepts environment as a map or as KEY=value lines; the override needs a map. */
+function environmentMap(value: unknown): Record<string, string> {
+  if (Array.isArray(value)) {
+    return Object.fromEntries(value.map((line: string) => [line.split('=')[0]!, line.slice(line.indexOf('=') + 1)]))
+  }
+  return value && typeof value === 'object' ? (value as Record<string, string>) : {}
+}
+
+function networkNames(value: unknown): string[] {
+  if (Array.isArray(value)) return value as string[]
+  return value && typeof value === 'object' ? Object.keys(value) : []
+}
+
+function traefikLabels(input: RenderInput, port: number): Record<string, string> {
+  const router = `traefik.http.routers.${input.name}`
+  return {
+    'traefik.enable': 'true',
+    'traefik.docker.network': PROXY,
+    [`${router}.rule`]: `Host(\`${input.domain}\`)`,
+    [`${router}.entrypoints`]: 'websecure',
+    [`${router}.tls`]: 'true',
+    ...(input.certResolver ? { [`${router}.tls.certresolver`]: input.certResolver } : {}),
+    [`${router}.service`]: input.name,
+    [`traefik.http.services.${input.name}.loadbalancer.server.port`]: String(port),
+    'shopmanager.shop': input.name,
+  }
+}
+
+export function renderShop(template: Template, input: RenderInput): RenderedShop {
+  const problem = shopNameProblem(input.name)
+  if (problem) throw invalid('name', `The shop name "${input.name}" is not allowed (${problem}).`)
+  if (!isValidDomain(input.domain)) throw invalid('domain', `"${input.domain}" is not a valid domain.`)
+  const { manifest, compose } = template
+  const param = Object.fromEntries(Object.entries(input.params).map(([k, v]) => [k, paramText(v)]))
+  const lookup = { shop: { name: input.name, domain: input.domain }, param }
+
+  const services: Record<string, Record<string, unknown>> = {}
+  for (const [service, definition] of Object.entries(compose.services)) {
+    const isEntry = service === manifest.entry.service
+    const mapped = Object.fromEntries(Object.entries(manifest.environment[service] ?? {}).map(([k, v]) => [k, resolveValue(v, lookup)]))
+    const networks = [...new Set([...networkNames(definition['networks']), NETWORK, ...(isEntry ? [PROXY] : [])])]
+    services[service] = {
+      restart: 'unless-stopped',
+      networks,
+      environment: { ...environmentMap(definition['environment']), ...mapped },
+      ...(isEntry ? { labels: traefikLabels(input, manifest.entry.port) } : {}),
+      ...(input.image && manifest.image?.service === service ? { image: input.image } : {}),
+    }
+  }
+  const base: ComposeFile = {
+    ...compose,
+    services: Object.fromEntries(Object.entries(compose.services).map(([k, v]) => [k, { ...v, networks: undefined, environment: undefined }])),
+  }
+  const override: ComposeFile = {
+    services,
+    // Explicit names: data must survive any change of project name or compose version.
+    volumes: Object.fromEntries(Object.keys(compose.volumes ?? {}).map((volume) => [volume, { name: `${input.name}_${volume}` }])),
+    networks: {
+      [NETWORK]: { name: `${input.name}_${NETWORK}` },
+      [PROXY]: { external: true, name: PROXY },
+    },
+  }
+  const merged = deepmerge(base, override, { arrayMerge: (_target, source: unknown[]) => source }) as ComposeFile
+  for (const definition of Object.values(merged.services)) {
+    for (const key of Object.keys(definition)) if (definition[key] === undefined) delete definition[key]
+  }
+  const env = manifest.secrets
+    .map((secret) => {
+      const value = input.secrets[secret.id]
+      if (!value || !/^[A-Za-z0-9_-]+$/.test(value)) throw invalid(`secrets.${secret.id}`, `The secret "${secret.id}" is missing or malformed.`)
+      return `${secretVariable(secret.id)}=${value}\n`
+    })
+    .join('')
+  return { compose: stringify(merged, { lineWidth: 0 }), env, files: { ...template.files } }
+}

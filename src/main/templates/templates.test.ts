@@ -1,0 +1,171 @@
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parse } from 'yaml'
+import { describe, expect, it } from 'vitest'
+import { AppError } from '@shared/errors'
+import { loadTemplate, loadTemplates, type ComposeFile } from './template-loader'
+import { generateSecrets, resolveParams } from './parameters'
+import { renderShop } from './render'
+
+const bundled = resolve(import.meta.dirname, '../../../templates')
+
+async function busybox() {
+  return loadTemplate(join(bundled, 'busybox'), 'busybox', 'bundled')
+}
+
+async function rendered(overrides: Partial<Parameters<typeof renderShop>[1]> = {}, params: Record<string, unknown> = {}) {
+  const template = await busybox()
+  const output = renderShop(template, {
+    name: 'mueller',
+    domain: 'mueller.shops.example.com',
+    params: resolveParams(template.manifest, params),
+    secrets: generateSecrets(template.manifest),
+    certResolver: 'letsencrypt',
+    ...overrides,
+  })
+  return { template, output, compose: parse(output.compose) as ComposeFile }
+}
+
+async function failure(promise: Promise<unknown>): Promise<AppError> {
+  const error = await promise.then(() => null, (e: unknown) => e)
+  expect(error).toBeInstanceOf(AppError)
+  return error as AppError
+}
+
+describe('bundled templates', () => {
+  it('all load without problems: b2xproc, a public shop and the busybox test shop', async () => {
+    const { templates, problems } = await loadTemplates(bundled, 'bundled')
+    expect(problems.map((p) => p.message)).toEqual([])
+    expect(templates.map((t) => t.id)).toEqual(['b2xproc', 'busybox', 'prestashop'])
+  })
+
+  it('b2xproc keeps the seed services and health checks and maps its secrets into the env file', async () => {
+    const template = await loadTemplate(join(bundled, 'b2xproc'), 'b2xproc', 'bundled')
+    const output = renderShop(template, {
+      name: 'kunde1',
+      domain: 'kunde1.shops.example.com',
+      params: resolveParams(template.manifest, { languages: ['de', 'en'] }),
+      secrets: generateSecrets(template.manifest),
+      certResolver: 'letsencrypt',
+    })
+    const compose = parse(output.compose) as ComposeFile
+    expect(Object.keys(compose.services)).toEqual(['db', 'gunicorn', 'nginx'])
+    expect(compose.services['db']!['image']).toBe('postgres:17')
+    expect(compose.services['nginx']!['image']).toBe('nginx:1.27')
+    for (const service of Object.values(compose.services)) expect(service['healthcheck']).toBeTruthy()
+    const env = compose.services['gunicorn']!['environment'] as Record<string, string>
+    expect(env['DJANGO_ALLOWED_HOSTS']).toBe('kunde1.shops.example.com')
+    expect(env['DJANGO_TRUSTED_ORIGINS']).toBe('https://kunde1.shops.example.com')
+    expect(env['DJANGO_LANGUAGES']).toBe('de,en')
+    expect(env['DATABASE_PASSWORD']).toBe('${SHOP_SECRET_DB_PASSWORD}')
+    expect((compose.services['db']!['environment'] as Record<string, string>)['POSTGRES_PASSWORD']).toBe('${SHOP_SECRET_DB_PASSWORD}')
+    expect(output.env).toMatch(/^SHOP_SECRET_DB_PASSWORD=[A-Za-z0-9]{32}$/m)
+    expect(output.files['nginx-conf.d/default.conf']).toContain('proxy_pass http://gunicorn:8000')
+  })
+})
+
+describe('rendering a shop', () => {
+  it('names every volume after the shop, explicitly', async () => {
+    const { compose } = await rendered()
+    expect(compose.volumes).toEqual({ data: { name: 'mueller_data' } })
+  })
+
+  it('puts the entry service on the proxy network with Traefik labels, the rest on the shop network only', async () => {
+    const { compose } = await rendered()
+    const web = compose.services['web']!
+    expect(web['networks']).toEqual(['shop', 'proxy'])
+    expect(web['restart']).toBe('unless-stopped')
+    expect(web['labels']).toMatchObject({
+      'traefik.enable': 'true',
+      'traefik.http.routers.mueller.rule': 'Host(`mueller.shops.example.com`)',
+      'traefik.http.routers.mueller.entrypoints': 'websecure',
+      'traefik.http.routers.mueller.tls.certresolver': 'letsencrypt',
+      'traefik.http.services.mueller.loadbalancer.server.port': '8080',
+    })
+    expect(compose.networks).toEqual({ shop: { name: 'mueller_shop' }, proxy: { external: true, name: 'proxy' } })
+  })
+
+  it('leaves the certificate resolver out where a wildcard certificate covers the shop', async () => {
+    const { compose } = await rendered({ certResolver: null })
+    expect(Object.keys(compose.services['web']!['labels'] as object)).not.toContain('traefik.http.routers.mueller.tls.certresolver')
+  })
+
+  it('keeps secrets out of the compose file', async () => {
+    const { output } = await rendered()
+    const secret = /SHOP_SECRET_ADMIN_PASSWORD=(\S+)/.exec(output.env)![1]!
+    expect(output.compose).not.toContain(secret)
+    expect(output.compose).toContain('${SHOP_SECRET_ADMIN_PASSWORD}')
+  })
+
+  it('overrides only the image of the service the template allows', async () => {
+    const { compose } = await rendered({ image: 'registry.example.com/shop:2.1' })
+    expect(compose.services['web']!['image']).toBe('registry.example.com/shop:2.1')
+  })
+})
+
+describe('hostile and bad input', () => {
+  it.each([
+    ['a domain that tries to leave the Host() rule', { domain: 'a.example.com`) || Host(`evil.com' }, 'domain'],
+    ['a domain with a newline and YAML', { domain: 'a.example.com\n    privileged: true' }, 'domain'],
+    ['a shop name with a quote', { name: "mue'ller" }, 'name'],
+    ['a reserved shop name', { name: 'traefik' }, 'name'],
+  ])('rejects %s', async (_label, overrides, field) => {
+    const error = await failure(rendered(overrides))
+    expect(error.code).toBe('invalid_input')
+    expect(error.fields?.[0]?.path).toBe(field)
+  })
+
+  it('rejects a parameter value with a line break, an unknown option and an unknown parameter', async () => {
+    const template = await busybox()
+    const error = (() => {
+      try {
+        resolveParams(template.manifest, { greeting: 'Hallo\nSHOP_ADMIN_PASSWORD=x', languages: ['de', 'klingon'], privileged: true })
+      } catch (e) {
+        return e as AppError
+      }
+      return null
+    })()
+    expect(error?.fields?.map((f) => f.path).sort()).toEqual(['params.greeting', 'params.languages', 'params.privileged'])
+  })
+})
+
+describe('invalid templates name the file and the field', () => {
+  function copy(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'tpl-'))
+    cpSync(join(bundled, 'busybox'), dir, { recursive: true })
+    return dir
+  }
+  const edit = (dir: string, file: string, change: (text: string) => string) =>
+    writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')))
+
+  it('bad YAML', async () => {
+    const dir = copy()
+    edit(dir, 'compose.yaml', (t) => `${t}\n  broken: [unclosed\n`)
+    const error = await failure(loadTemplate(dir, 'x', 'custom'))
+    expect(error.code).toBe('template_invalid')
+    expect(error.details).toMatchObject({ file: 'compose.yaml' })
+    expect(error.message).toMatch(/^compose\.yaml, line \d+: not valid YAML/)
+  })
+
+  it('a missing entry service', async () => {
+    const dir = copy()
+    edit(dir, 'template.yaml', (t) => t.replace('service: web\n  port', 'service: frontend\n  port'))
+    const error = await failure(loadTemplate(dir, 'x', 'custom'))
+    expect(error.message).toBe('template.yaml, entry.service: no service "frontend" in compose.yaml')
+  })
+
+  it('an unknown parameter in a mapping', async () => {
+    const dir = copy()
+    edit(dir, 'template.yaml', (t) => t.replace('${param.greeting}', '${param.motto}'))
+    const error = await failure(loadTemplate(dir, 'x', 'custom'))
+    expect(error.message).toBe('template.yaml, environment.web.SHOP_GREETING: unknown param "motto"')
+  })
+
+  it('a manifest field of the wrong type', async () => {
+    const dir = copy()
+    edit(dir, 'template.yaml', (t) => t.replace('port: 8080', 'port: http'))
+    const error = await failure(loadTemplate(dir, 'x', 'custom'))
+    expect(error.details).toMatchObject({ file: 'template.yaml', field: 'entry.port' })
+  })
+})

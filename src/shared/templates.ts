@@ -1,0 +1,24 @@
+// Shop templates as the wizard sees them: what to ask, in German and English. Secrets' values never appear here.
+export interface LocalizedText {
+  de: string
+  en: string
+}
+
+export type TemplateParameter =
+  | { id: string; type: 'string'; label: LocalizedText; default: string; maxLength: number; pattern?: string }
+  | { id: string; type: 'enum'; label: LocalizedText; default: string; options: string[] }
+  | { id: string; type: 'list'; label: LocalizedText; default: string[]; options: string[] }
+  | { id: string; type: 'boolean'; label: LocalizedText; default: boolean }
+
+export interface TemplateSummary {
+  id: string
+  name: LocalizedText
+  description: LocalizedText
+  /** Where it came from: shipped with the app, or a folder the user chose. */
+  source: 'bundled' | 'custom'
+  parameters: TemplateParameter[]
+  /** The service whose image may be overridden in the wizard, if any. */
+  imageService: string | null
+  entryService: string
+  healthTimeoutSeconds: number
+}
