@@ -39,6 +39,7 @@ if (!app.requestSingleInstanceLock()) {
     const services = createServices({
       store: new Store({ name: 'settings' }),
       keychain: new Keychain(),
+      bundledTemplatesDir: app.isPackaged ? join(process.resourcesPath, 'templates') : join(app.getAppPath(), 'templates'),
       localDockerSocket: localDockerSocket(),
       agentSocket: process.env['SSH_AUTH_SOCK'],
       appInfo: {

@@ -7,6 +7,7 @@ import { defaultLocalBaseDir, HostProfiles } from './host/host-profiles'
 import { HostService } from './host/host-service'
 import type { SshConnectionOptions } from './host/ssh-connection'
 import { OverviewCache } from './shops/overview-cache'
+import { TemplateService } from './templates/template-service'
 import type { Keychain } from './vault/keychain'
 import type { InvokeHandlers } from './ipc/dispatch'
 import { SettingsService, type KeyValueStore } from './settings/settings-service'
@@ -15,6 +16,8 @@ export interface ServiceDeps {
   store: KeyValueStore
   keychain: Keychain
   appInfo: AppInfo
+  /** The templates shipped with the app. */
+  bundledTemplatesDir: string
   /** The Docker socket of this machine, for the built-in local host. */
   localDockerSocket?: string
   agentSocket?: string | undefined
@@ -26,6 +29,7 @@ export interface Services {
   settings: SettingsService
   connections: ConnectionRegistry
   hosts: HostService
+  templates: TemplateService
   appInfo: AppInfo
 }
 
@@ -38,9 +42,11 @@ export function createServices(deps: ServiceDeps): Services {
     agentSocket: deps.agentSocket,
   })
   const cache = new OverviewCache(join(deps.appInfo.dataDir, 'cache'))
+  const settings = new SettingsService(deps.store, events)
   return {
     events,
-    settings: new SettingsService(deps.store, events),
+    settings,
+    templates: new TemplateService(deps.bundledTemplatesDir, () => settings.get().customTemplatesDir),
     connections,
     hosts: new HostService(profiles, connections, events, cache, deps.sshOptions),
     appInfo: deps.appInfo,
@@ -64,5 +70,6 @@ export function createHandlers(services: Services): InvokeHandlers {
     'hosts:trust': ({ hostId, fingerprint }) => services.hosts.trust(hostId, fingerprint),
     'shops:overview': ({ hostId }) => services.hosts.overview(hostId),
     'shops:refresh': ({ hostId }) => services.hosts.refresh(hostId),
+    'templates:list': () => services.templates.list(),
   }
 }

@@ -11,6 +11,7 @@ export const invokeChannelNames = [
   'hosts:trust',
   'shops:overview',
   'shops:refresh',
+  'templates:list',
 ] as const
 
 export type InvokeChannel = (typeof invokeChannelNames)[number]

@@ -4,6 +4,7 @@ import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './domain'
 import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
 import type { ShopOverview } from './shops'
+import type { TemplateList } from './templates'
 import { locales, themePreferences } from './domain'
 import type { Envelope } from './errors'
 
@@ -14,6 +15,12 @@ export const settingsPatchSchema = z
     locale: z.enum(locales),
     theme: z.enum(themePreferences),
     activeHostId: z.string().min(1).max(200).nullable(),
+    customTemplatesDir: z
+      .string()
+      .trim()
+      .regex(/^(\/|[A-Za-z]:\\)/, 'must be an absolute path')
+      .max(1000)
+      .nullable(),
   })
   .partial()
   .strict()
@@ -42,6 +49,7 @@ export const invokeContract = {
   'hosts:trust': channel<HostProfile>()(hostIdSchema.extend({ fingerprint: fingerprintSchema }).strict()),
   'shops:overview': channel<ShopOverview>()(hostIdSchema),
   'shops:refresh': channel<ShopOverview>()(hostIdSchema),
+  'templates:list': channel<TemplateList>()(noInput),
 } satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown }>
 
 export type InvokeInput<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['input']>

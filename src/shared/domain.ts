@@ -10,12 +10,15 @@ export interface Settings {
   theme: ThemePreference
   /** Id of the host profile the overview shows; null until the user picks one. */
   activeHostId: string | null
+  /** A folder of the user's own templates, next to the bundled ones. */
+  customTemplatesDir: string | null
 }
 
 export const defaultSettings: Settings = {
   locale: 'de',
   theme: 'system',
   activeHostId: null,
+  customTemplatesDir: null,
 }
 
 export interface AppInfo {

@@ -22,3 +22,9 @@ export interface TemplateSummary {
   entryService: string
   healthTimeoutSeconds: number
 }
+
+export interface TemplateList {
+  templates: TemplateSummary[]
+  /** Templates that could not be read, each naming the folder, file and field. */
+  problems: Array<{ message: string; file?: string; field?: string }>
+}

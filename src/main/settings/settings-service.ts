@@ -17,6 +17,7 @@ function sanitize(stored: unknown): Settings {
     locale: (locales as readonly unknown[]).includes(value.locale) ? (value.locale as Settings['locale']) : defaultSettings.locale,
     theme: (themePreferences as readonly unknown[]).includes(value.theme) ? (value.theme as Settings['theme']) : defaultSettings.theme,
     activeHostId: typeof value.activeHostId === 'string' ? value.activeHostId : defaultSettings.activeHostId,
+    customTemplatesDir: typeof value.customTemplatesDir === 'string' ? value.customTemplatesDir : defaultSettings.customTemplatesDir,
   }
 }
 

@@ -1,5 +1,5 @@
 // Hash history: the app is served from app://shop-manager/index.html, with no server to rewrite paths.
-import { mdiFileDocumentEditOutline, mdiViewDashboardOutline } from '@mdi/js'
+import { mdiFileDocumentEditOutline } from '@mdi/js'
 import { createRouter, createWebHashHistory } from 'vue-router'
 import SectionView from '../views/SectionView.vue'
 
@@ -14,7 +14,7 @@ export const router = createRouter({
     { path: '/shops/:name', name: 'shop', component: () => import('../views/ShopDetailView.vue'), props: true },
     { path: '/drafts', name: 'drafts', component: SectionView, props: { section: 'drafts', icon: mdiFileDocumentEditOutline } },
     { path: '/hosts', name: 'hosts', component: () => import('../views/HostsView.vue') },
-    { path: '/templates', name: 'templates', component: SectionView, props: { section: 'templates', icon: mdiViewDashboardOutline } },
+    { path: '/templates', name: 'templates', component: () => import('../views/TemplatesView.vue') },
     { path: '/settings', name: 'settings', component: () => import('../views/SettingsView.vue') },
   ],
 })
