@@ -17,10 +17,16 @@ export const useConnectionStore = defineStore('connection', () => {
     return states.value[id] ?? { hostId: id, state: 'idle', since: '' }
   })
 
+  // The store lives as long as the window: it subscribes once, however often it is loaded.
+  let subscribed = false
+
   async function load(): Promise<void> {
-    onEvent('connection:changed', (state) => {
-      states.value = { ...states.value, [state.hostId]: state }
-    })
+    if (!subscribed) {
+      subscribed = true
+      onEvent('connection:changed', (state) => {
+        states.value = { ...states.value, [state.hostId]: state }
+      })
+    }
     try {
       for (const state of await call('connection:list')) states.value[state.hostId] = state
     } catch (error) {

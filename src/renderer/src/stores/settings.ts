@@ -31,10 +31,16 @@ export const useSettingsStore = defineStore('settings', () => {
     { immediate: true },
   )
 
+  // The store lives as long as the window: it subscribes once, however often it is loaded.
+  let subscribed = false
+
   async function load(): Promise<void> {
-    onEvent('settings:changed', (next) => {
-      settings.value = next
-    })
+    if (!subscribed) {
+      subscribed = true
+      onEvent('settings:changed', (next) => {
+        settings.value = next
+      })
+    }
     try {
       const [current, info] = await Promise.all([call('settings:get'), call('app:info')])
       settings.value = current
