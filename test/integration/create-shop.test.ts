@@ -1,0 +1,102 @@
+// Creating shops on the test bed: healthy and answering, files as promised, one winner for one name.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { OperationSnapshot } from '../../src/shared/operations'
+import { openHostSession, type HostSession } from '../../src/main/host/host-session'
+import { OperationRegistry } from '../../src/main/operations/operation-registry'
+import { startCreateShop, type CreateShopInput } from '../../src/main/shops/create-shop'
+import { discoverShops } from '../../src/main/shops/discovery'
+import { TemplateService } from '../../src/main/templates/template-service'
+import { key, testbedProfile } from './support/hosts'
+
+const info = inject('testbed')
+const env = { ...process.env, DOCKER_HOST: info.dockerHost }
+const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
+const baseDir = join(info.ssh.baseDir, `create-${process.pid}`)
+
+describe('creating a shop on the test bed', () => {
+  let session: HostSession
+  const snapshots: OperationSnapshot[] = []
+  const operations = new OperationRegistry((s) => snapshots.push(s))
+  const templates = new TemplateService(resolve(import.meta.dirname, '../../templates'), () => null)
+
+  beforeAll(() => {
+    mkdirSync(baseDir, { recursive: true })
+    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
+    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    session = openHostSession(testbedProfile(info, { baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
+  })
+  afterAll(() => {
+    for (const name of ['hansen', 'zwilling']) {
+      try {
+        execFileSync('docker-compose', ['-p', name, 'down', '-v', '-t', '1'], { cwd: join(baseDir, name), env, stdio: 'ignore' })
+      } catch {
+        // not created
+      }
+    }
+    session?.close()
+    rmSync(baseDir, { recursive: true, force: true })
+  })
+
+  const create = (input: Partial<CreateShopInput> & { name: string }) =>
+    startCreateShop(
+      { hostId: 'testbed', description: 'Kunde Hansen', templateId: 'busybox', domain: `${input.name}.shops.test`, params: {}, start: true, ...input },
+      { session: async () => session, template: (id) => templates.get(id), operations, user: 'anna', certResolver: 'letsencrypt' },
+    )
+  const finished = async (id: string): Promise<OperationSnapshot> => {
+    await expect.poll(() => operations.get(id)?.status, { timeout: 60_000, interval: 50 }).not.toBe('running')
+    return operations.get(id)!
+  }
+
+  it('goes from Create to healthy, and the entry service answers HTTP', async () => {
+    const started = create({ name: 'hansen', params: { greeting: 'Moin' } })
+    const done = await finished(started.id)
+    expect(done.error).toBeUndefined()
+    expect(done.status).toBe('succeeded')
+    expect(done.steps.map((s) => `${s.id}:${s.status}`)).toEqual(['validate:done', 'reserve:done', 'write:done', 'start:done', 'health:done', 'done:done'])
+    expect(done.result).toMatchObject({ url: 'https://hansen.shops.test', login: { passwordSecretId: 'admin_password' } })
+    const web = docker('ps', '-q', '--filter', 'label=com.docker.compose.project=hansen', '--filter', 'label=com.docker.compose.service=web')
+    expect(docker('exec', web, 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/')).toContain('Moin – hansen')
+    // Progress went out as it happened, step by step.
+    expect(snapshots.filter((s) => s.id === started.id).length).toBeGreaterThan(6)
+  })
+
+  it('writes the compose file, the metadata and a 0600 secrets file, and no secret anywhere else', async () => {
+    const dir = join(baseDir, 'hansen')
+    const secrets = readFileSync(join(dir, '.env'), 'utf8')
+    const password = /SHOP_SECRET_ADMIN_PASSWORD=(\w+)/.exec(secrets)![1]!
+    expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600)
+    expect(readFileSync(join(dir, 'docker-compose.yml'), 'utf8')).not.toContain(password)
+    const metadata = JSON.parse(readFileSync(join(dir, 'shop.json'), 'utf8')) as Record<string, unknown>
+    expect(metadata).toMatchObject({ template: 'busybox', description: 'Kunde Hansen', domain: 'hansen.shops.test', createdBy: 'anna' })
+    expect(JSON.stringify(metadata)).not.toContain(password)
+    const snapshot = operations.list().find((s) => s.shop === 'hansen')!
+    expect(JSON.stringify(snapshot)).not.toContain(password)
+    // The overview shows it as a shop, green.
+    const shop = (await discoverShops(session)).find((s) => s.name === 'hansen')
+    expect(shop).toMatchObject({ light: 'green', template: 'busybox', createdBy: 'anna' })
+  })
+
+  it('gives a name to exactly one of two creates at the same moment', async () => {
+    const [a, b] = [create({ name: 'zwilling' }), create({ name: 'zwilling' })]
+    const results = await Promise.all([finished(a.id), finished(b.id)])
+    expect(results.map((r) => r.status).sort()).toEqual(['failed', 'succeeded'])
+    const loser = results.find((r) => r.status === 'failed')!
+    expect(loser.error).toMatchObject({ step: 'reserve', message: expect.stringContaining('already exists') })
+    expect(docker('ps', '-q', '--filter', 'label=com.docker.compose.project=zwilling').split('\n')).toHaveLength(1)
+  })
+
+  it('refuses a name that is taken, before touching anything', async () => {
+    const done = await finished(create({ name: 'hansen' }).id)
+    expect(done.error).toMatchObject({ step: 'reserve', code: 'invalid_input' })
+    expect(readFileSync(join(baseDir, 'hansen', 'shop.json'), 'utf8')).toContain('Kunde Hansen')
+  })
+
+  it('refuses a hostile domain at validation, writing nothing', async () => {
+    const done = await finished(create({ name: 'boese', domain: 'boese.shops.test`) || Host(`evil.test' }).id)
+    expect(done.error).toMatchObject({ step: 'validate', code: 'invalid_input' })
+    expect(() => statSync(join(baseDir, 'boese'))).toThrow()
+  })
+})
