@@ -37,6 +37,21 @@ describe('one SSH connection shared by many operations', () => {
     expect(id.stdout.trim()).toBe(info.ssh.user)
   })
 
+  it('reuses Docker channels across many calls without piling up listeners', async () => {
+    const warnings: string[] = []
+    const onWarning = (warning: Error): void => void warnings.push(`${warning.name}: ${warning.message}`)
+    process.on('warning', onWarning)
+    try {
+      const session = open()
+      for (let i = 0; i < 60; i++) await session.docker.listContainers()
+      await new Promise((resolve) => setTimeout(resolve, 50))
+      expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([])
+      expect(session.ssh!.channelsInUse).toBeLessThanOrEqual(4)
+    } finally {
+      process.off('warning', onWarning)
+    }
+  })
+
   it('times out a command that takes too long and stops it on the host', async () => {
     const session = open()
     // A sleep with a duration of its own, to find exactly this process on the host afterwards.

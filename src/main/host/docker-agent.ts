@@ -29,9 +29,13 @@ function asSocket(stream: Duplex): Duplex {
   socket.setNoDelay = () => undefined
   socket.ref = () => undefined
   socket.unref = () => undefined
+  let onTimeout: (() => void) | undefined
   socket.setTimeout = (ms, callback) => {
     idleMs = ms
-    if (callback) socket.once('timeout', callback)
+    // Like net.Socket: a new callback replaces the previous one instead of piling up listeners.
+    if (onTimeout) socket.removeListener('timeout', onTimeout)
+    onTimeout = ms > 0 ? callback : undefined
+    if (onTimeout) socket.once('timeout', onTimeout)
     arm()
   }
   return socket
