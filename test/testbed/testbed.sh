@@ -253,6 +253,9 @@ MaxSessions 10
 MaxStartups 50:30:100
 LogLevel VERBOSE
 Subsystem sftp internal-sftp
+# Like a real host, where docker finds its socket without being told: for the docker CLI over ssh (benchmarks).
+Match User $SSH_USER
+  SetEnv DOCKER_HOST=unix://$DOCKER_SOCK
 Match User $BARE_USER
   SetEnv PATH=$DIR/hosts/bare-bin
 Match User $NOFWD_USER

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { utils } from 'ssh2'
+import ssh2 from 'ssh2'
 import { AppError } from '@shared/errors'
 import { hostInputSchema, type HostProfile } from '@shared/hosts'
 import type { z } from 'zod'
@@ -65,7 +65,7 @@ export class HostProfiles {
     let hasPassphrase = existing?.auth.kind === 'key' ? existing.auth.hasPassphrase : false
     if (auth.kind === 'key') {
       if (auth.privateKey) {
-        const parsed = utils.parseKey(auth.privateKey, auth.passphrase)
+        const parsed = ssh2.utils.parseKey(auth.privateKey, auth.passphrase)
         if (parsed instanceof Error) throw keyError(parsed.message, Boolean(auth.passphrase))
         await this.keychain.set(keyAccount(id), auth.privateKey)
         hasPassphrase = Boolean(auth.passphrase)

@@ -1,10 +1,13 @@
 // Opening one SSH session: TCP with TCP_NODELAY, the host-key check against the pinned fingerprint, login.
 import { connect as tcpConnect, type Socket } from 'node:net'
-import { Client, utils } from 'ssh2'
+// ssh2 is CommonJS: Node's ESM loader (Electron's main process) only offers its default export.
+import ssh2, { type Client } from 'ssh2'
 import { AppError } from '@shared/errors'
 import { judgeHostKey } from './host-key'
 import type { SshConnectionOptions, SshTarget } from './ssh-connection'
 import { keyError, socketError, sshError } from './ssh-errors'
+
+const { Client: SshClient, utils } = ssh2
 
 /** Reads the key before dialling, so a wrong passphrase is reported as such and not as a refused login. */
 function checkKey(target: SshTarget): void {
@@ -20,12 +23,12 @@ export async function sshHandshake(target: SshTarget, options: SshConnectionOpti
   const { privateKey, passphrase, agent } = target
   const socket = await tcp(target, options)
   return new Promise<Client>((resolve, reject) => {
-    const client = new Client()
+    const client = new SshClient()
     let verdictError: AppError | undefined
     let settled = false
     client.once('ready', () => {
       settled = true
-      resolve(client)
+      void primeNoDelay(client).then(() => resolve(client))
     })
     // ssh2 may report more than one error for one failure; only the first decides, and once the session
     // is up a later failure surfaces as 'close'.
@@ -60,6 +63,29 @@ export async function sshHandshake(target: SshTarget, options: SshConnectionOpti
         }
         return verdict.kind === 'trusted'
       },
+    })
+  })
+}
+
+/**
+ * OpenSSH's sshd turns on TCP_NODELAY for a connection only when its first session starts, and Docker calls
+ * through stream-local forwards start none: replies larger than one segment then wait ~40 ms for a delayed
+ * ACK (measured: 48 ms instead of 3.7 ms for a list of 40 containers). One trivial command fixes that.
+ */
+function primeNoDelay(client: Client): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 5000)
+    client.exec('true', (error, channel) => {
+      if (error) {
+        clearTimeout(timer)
+        return resolve()
+      }
+      channel.on('close', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+      channel.resume()
+      channel.stderr.resume()
     })
   })
 }
