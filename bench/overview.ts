@@ -1,0 +1,105 @@
+// The shop overview on a host with 100 shops of 2 containers: one full refresh, Docker calls per refresh, and
+// the time from a container's change to the overview showing it; beside a per-shop baseline from the same run.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ShopOverview } from '../src/shared/shops'
+import { openHostSession } from '../src/main/host/host-session'
+import { listProjectContainers } from '../src/main/shops/discovery'
+import { OverviewCache } from '../src/main/shops/overview-cache'
+import { ShopOverviewWatcher } from '../src/main/shops/shop-overview'
+import { key, testbedProfile } from '../test/integration/support/hosts'
+import { deadline, median, percentile, result, sample, table, testbed } from './support/figures'
+import { createFleet, type Fleet } from './support/fleet'
+
+deadline(170)
+const info = testbed()
+const SHOPS = 100
+const REFRESHES = 15
+const CHANGES = 10
+const progress = (text: string): void => void process.stderr.write(`overview: ${text}\n`)
+
+async function measure(fleet: Fleet, publish: (o: ShopOverview) => void = () => undefined) {
+  const session = openHostSession(testbedProfile(info, { baseDir: fleet.baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
+  const cacheDir = mkdtempSync(join(tmpdir(), 'bench-cache-'))
+  const watcher = new ShopOverviewWatcher(session, new OverviewCache(cacheDir), publish)
+  await watcher.start()
+  if (watcher.current.shops.length !== fleet.shops.length) throw new Error(`overview shows ${watcher.current.shops.length} shops, expected ${fleet.shops.length}`)
+  const before = watcher.apiCalls
+  const refresh = await sample(REFRESHES, () => watcher.refresh())
+  const callsPerRefresh = (watcher.apiCalls - before) / (REFRESHES + 3)
+  return { session, watcher, refresh, callsPerRefresh, cleanup: () => rmSync(cacheDir, { recursive: true, force: true }) }
+}
+
+let small: Fleet | undefined
+let large: Fleet | undefined
+try {
+  progress('creating 10 shops')
+  small = await createFleet(info, 10, 'ovs')
+  progress('measuring 10 shops')
+  const ten = await measure(small)
+  ten.watcher.stop()
+  ten.session.close()
+  ten.cleanup()
+  await small.remove()
+  small = undefined
+
+  progress(`creating ${SHOPS} shops`)
+  large = await createFleet(info, SHOPS, 'ovl')
+  progress(`measuring ${SHOPS} shops`)
+  const fleet = large
+  let latest: ShopOverview | null = null
+  const waiters = new Set<() => void>()
+  const hundred = await measure(fleet, (overview) => {
+    latest = overview
+    for (const wake of waiters) wake()
+  })
+  progress('baseline')
+  // Baseline: the naive way, one container list per shop through the same connection.
+  const naive = await sample(5, async () => {
+    for (const shop of fleet.shops) await listProjectContainers(hundred.session.docker, shop)
+  }, 1)
+
+  progress('container changes')
+  // A container stops; how long until the overview (the store the UI mirrors) shows that shop red.
+  const eventToStore: number[] = []
+  for (const shop of fleet.shops.slice(0, CHANGES)) {
+    const worker = fleet.docker.getContainer(`${shop}_worker_1`)
+    const shown = new Promise<number>((resolve) => {
+      const check = (): void => {
+        const light = (latest as ShopOverview | null)?.shops.find((s) => s.name === shop)?.light
+        if (light === 'red') {
+          waiters.delete(check)
+          resolve(performance.now())
+        }
+      }
+      waiters.add(check)
+    })
+    const start = performance.now()
+    // A manual stop: with restart: unless-stopped, a kill would be restarted at once.
+    await worker.stop({ t: 0 })
+    eventToStore.push((await shown) - start)
+  }
+  hundred.watcher.stop()
+  hundred.session.close()
+  hundred.cleanup()
+
+  console.log(`Shop overview through the app's SSH connection, ${SHOPS} shops x 2 containers`)
+  table(
+    ['figure', 'app', 'goal', 'baseline'],
+    [
+      ['full refresh, median ms (10 shops)', median(ten.refresh), '', ''],
+      ['full refresh, median ms (100 shops)', median(hundred.refresh), '<= 100', `${median(naive).toFixed(1)} (one list per shop)`],
+      ['full refresh, p90 ms (100 shops)', percentile(hundred.refresh, 90), '', ''],
+      ['host calls per refresh (10 shops)', ten.callsPerRefresh, 'constant', ''],
+      ['host calls per refresh (100 shops)', hundred.callsPerRefresh, 'constant', `${SHOPS} (one list per shop)`],
+      ['container change -> overview, median ms', median(eventToStore), '<= 250', ''],
+      ['container change -> overview, max ms', Math.max(...eventToStore), '', ''],
+    ],
+  )
+  console.log('host calls per refresh: 1 Docker container list + 1 command listing the shop directories')
+  result('overview', { refresh_ms: median(hundred.refresh), api_calls: hundred.callsPerRefresh, event_to_store_ms: median(eventToStore), shops: SHOPS })
+} finally {
+  await small?.remove()
+  await large?.remove()
+}
