@@ -1,4 +1,5 @@
 // Electron bootstrap: single instance, app:// protocol, services, IPC, the window.
+import { userInfo } from 'node:os'
 import { join } from 'node:path'
 import { app, BrowserWindow } from 'electron'
 import Store from 'electron-store'
@@ -39,6 +40,7 @@ if (!app.requestSingleInstanceLock()) {
     const services = createServices({
       store: new Store({ name: 'settings' }),
       keychain: new Keychain(),
+      userName: userInfo().username,
       bundledTemplatesDir: app.isPackaged ? join(process.resourcesPath, 'templates') : join(app.getAppPath(), 'templates'),
       localDockerSocket: localDockerSocket(),
       agentSocket: process.env['SSH_AUTH_SOCK'],

@@ -8,6 +8,9 @@ import { HostService } from './host/host-service'
 import type { SshConnectionOptions } from './host/ssh-connection'
 import { OverviewCache } from './shops/overview-cache'
 import { TemplateService } from './templates/template-service'
+import { OperationRegistry } from './operations/operation-registry'
+import { startCreateShop } from './shops/create-shop'
+import { readShopSecret } from './shops/shop-secrets'
 import type { Keychain } from './vault/keychain'
 import type { InvokeHandlers } from './ipc/dispatch'
 import { SettingsService, type KeyValueStore } from './settings/settings-service'
@@ -22,6 +25,8 @@ export interface ServiceDeps {
   localDockerSocket?: string
   agentSocket?: string | undefined
   sshOptions?: Partial<SshConnectionOptions>
+  /** Who uses the app: recorded as "created by" on shops. */
+  userName: string
 }
 
 export interface Services {
@@ -30,6 +35,8 @@ export interface Services {
   connections: ConnectionRegistry
   hosts: HostService
   templates: TemplateService
+  operations: OperationRegistry
+  userName: string
   appInfo: AppInfo
 }
 
@@ -49,6 +56,8 @@ export function createServices(deps: ServiceDeps): Services {
     templates: new TemplateService(deps.bundledTemplatesDir, () => settings.get().customTemplatesDir),
     connections,
     hosts: new HostService(profiles, connections, events, cache, deps.sshOptions),
+    operations: new OperationRegistry((snapshot) => events.emit('operation:progress', snapshot)),
+    userName: deps.userName,
     appInfo: deps.appInfo,
   }
 }
@@ -71,5 +80,16 @@ export function createHandlers(services: Services): InvokeHandlers {
     'shops:overview': ({ hostId }) => services.hosts.overview(hostId),
     'shops:refresh': ({ hostId }) => services.hosts.refresh(hostId),
     'templates:list': () => services.templates.list(),
+    'shops:create': (input) =>
+      startCreateShop(input, {
+        session: (hostId) => services.hosts.session(hostId),
+        template: (id) => services.templates.get(id),
+        operations: services.operations,
+        user: services.userName,
+        certResolver: 'letsencrypt',
+      }),
+    'shops:revealSecret': async ({ hostId, shop, secretId }) => readShopSecret(await services.hosts.session(hostId), shop, secretId),
+    'operations:get': ({ id }) => services.operations.get(id) ?? null,
+    'operations:cancel': ({ id }) => services.operations.cancel(id),
   }
 }

@@ -12,11 +12,15 @@ export const invokeChannelNames = [
   'shops:overview',
   'shops:refresh',
   'templates:list',
+  'shops:create',
+  'shops:revealSecret',
+  'operations:get',
+  'operations:cancel',
 ] as const
 
 export type InvokeChannel = (typeof invokeChannelNames)[number]
 
-export const eventChannelNames = ['settings:changed', 'connection:changed', 'shops:overview'] as const
+export const eventChannelNames = ['settings:changed', 'connection:changed', 'shops:overview', 'operation:progress'] as const
 
 export type EventChannel = (typeof eventChannelNames)[number]
 

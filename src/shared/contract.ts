@@ -5,6 +5,7 @@ import type { AppInfo, ConnectionState, Settings } from './domain'
 import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
 import type { ShopOverview } from './shops'
 import type { TemplateList } from './templates'
+import type { OperationSnapshot } from './operations'
 import { locales, themePreferences } from './domain'
 import type { Envelope } from './errors'
 
@@ -26,6 +27,20 @@ export const settingsPatchSchema = z
   .strict()
 
 export type SettingsPatch = z.infer<typeof settingsPatchSchema>
+
+export const createShopSchema = z
+  .object({
+    hostId: z.string().min(1).max(100),
+    name: z.string().trim().toLowerCase().min(1).max(30),
+    description: z.string().max(2000).default(''),
+    templateId: z.string().regex(/^[\w.-]{1,80}$/),
+    domain: z.string().trim().toLowerCase().min(3).max(253),
+    params: z.record(z.string(), z.union([z.string().max(2000), z.array(z.string().max(200)).max(50), z.boolean()])).default({}),
+    image: z.string().trim().max(300).regex(/^[\w./:@-]+$/, 'not an image reference').optional(),
+    start: z.boolean().default(true),
+  })
+  .strict()
+export type CreateShopRequest = z.input<typeof createShopSchema>
 
 const hostIdSchema = z.object({ hostId: z.string().min(1).max(100) }).strict()
 const fingerprintSchema = z
@@ -50,6 +65,12 @@ export const invokeContract = {
   'shops:overview': channel<ShopOverview>()(hostIdSchema),
   'shops:refresh': channel<ShopOverview>()(hostIdSchema),
   'templates:list': channel<TemplateList>()(noInput),
+  'shops:create': channel<OperationSnapshot>()(createShopSchema),
+  'shops:revealSecret': channel<string>()(
+    hostIdSchema.extend({ shop: z.string().regex(/^[a-z0-9]{1,30}$/), secretId: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }).strict(),
+  ),
+  'operations:get': channel<OperationSnapshot | null>()(z.object({ id: z.string().uuid() }).strict()),
+  'operations:cancel': channel<boolean>()(z.object({ id: z.string().uuid() }).strict()),
 } satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown }>
 
 export type InvokeInput<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['input']>
@@ -60,6 +81,7 @@ export interface EventPayloads {
   'settings:changed': Settings
   'connection:changed': ConnectionState
   'shops:overview': ShopOverview
+  'operation:progress': OperationSnapshot
 }
 
 export type EventPayload<E extends EventChannel> = EventPayloads[E]

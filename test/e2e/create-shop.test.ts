@@ -1,0 +1,82 @@
+/// <reference lib="dom" />
+// The wizard at the customer meeting: type a name, press Create, watch it become healthy, show URL, QR, login.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchApp, outputDir, type AppUnderTest } from './harness'
+import { ShellPage } from './pages/shell-page'
+
+const info = inject('testbed')
+const env = { ...process.env, DOCKER_HOST: info.dockerHost }
+const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
+const baseDir = join(info.ssh.baseDir, `wizard-${process.pid}`)
+const poll = { timeout: 30_000, interval: 100 }
+
+describe('create wizard in Chromium', () => {
+  let app: AppUnderTest
+  let shell: ShellPage
+
+  beforeAll(async () => {
+    mkdirSync(baseDir, { recursive: true })
+    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
+    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    app = await launchApp(info)
+    shell = new ShellPage(app.page)
+    // The host is set up as on the Hosts page (tested there); here the wizard is what counts.
+    const host = await app.services.hosts.save({
+      name: 'Testbed',
+      address: info.ssh.host,
+      port: info.ssh.port,
+      user: info.ssh.user,
+      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
+      dockerSocket: info.dockerSocket,
+      baseDir,
+      role: 'sales',
+      shopDomain: 'shops.test',
+    })
+    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
+    app.services.settings.update({ activeHostId: host.id })
+    await app.reload()
+    shell = new ShellPage(app.page)
+  })
+  afterAll(async () => {
+    await app?.close()
+    try {
+      execFileSync('docker-compose', ['-p', 'wizard', 'down', '-v', '-t', '1'], { cwd: join(baseDir, 'wizard'), env, stdio: 'ignore' })
+    } catch {
+      // not created
+    }
+    rmSync(baseDir, { recursive: true, force: true })
+  })
+
+  it('checks the name as it is typed', async () => {
+    await shell.open('shops')
+    await app.page.getByTestId('shop-create').click()
+    const name = app.page.getByTestId('create-name').locator('input')
+    await name.fill('Müller')
+    await expect.poll(() => app.page.getByTestId('create-name').innerText()).toContain('Nur Kleinbuchstaben und Ziffern')
+    expect(await app.page.getByTestId('create-submit').isDisabled()).toBe(true)
+    await name.fill('traefik')
+    await expect.poll(() => app.page.getByTestId('create-name').innerText()).toContain('reserviert')
+  })
+
+  it('creates the shop, shows each step until healthy, then the URL, a QR code and the admin login', async () => {
+    await app.page.getByTestId('create-name').locator('input').fill('wizard')
+    expect(await app.page.getByTestId('create-domain').locator('input').inputValue()).toBe('wizard.shops.test')
+    await app.page.getByTestId('create-param-greeting').locator('input').fill('Grüezi')
+    await app.page.getByTestId('create-submit').click()
+    await expect.poll(() => app.page.getByTestId('create-progress').getAttribute('data-status'), poll).toBe('succeeded')
+    expect(await app.page.getByTestId('create-step-health').getAttribute('data-status')).toBe('done')
+    expect(await app.page.getByTestId('create-url').innerText()).toBe('https://wizard.shops.test')
+    expect(await app.page.getByTestId('shop-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/)
+    expect(await app.page.getByTestId('create-password').innerText()).toBe('••••••••')
+    await app.page.getByTestId('create-reveal').click()
+    const secret = /SHOP_SECRET_ADMIN_PASSWORD=(\w+)/.exec(readFileSync(join(baseDir, 'wizard', '.env'), 'utf8'))![1]
+    await expect.poll(() => app.page.getByTestId('create-password').innerText()).toBe(secret)
+    await shell.screenshot(join(outputDir, 'create-done.png'))
+    // The shop really answers, with what was typed in the wizard.
+    const web = docker('ps', '-q', '--filter', 'label=com.docker.compose.project=wizard')
+    expect(docker('exec', web, 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/')).toContain('Grüezi – wizard')
+  })
+})
