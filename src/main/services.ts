@@ -11,6 +11,7 @@ import { TemplateService } from './templates/template-service'
 import { OperationRegistry } from './operations/operation-registry'
 import { startCreateShop } from './shops/create-shop'
 import { readShopSecret } from './shops/shop-secrets'
+import { runShopAction } from './shops/shop-actions'
 import type { Keychain } from './vault/keychain'
 import type { InvokeHandlers } from './ipc/dispatch'
 import { SettingsService, type KeyValueStore } from './settings/settings-service'
@@ -88,6 +89,12 @@ export function createHandlers(services: Services): InvokeHandlers {
         user: services.userName,
         certResolver: 'letsencrypt',
       }),
+    'shops:action': async ({ hostId, shop, action, confirm }) => {
+      await runShopAction(await services.hosts.session(hostId), { shop, action, confirm, user: services.userName })
+      // Remove and delete change what exists, not only container states: read the host again.
+      if (action === 'remove' || action === 'delete') await services.hosts.refresh(hostId)
+      return null
+    },
     'shops:revealSecret': async ({ hostId, shop, secretId }) => readShopSecret(await services.hosts.session(hostId), shop, secretId),
     'operations:get': ({ id }) => services.operations.get(id) ?? null,
     'operations:cancel': ({ id }) => services.operations.cancel(id),

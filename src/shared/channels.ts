@@ -13,6 +13,7 @@ export const invokeChannelNames = [
   'shops:refresh',
   'templates:list',
   'shops:create',
+  'shops:action',
   'shops:revealSecret',
   'operations:get',
   'operations:cancel',

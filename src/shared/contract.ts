@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './domain'
 import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
-import type { ShopOverview } from './shops'
+import { shopActions, type ShopOverview } from './shops'
 import type { TemplateList } from './templates'
 import type { OperationSnapshot } from './operations'
 import { locales, themePreferences } from './domain'
@@ -66,6 +66,11 @@ export const invokeContract = {
   'shops:refresh': channel<ShopOverview>()(hostIdSchema),
   'templates:list': channel<TemplateList>()(noInput),
   'shops:create': channel<OperationSnapshot>()(createShopSchema),
+  'shops:action': channel<null>()(
+    hostIdSchema
+      .extend({ shop: z.string().regex(/^[a-z0-9]{1,30}$/), action: z.enum(shopActions), confirm: z.string().max(30).optional() })
+      .strict(),
+  ),
   'shops:revealSecret': channel<string>()(
     hostIdSchema.extend({ shop: z.string().regex(/^[a-z0-9]{1,30}$/), secretId: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }).strict(),
   ),

@@ -17,6 +17,8 @@ export const errorCodes = [
   'docker_permission_denied',
   'compose_missing',
   'template_invalid',
+  'forbidden',
+  'busy',
   'timeout',
   'cancelled',
   'internal',

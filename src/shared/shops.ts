@@ -39,3 +39,9 @@ export interface ShopOverview {
   /** Set when the host could not be read; the list is then the last known one. */
   error?: { code: string; message: string }
 }
+
+export const shopActions = ['start', 'restart', 'stop', 'remove', 'delete'] as const
+export type ShopAction = (typeof shopActions)[number]
+
+/** What a salesperson may do; admins may do everything. Enforced in the main process. */
+export const salesActions: readonly ShopAction[] = ['start', 'restart']

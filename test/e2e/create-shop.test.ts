@@ -6,12 +6,17 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { ShellPage } from './pages/shell-page'
+import { ShopsPage } from './pages/shops-page'
 
 const info = inject('testbed')
 const env = { ...process.env, DOCKER_HOST: info.dockerHost }
 const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
 const baseDir = join(info.ssh.baseDir, `wizard-${process.pid}`)
 const poll = { timeout: 30_000, interval: 100 }
+// A name of its own per attempt, so a retried test does not meet the shop of the first attempt.
+let shop = 'wizard'
+let attempt = 0
+const created: string[] = []
 
 describe('create wizard in Chromium', () => {
   let app: AppUnderTest
@@ -32,7 +37,7 @@ describe('create wizard in Chromium', () => {
       auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
       dockerSocket: info.dockerSocket,
       baseDir,
-      role: 'sales',
+      role: 'admin',
       shopDomain: 'shops.test',
     })
     app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
@@ -42,10 +47,12 @@ describe('create wizard in Chromium', () => {
   })
   afterAll(async () => {
     await app?.close()
-    try {
-      execFileSync('docker-compose', ['-p', 'wizard', 'down', '-v', '-t', '1'], { cwd: join(baseDir, 'wizard'), env, stdio: 'ignore' })
-    } catch {
-      // not created
+    for (const name of created) {
+      try {
+        execFileSync('docker-compose', ['-p', name, 'down', '-v', '-t', '1'], { cwd: join(baseDir, name), env, stdio: 'ignore' })
+      } catch {
+        // not created, or deleted by the test
+      }
     }
     rmSync(baseDir, { recursive: true, force: true })
   })
@@ -62,21 +69,58 @@ describe('create wizard in Chromium', () => {
   })
 
   it('creates the shop, shows each step until healthy, then the URL, a QR code and the admin login', async () => {
-    await app.page.getByTestId('create-name').locator('input').fill('wizard')
-    expect(await app.page.getByTestId('create-domain').locator('input').inputValue()).toBe('wizard.shops.test')
+    shop = `wizard${attempt++ || ''}`
+    created.push(shop)
+    if (!(await app.page.getByTestId('create-name').isVisible())) {
+      await app.page.keyboard.press('Escape')
+      await app.page.getByTestId('shop-create').click()
+    }
+    await app.page.getByTestId('create-name').locator('input').fill(shop)
+    expect(await app.page.getByTestId('create-domain').locator('input').inputValue()).toBe(`${shop}.shops.test`)
     await app.page.getByTestId('create-param-greeting').locator('input').fill('Grüezi')
     await app.page.getByTestId('create-submit').click()
     await expect.poll(() => app.page.getByTestId('create-progress').getAttribute('data-status'), poll).toBe('succeeded')
     expect(await app.page.getByTestId('create-step-health').getAttribute('data-status')).toBe('done')
-    expect(await app.page.getByTestId('create-url').innerText()).toBe('https://wizard.shops.test')
+    expect(await app.page.getByTestId('create-url').innerText()).toBe(`https://${shop}.shops.test`)
     expect(await app.page.getByTestId('shop-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/)
     expect(await app.page.getByTestId('create-password').innerText()).toBe('••••••••')
     await app.page.getByTestId('create-reveal').click()
-    const secret = /SHOP_SECRET_ADMIN_PASSWORD=(\w+)/.exec(readFileSync(join(baseDir, 'wizard', '.env'), 'utf8'))![1]
-    await expect.poll(() => app.page.getByTestId('create-password').innerText()).toBe(secret)
+    const secret = /SHOP_SECRET_ADMIN_PASSWORD=(\w+)/.exec(readFileSync(join(baseDir, shop, '.env'), 'utf8'))![1]
+    await expect
+      .poll(async () => {
+        const snackbar = app.page.getByTestId('error-snackbar')
+        // An error would show in the snackbar: include it, so a failure says why.
+        const error = (await snackbar.count()) > 0 ? await snackbar.innerText().catch(() => '') : ''
+        return `${await app.page.getByTestId('create-password').innerText()}${error ? ` [${error}]` : ''}`
+      })
+      .toBe(secret)
     await shell.screenshot(join(outputDir, 'create-done.png'))
     // The shop really answers, with what was typed in the wizard.
-    const web = docker('ps', '-q', '--filter', 'label=com.docker.compose.project=wizard')
-    expect(docker('exec', web, 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/')).toContain('Grüezi – wizard')
+    const web = docker('ps', '-q', '--filter', `label=com.docker.compose.project=${shop}`)
+    expect(docker('exec', web, 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/')).toContain(`Grüezi – ${shop}`)
+  })
+
+  it('deletes the shop from its page only after its name is typed', async () => {
+    await app.page.keyboard.press('Escape')
+    const shopsPage = new ShopsPage(app.page)
+    await shell.open('shops')
+    await expect.poll(() => shopsPage.light(shop), poll).toBe('green')
+    await shopsPage.openDetail(shop)
+    await app.page.getByTestId('shop-delete').click()
+    const go = app.page.getByTestId('shop-delete-go')
+    await app.page.getByTestId('shop-delete-confirm').locator('input').fill(shop.slice(0, -1))
+    expect(await go.isDisabled()).toBe(true)
+    await app.page.getByTestId('shop-delete-confirm').locator('input').fill(shop)
+    await go.click()
+    await expect
+      .poll(async () => {
+        const snackbar = app.page.getByTestId('error-snackbar')
+        const error = (await snackbar.count()) > 0 ? await snackbar.innerText().catch(() => '') : ''
+        return `${await shell.title.innerText()}${error ? ` [${error}]` : ''}`
+      }, poll)
+      .toBe('Shops')
+    await expect.poll(() => shopsPage.row(shop).count(), poll).toBe(0)
+    expect(docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${shop}`)).toBe('')
+    expect(docker('volume', 'ls', '-q', '--filter', `name=${shop}_data`)).toBe('')
   })
 })

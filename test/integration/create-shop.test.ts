@@ -15,6 +15,7 @@ const info = inject('testbed')
 const env = { ...process.env, DOCKER_HOST: info.dockerHost }
 const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
 const baseDir = join(info.ssh.baseDir, `create-${process.pid}`)
+const twins: string[] = []
 
 describe('creating a shop on the test bed', () => {
   let session: HostSession
@@ -29,7 +30,7 @@ describe('creating a shop on the test bed', () => {
     session = openHostSession(testbedProfile(info, { baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
   })
   afterAll(() => {
-    for (const name of ['hansen', 'zwilling']) {
+    for (const name of ['hansen', ...twins]) {
       try {
         execFileSync('docker-compose', ['-p', name, 'down', '-v', '-t', '1'], { cwd: join(baseDir, name), env, stdio: 'ignore' })
       } catch {
@@ -79,13 +80,17 @@ describe('creating a shop on the test bed', () => {
     expect(shop).toMatchObject({ light: 'green', template: 'busybox', createdBy: 'anna' })
   })
 
+  let attempt = 0
   it('gives a name to exactly one of two creates at the same moment', async () => {
-    const [a, b] = [create({ name: 'zwilling' }), create({ name: 'zwilling' })]
+    // A name of its own per attempt, so a retry does not meet the first attempt's shop.
+    const name = `zwilling${++attempt}`
+    twins.push(name)
+    const [a, b] = [create({ name }), create({ name })]
     const results = await Promise.all([finished(a.id), finished(b.id)])
-    expect(results.map((r) => r.status).sort()).toEqual(['failed', 'succeeded'])
+    expect(results.map((r) => r.status + (r.error ? `: ${r.error.step}: ${r.error.message}` : '')).sort()).toEqual([`failed: reserve: A shop named "${name}" already exists on this host.`, 'succeeded'])
     const loser = results.find((r) => r.status === 'failed')!
     expect(loser.error).toMatchObject({ step: 'reserve', message: expect.stringContaining('already exists') })
-    expect(docker('ps', '-q', '--filter', 'label=com.docker.compose.project=zwilling').split('\n')).toHaveLength(1)
+    expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${name}`).split('\n')).toHaveLength(1)
   })
 
   it('refuses a name that is taken, before touching anything', async () => {
