@@ -79,7 +79,13 @@ describe('create wizard in Chromium', () => {
     expect(await app.page.getByTestId('create-domain').locator('input').inputValue()).toBe(`${shop}.shops.test`)
     await app.page.getByTestId('create-param-greeting').locator('input').fill('Grüezi')
     await app.page.getByTestId('create-submit').click()
-    await expect.poll(() => app.page.getByTestId('create-progress').getAttribute('data-status'), poll).toBe('succeeded')
+    // On failure, say which step failed and why.
+    const outcome = async (): Promise<string> => {
+      const status = await app.page.getByTestId('create-progress').getAttribute('data-status')
+      const error = await app.page.getByTestId('create-error').innerText({ timeout: 100 }).catch(() => '')
+      return error ? `${status}: ${error}` : String(status)
+    }
+    await expect.poll(outcome, poll).toBe('succeeded')
     expect(await app.page.getByTestId('create-step-health').getAttribute('data-status')).toBe('done')
     expect(await app.page.getByTestId('create-url').innerText()).toBe(`https://${shop}.shops.test`)
     expect(await app.page.getByTestId('shop-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/)

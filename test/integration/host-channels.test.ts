@@ -30,6 +30,19 @@ describe('one SSH connection shared by many operations', () => {
     expect(peak).toBeLessThanOrEqual(8)
   })
 
+  it('never makes a command wait behind open Docker streams (forwards are not sshd sessions)', async () => {
+    const session = open()
+    const streams = await Promise.all(Array.from({ length: 12 }, () => session.ssh!.openUnixSocket(info.dockerSocket)))
+    try {
+      const started = performance.now()
+      const result = await session.exec(['echo', 'not starved'], { timeoutMs: 5000 })
+      expect(result.stdout.trim()).toBe('not starved')
+      expect(performance.now() - started).toBeLessThan(2000)
+    } finally {
+      for (const stream of streams) stream.destroy()
+    }
+  })
+
   it('serves Docker calls and commands side by side on the same connection', async () => {
     const session = open()
     const [containers, id] = await Promise.all([session.docker.listContainers(), session.exec(['id', '-un']), session.docker.version()])
@@ -46,7 +59,9 @@ describe('one SSH connection shared by many operations', () => {
       for (let i = 0; i < 60; i++) await session.docker.listContainers()
       await new Promise((resolve) => setTimeout(resolve, 50))
       expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([])
-      expect(session.ssh!.channelsInUse).toBeLessThanOrEqual(4)
+      // Keep-alive: a few forwards reused for 60 calls, and none of them counted as an sshd session.
+      expect(session.ssh!.forwardsOpen).toBeLessThanOrEqual(4)
+      expect(session.ssh!.channelsInUse).toBe(0)
     } finally {
       process.off('warning', onWarning)
     }

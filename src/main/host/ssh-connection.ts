@@ -84,6 +84,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
   private attempt = 0
   private retryTimer: NodeJS.Timeout | undefined
   private readonly limiter: ChannelLimiter
+  private forwards = 0
   private readonly options: SshConnectionOptions
 
   constructor(
@@ -103,8 +104,14 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     return this.lastError
   }
 
+  /** Sessions (commands) open now; sshd's MaxSessions counts these. */
   get channelsInUse(): number {
     return this.limiter.inUse
+  }
+
+  /** Socket forwards (Docker API) open now; not sessions, so not bounded by MaxSessions. */
+  get forwardsOpen(): number {
+    return this.forwards
   }
 
   /** Connects if needed; concurrent callers share one attempt. */
@@ -134,13 +141,13 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
 
   /** A stream to a Unix socket on the host (the Docker socket), through sshd's stream-local forwarding. */
   openUnixSocket(path: string, options: OperationOptions = {}): Promise<Duplex> {
-    return this.openStream(options, path, (client, callback) => client.openssh_forwardOutStreamLocal(path, callback))
+    return this.openStream(options, path, false, (client, callback) => client.openssh_forwardOutStreamLocal(path, callback))
   }
 
   /** A command's stdin/stdout as one stream, e.g. `docker system dial-stdio` where forwarding is forbidden. */
   openExecStream(argv: readonly string[], options: ExecOptions = {}): Promise<Duplex> {
     const command = commandLine(argv, options.env)
-    return this.openStream(options, undefined, (client, callback) => {
+    return this.openStream(options, undefined, true, (client, callback) => {
       openExecChannel(client, command).then(
         (channel) => callback(undefined, channel),
         (error: Error) => callback(error, undefined as unknown as ClientChannel),
@@ -148,13 +155,26 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     })
   }
 
-  /** A long-lived channel: it holds its slot until the stream closes. */
+  /**
+   * A long-lived channel. A command stream is a session and holds a slot until it closes; a socket forward is
+   * not a session for sshd, so idle Docker keep-alive sockets and event streams never starve commands.
+   */
   private async openStream(
     options: OperationOptions,
     socketPath: string | undefined,
+    isSession: boolean,
     open: (client: Client, callback: (error: Error | undefined, channel: ClientChannel) => void) => void,
   ): Promise<Duplex> {
-    const release = await this.limiter.acquire(options.signal)
+    const release = isSession
+      ? await this.limiter.acquire(options.signal)
+      : (() => {
+          this.forwards++
+          let done = false
+          return () => {
+            if (!done) this.forwards--
+            done = true
+          }
+        })()
     let session: Session | undefined
     try {
       session = await withDeadline(this.ready(), options)
