@@ -56,6 +56,8 @@ export async function launchApp(testbed: TestbedInfo): Promise<AppUnderTest> {
   const open = async (): Promise<void> => {
     await page.goto(`${bridge.url}/index.html`)
     await page.getByTestId('status-bar').waitFor()
+    // Views load on demand: wait for the first one, so a test never acts on a page still loading.
+    await page.getByTestId('page-title').waitFor()
   }
   await open()
   return {

@@ -55,6 +55,7 @@ describe('app shell in Chromium with the real main-process handlers', () => {
         const title = document.querySelector('[data-testid="page-title"]')!
         return { background: getComputedStyle(document.querySelector('.v-application')!).backgroundColor, text: getComputedStyle(title).color }
       })
+    await shell.title.waitFor() // the page after the restart above may still be loading its view
     const before = await colorsOf()
     await shell.toggleTheme()
     await expect.poll(async () => (await colorsOf()).background).not.toBe(before.background)
