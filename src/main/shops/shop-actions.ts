@@ -75,7 +75,9 @@ export async function runShopAction(session: HostSession, request: ShopActionReq
   const dir = posix.join(session.profile.baseDir, shop)
   return serialise(`${session.profile.id}/${shop}`, async () => {
     const exists = await session.exec(['test', '-f', posix.join(dir, 'docker-compose.yml')], { timeoutMs: 10_000 })
-    if (exists.code !== 0) throw new AppError('not_found', `There is no shop "${shop}" on this host.`)
+    if (exists.code === 1) throw new AppError('not_found', `There is no shop "${shop}" on this host.`)
+    // Anything but "true" or "false" is a failure of the check itself, not an answer.
+    if (exists.code !== 0) throw new AppError('internal', `Could not check ${dir} on the host (exit ${exists.code}): ${exists.stderr.trim()}`)
     await withHostLock(session, dir, request.user, async () => {
       const args = action === 'delete' ? ['down', '--volumes', '--remove-orphans'] : composeArgs[action]
       const result = await runCompose(session, dir, shop, args, { timeoutMs: 5 * 60_000 })
