@@ -56,8 +56,6 @@ export async function launchApp(testbed: TestbedInfo): Promise<AppUnderTest> {
   const open = async (): Promise<void> => {
     await page.goto(`${bridge.url}/index.html`)
     await page.getByTestId('status-bar').waitFor()
-    // Views load on demand: wait for the first one, so a test never acts on a page still loading.
-    await page.getByTestId('page-title').waitFor()
   }
   await open()
   return {
@@ -76,7 +74,8 @@ export async function launchApp(testbed: TestbedInfo): Promise<AppUnderTest> {
       services.hosts.closeAll()
       await browser.close()
       await bridge.close()
-      await rm(dataDir, { recursive: true, force: true })
+      // The overview cache may still be writing its last file: retry instead of failing on ENOTEMPTY.
+      await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
     },
   }
 }
