@@ -1,6 +1,7 @@
 // An HTTP agent whose sockets are SSH channels to the host's Docker socket, so dockerode speaks the Engine
 // API through the host's one persistent connection. Keep-alive reuses channels between calls.
 import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http'
+import { inspect } from 'node:util'
 import type { Duplex } from 'node:stream'
 import type { OperationOptions } from './ssh-connection'
 
@@ -48,6 +49,14 @@ export class DockerTunnelAgent extends Agent {
   ) {
     // Idle channels are closed after a while so they do not hold sshd sessions forever.
     super({ keepAlive: true, maxSockets: 4, maxFreeSockets: 4, timeout: 30_000, ...options })
+  }
+
+  /**
+   * docker-modem runs util.inspect(options, {depth: null}) on every request, debug on or off; without this the
+   * agent's whole SSH connection is walked each time (~1.3 ms per call, ~6 ms with an event stream open).
+   */
+  [inspect.custom](): string {
+    return 'DockerTunnelAgent'
   }
 
   override createConnection(
