@@ -10,6 +10,9 @@ import { OverviewCache } from './shops/overview-cache'
 import { TemplateService } from './templates/template-service'
 import { OperationRegistry } from './operations/operation-registry'
 import { startCreateShop } from './shops/create-shop'
+import { startCloneShop } from './shops/clone-shop'
+import { editShop } from './shops/edit-shop'
+import { LogFollowers, readLogs } from './shops/shop-logs'
 import { readShopSecret } from './shops/shop-secrets'
 import { runShopAction } from './shops/shop-actions'
 import type { Keychain } from './vault/keychain'
@@ -37,6 +40,7 @@ export interface Services {
   hosts: HostService
   templates: TemplateService
   operations: OperationRegistry
+  logs: LogFollowers
   userName: string
   appInfo: AppInfo
 }
@@ -58,6 +62,7 @@ export function createServices(deps: ServiceDeps): Services {
     connections,
     hosts: new HostService(profiles, connections, events, cache, deps.sshOptions),
     operations: new OperationRegistry((snapshot) => events.emit('operation:progress', snapshot)),
+    logs: new LogFollowers((batch) => events.emit('logs:lines', batch)),
     userName: deps.userName,
     appInfo: deps.appInfo,
   }
@@ -65,6 +70,11 @@ export function createServices(deps: ServiceDeps): Services {
 
 /** One handler per contract channel; inputs arrive already validated by the dispatcher. */
 export function createHandlers(services: Services): InvokeHandlers {
+  const session = (hostId: string) => services.hosts.session(hostId)
+  const template = (id: string) => services.templates.get(id)
+  // A create or clone that ended may have left a directory without containers: read the host again.
+  const onFinished = (hostId: string): void => void services.hosts.refresh(hostId).catch(() => undefined)
+  const certResolver = 'letsencrypt'
   return {
     'app:info': () => services.appInfo,
     'settings:get': () => services.settings.get(),
@@ -81,21 +91,35 @@ export function createHandlers(services: Services): InvokeHandlers {
     'shops:overview': ({ hostId }) => services.hosts.overview(hostId),
     'shops:refresh': ({ hostId }) => services.hosts.refresh(hostId),
     'templates:list': () => services.templates.list(),
-    'shops:create': (input) =>
-      startCreateShop(input, {
-        session: (hostId) => services.hosts.session(hostId),
-        template: (id) => services.templates.get(id),
+    'shops:create': (input) => startCreateShop(input, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished }),
+    'shops:clone': (input) =>
+      startCloneShop(input, {
+        session,
+        template,
         operations: services.operations,
         user: services.userName,
-        certResolver: 'letsencrypt',
+        certResolver,
+        helperImage: services.settings.get().helperImage,
+        onFinished,
       }),
+    'shops:edit': async ({ hostId, ...input }) => {
+      await editShop(await session(hostId), input, { template, user: services.userName, certResolver })
+      await services.hosts.refresh(hostId)
+      return null
+    },
+    'shops:logs': async ({ hostId, ...query }) => readLogs(await session(hostId), query),
+    'logs:follow': async ({ hostId, ...query }) => ({ streamId: await services.logs.follow(await session(hostId), query) }),
+    'logs:stop': ({ streamId }) => {
+      services.logs.stop(streamId)
+      return null
+    },
     'shops:action': async ({ hostId, shop, action, confirm }) => {
       await runShopAction(await services.hosts.session(hostId), { shop, action, confirm, user: services.userName })
       // Remove and delete change what exists, not only container states: read the host again.
       if (action === 'remove' || action === 'delete') await services.hosts.refresh(hostId)
       return null
     },
-    'shops:revealSecret': async ({ hostId, shop, secretId }) => readShopSecret(await services.hosts.session(hostId), shop, secretId),
+    'shops:revealSecret': async ({ hostId, shop, secretId }) => readShopSecret(await session(hostId), shop, secretId),
     'operations:get': ({ id }) => services.operations.get(id) ?? null,
     'operations:cancel': ({ id }) => services.operations.cancel(id),
   }

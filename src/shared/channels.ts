@@ -15,13 +15,18 @@ export const invokeChannelNames = [
   'shops:create',
   'shops:action',
   'shops:revealSecret',
+  'shops:edit',
+  'shops:clone',
+  'shops:logs',
+  'logs:follow',
+  'logs:stop',
   'operations:get',
   'operations:cancel',
 ] as const
 
 export type InvokeChannel = (typeof invokeChannelNames)[number]
 
-export const eventChannelNames = ['settings:changed', 'connection:changed', 'shops:overview', 'operation:progress'] as const
+export const eventChannelNames = ['settings:changed', 'connection:changed', 'shops:overview', 'operation:progress', 'logs:lines'] as const
 
 export type EventChannel = (typeof eventChannelNames)[number]
 

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './domain'
 import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
-import { shopActions, type ShopOverview } from './shops'
+import { shopActions, type LogBatch, type LogLine, type ShopOverview } from './shops'
 import type { TemplateList } from './templates'
 import type { OperationSnapshot } from './operations'
 import { locales, themePreferences } from './domain'
@@ -16,6 +16,12 @@ export const settingsPatchSchema = z
     locale: z.enum(locales),
     theme: z.enum(themePreferences),
     activeHostId: z.string().min(1).max(200).nullable(),
+    helperImage: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .regex(/^[\w./:@-]+$/, 'not an image reference'),
     customTemplatesDir: z
       .string()
       .trim()
@@ -41,6 +47,46 @@ export const createShopSchema = z
   })
   .strict()
 export type CreateShopRequest = z.input<typeof createShopSchema>
+
+const shopName = z.string().regex(/^[a-z0-9]{1,30}$/)
+const paramsSchema = createShopSchema.shape.params
+const domainSchema = createShopSchema.shape.domain
+
+/** Edit: what may change after create. Secrets and volumes stay. */
+export const editShopSchema = z
+  .object({
+    hostId: z.string().min(1).max(100),
+    shop: shopName,
+    description: z.string().max(2000),
+    domain: domainSchema,
+    params: paramsSchema,
+    image: z.string().trim().max(300).regex(/^[\w./:@-]*$/, 'not an image reference').nullable(),
+  })
+  .strict()
+export type EditShopRequest = z.input<typeof editShopSchema>
+
+/** Clone: a new shop with all of the source's data. */
+export const cloneShopSchema = z
+  .object({
+    hostId: z.string().min(1).max(100),
+    source: shopName,
+    name: createShopSchema.shape.name,
+    domain: domainSchema,
+    description: z.string().max(2000).default(''),
+  })
+  .strict()
+export type CloneShopRequest = z.input<typeof cloneShopSchema>
+
+export const logsRequestSchema = z
+  .object({
+    hostId: z.string().min(1).max(100),
+    shop: shopName,
+    /** One service, or the whole shop when absent. */
+    service: z.string().regex(/^[\w.-]{1,63}$/).optional(),
+    tail: z.number().int().min(1).max(10_000).default(500),
+  })
+  .strict()
+export type LogsRequest = z.input<typeof logsRequestSchema>
 
 const hostIdSchema = z.object({ hostId: z.string().min(1).max(100) }).strict()
 const fingerprintSchema = z
@@ -74,6 +120,11 @@ export const invokeContract = {
   'shops:revealSecret': channel<string>()(
     hostIdSchema.extend({ shop: z.string().regex(/^[a-z0-9]{1,30}$/), secretId: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }).strict(),
   ),
+  'shops:edit': channel<null>()(editShopSchema),
+  'shops:clone': channel<OperationSnapshot>()(cloneShopSchema),
+  'shops:logs': channel<LogLine[]>()(logsRequestSchema),
+  'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),
+  'logs:stop': channel<null>()(z.object({ streamId: z.string().uuid() }).strict()),
   'operations:get': channel<OperationSnapshot | null>()(z.object({ id: z.string().uuid() }).strict()),
   'operations:cancel': channel<boolean>()(z.object({ id: z.string().uuid() }).strict()),
 } satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown }>
@@ -87,6 +138,7 @@ export interface EventPayloads {
   'connection:changed': ConnectionState
   'shops:overview': ShopOverview
   'operation:progress': OperationSnapshot
+  'logs:lines': LogBatch
 }
 
 export type EventPayload<E extends EventChannel> = EventPayloads[E]

@@ -12,6 +12,8 @@ export interface Settings {
   activeHostId: string | null
   /** A folder of the user's own templates, next to the bundled ones. */
   customTemplatesDir: string | null
+  /** A small image with sh and tar, run on the host to copy volumes when cloning. */
+  helperImage: string
 }
 
 export const defaultSettings: Settings = {
@@ -19,6 +21,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   activeHostId: null,
   customTemplatesDir: null,
+  helperImage: 'busybox:1.37',
 }
 
 export interface AppInfo {

@@ -1,6 +1,10 @@
 // Long operations (create, clone, backup): an id, typed progress events, and a snapshot to ask for at any time.
 export const createSteps = ['validate', 'reserve', 'write', 'start', 'health', 'done'] as const
 export type CreateStep = (typeof createSteps)[number]
+/** Clone: the source is paused only between `pause` and `resume`. */
+export const cloneSteps = ['validate', 'reserve', 'pause', 'copy', 'resume', 'write', 'start', 'health', 'done'] as const
+
+export type OperationKind = 'create' | 'clone'
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped'
@@ -9,11 +13,13 @@ export interface OperationStep {
   id: string
   status: StepStatus
   message?: string
+  /** Bytes copied so far and in all, for steps that move data. */
+  progress?: { done: number; total: number }
 }
 
 export interface OperationSnapshot {
   id: string
-  kind: 'create'
+  kind: OperationKind
   hostId: string
   shop: string
   status: OperationStatus

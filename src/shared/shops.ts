@@ -26,7 +26,42 @@ export interface ShopSummary {
   light: ShopLight
   /** Why the light is not green, in a few words (e.g. "db: unhealthy"). */
   reason: string | null
+  /** The template's parameters as last applied (languages, greeting …). */
+  params: Record<string, ShopParamValue>
+  /** The overridden app image, if any. */
+  image: string | null
+  /** The shop this one was cloned from. */
+  clonedFrom: string | null
+  /** The last create, clone or edit that failed and was not followed by a success. */
+  failure: ShopFailure | null
   containers: ShopContainer[]
+}
+
+export type ShopParamValue = string | string[] | boolean
+
+/** Recorded on the host (failure.json in the shop directory), so every laptop sees it. */
+export interface ShopFailure {
+  operation: 'create' | 'clone' | 'edit'
+  step: string
+  message: string
+  at: string
+}
+
+/** One line of a container's output; secret values are already replaced by •••. */
+export interface LogLine {
+  service: string
+  /** RFC 3339 timestamp from Docker. */
+  time: string
+  stream: 'stdout' | 'stderr'
+  text: string
+}
+
+export interface LogBatch {
+  streamId: string
+  lines: LogLine[]
+  /** The follow ended (shop stopped, connection lost); `error` says why when it was not asked for. */
+  ended?: boolean
+  error?: { code: string; message: string }
 }
 
 export interface ShopOverview {

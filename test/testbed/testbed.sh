@@ -503,9 +503,13 @@ cmd_restart_sshd() {
   lock
   local master sessions
   master="$(our_pid "$DIR/sshd.pid" sshd)" || fail "restart-sshd" "sshd is not running (run up first)"
+  # Freeze the listener first: a client reconnecting between "kill the sessions" and "stop the listener" would
+  # otherwise get a session from the old sshd that dies a moment later, far from the test that caused it.
+  kill -STOP "$master" 2>/dev/null || true
   sessions="$(pgrep -P "$master" || true)"
   # shellcheck disable=SC2086
   [[ -z "$sessions" ]] || kill -TERM $sessions 2>/dev/null || true
+  kill -KILL "$master" 2>/dev/null || true
   stop_pid "$DIR/sshd.pid" sshd 5
   sleep "${2:-0}"
   start_sshd

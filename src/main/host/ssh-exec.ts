@@ -25,14 +25,19 @@ export function withPidReport(argv: readonly string[]): string[] {
   return ['sh', '-c', 'echo $$; exec "$@"', 'sh', ...argv]
 }
 
-/** Collects a command's output; the pid line from withPidReport is kept apart and never shown as output. */
+/**
+ * Collects a command's output; the pid line from withPidReport is kept apart and never shown as output.
+ * A channel that closes without an exit status lost its connection: that rejects with `connection_lost`, the
+ * pid in its details, because the command may still be running on the host.
+ */
 export function collectWithPid(channel: ClientChannel, options: ExecOptions): { result: Promise<ExecResult>; pid: () => string | null } {
   let pid: string | null = null
   let head = ''
-  const result = new Promise<ExecResult>((resolve) => {
+  const result = new Promise<ExecResult>((resolve, reject) => {
     let stdout = ''
     let stderr = ''
     let code: number | null = null
+    let exited = false
     channel.on('data', (chunk: Buffer) => {
       let text = chunk.toString('utf8')
       if (pid === null) {
@@ -52,9 +57,17 @@ export function collectWithPid(channel: ClientChannel, options: ExecOptions): { 
       options.onOutput?.(text, 'stderr')
     })
     channel.on('exit', (exitCode: number | null) => {
+      exited = true
       code = exitCode
     })
-    channel.on('close', () => resolve({ code, stdout, stderr }))
+    channel.on('close', () => {
+      if (exited || options.signal?.aborted) return resolve({ code, stdout, stderr })
+      reject(
+        new AppError('connection_lost', 'The connection dropped while a command ran on the host; it may still be running there.', {
+          ...(pid ? { details: { pid } } : {}),
+        }),
+      )
+    })
     if (options.stdin !== undefined) channel.end(options.stdin)
     else channel.end()
   })

@@ -9,6 +9,8 @@ export interface OperationHandle {
   readonly id: string
   readonly signal: AbortSignal
   step(id: string, status: StepStatus, message?: string): void
+  /** Bytes moved so far in a step, with what is being moved. */
+  progress(id: string, progress: { done: number; total: number }, message?: string): void
   log(line: string): void
   setCancellable(cancellable: boolean): void
   succeed(result: OperationSnapshot['result']): void
@@ -75,6 +77,11 @@ export class OperationRegistry {
         update((s) => {
           const step = s.steps.find((x) => x.id === stepId)
           if (step) Object.assign(step, { status }, message ? { message } : {})
+        }),
+      progress: (stepId, progress, message) =>
+        update((s) => {
+          const step = s.steps.find((x) => x.id === stepId)
+          if (step) Object.assign(step, { status: 'running', progress }, message ? { message } : {})
         }),
       log: (line) =>
         update((s) => {

@@ -18,6 +18,7 @@ function sanitize(stored: unknown): Settings {
     theme: (themePreferences as readonly unknown[]).includes(value.theme) ? (value.theme as Settings['theme']) : defaultSettings.theme,
     activeHostId: typeof value.activeHostId === 'string' ? value.activeHostId : defaultSettings.activeHostId,
     customTemplatesDir: typeof value.customTemplatesDir === 'string' ? value.customTemplatesDir : defaultSettings.customTemplatesDir,
+    helperImage: typeof value.helperImage === 'string' && value.helperImage ? value.helperImage : defaultSettings.helperImage,
   }
 }
 

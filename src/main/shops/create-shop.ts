@@ -1,17 +1,16 @@
 // Creating a shop, as one operation: validate, reserve its directory, write its files, start it, wait until
 // healthy. Every step is reported; a failure leaves the host in a state the overview shows truthfully.
-import { posix } from 'node:path'
-import { AppError } from '@shared/errors'
 import { createSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
-import { reserveDirectory, writeShopFiles } from '../host/remote-files'
+import { writeShopFiles } from '../host/remote-files'
 import type { OperationHandle, OperationRegistry } from '../operations/operation-registry'
 import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import type { Template } from '../templates/template-loader'
-import { runCompose } from './compose'
-import { METADATA_FILE } from './discovery'
-import { waitHealthy } from './wait-healthy'
+import { bringUp } from './bring-up'
+import { secretMasker } from './secret-mask'
+import { asAppError, reserveShop, settleFailure, stepper } from './reserve-shop'
+import { clearFailure, shopDir, shopFiles, type ShopMetadata } from './shop-record'
 
 export interface CreateShopInput {
   hostId: string
@@ -32,51 +31,40 @@ export interface CreateShopDeps {
   user: string
   certResolver: string | null
   now?: () => Date
-}
-
-/** Masks generated secrets in compose output before it reaches the UI. */
-function masker(secrets: Record<string, string>): (line: string) => string {
-  const values = Object.values(secrets).filter((v) => v.length >= 6)
-  return (line) => values.reduce((text, value) => text.split(value).join('•••'), line)
+  /** Called once the operation has ended, however it ended (the overview re-reads the host). */
+  onFinished?: (hostId: string) => void
 }
 
 export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): OperationSnapshot {
   const op = deps.operations.start('create', input.hostId, input.name, createSteps)
-  void runCreate(input, deps, op)
+  void runCreate(input, deps, op).finally(() => deps.onFinished?.(input.hostId))
   return deps.operations.get(op.id)!
 }
 
 async function runCreate(input: CreateShopInput, deps: CreateShopDeps, op: OperationHandle): Promise<void> {
   const now = deps.now ?? (() => new Date())
   const started = now().getTime()
-  let step: string = 'validate'
-  const begin = (next: string, message?: string): void => {
-    if (step !== next) op.step(step, 'done')
-    step = next
-    op.step(next, 'running', message)
-  }
-  const cancelled = (): void => {
-    if (op.signal.aborted) throw new AppError('cancelled', 'The operation was cancelled.')
-  }
+  const steps = stepper(op)
+  let session: HostSession | undefined
+  let reserved: string | undefined
   try {
-    begin('validate')
+    steps.begin('validate')
     const template = await deps.template(input.templateId)
     const params = resolveParams(template.manifest, input.params)
     const secrets = generateSecrets(template.manifest)
     const rendered = renderShop(template, { name: input.name, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(input.image ? { image: input.image } : {}) })
-    const mask = masker(secrets)
-    const session = await deps.session(input.hostId)
-    const dir = posix.join(session.profile.baseDir, input.name)
-    cancelled()
+    const mask = secretMasker(secrets)
+    session = await deps.session(input.hostId)
+    const dir = shopDir(session, input.name)
+    steps.cancelled()
 
-    begin('reserve', dir)
-    if (!(await reserveDirectory(session, dir))) {
-      throw new AppError('invalid_input', `A shop named "${input.name}" already exists on this host.`, { fields: [{ path: 'name', message: 'taken' }] })
-    }
-    cancelled()
+    steps.begin('reserve', dir)
+    await reserveShop(session, dir, input.name, Object.keys(template.compose.volumes ?? {}).map((key) => `${input.name}_${key}`))
+    reserved = dir
+    steps.cancelled()
 
-    begin('write')
-    const metadata = {
+    steps.begin('write')
+    const metadata: ShopMetadata = {
       template: template.id,
       description: input.description,
       domain: input.domain,
@@ -85,13 +73,8 @@ async function runCreate(input: CreateShopInput, deps: CreateShopDeps, op: Opera
       createdBy: deps.user,
       createdAt: now().toISOString(),
     }
-    await writeShopFiles(session, dir, [
-      ...Object.entries(rendered.files).map(([path, content]) => ({ path, content, mode: 0o644 })),
-      { path: '.env', content: rendered.env, mode: 0o600 },
-      { path: 'docker-compose.yml', content: rendered.compose, mode: 0o644 },
-      { path: METADATA_FILE, content: `${JSON.stringify(metadata, null, 2)}\n`, mode: 0o644 },
-    ])
-    cancelled()
+    await writeShopFiles(session, dir, shopFiles(rendered, metadata))
+    steps.cancelled()
     if (!input.start) {
       op.step('write', 'done')
       for (const skipped of ['start', 'health']) op.step(skipped, 'skipped')
@@ -100,29 +83,32 @@ async function runCreate(input: CreateShopInput, deps: CreateShopDeps, op: Opera
       return
     }
 
-    begin('start')
     // Once containers are being created, stopping half-way would leave strays: no cancel from here on.
     op.setCancellable(false)
-    const up = await runCompose(session, dir, input.name, ['up', '-d'], {
-      timeoutMs: 10 * 60_000,
-      onOutput: (chunk) => chunk.split('\n').filter((l) => l.trim()).forEach((line) => op.log(mask(line))),
-    })
-    if (up.code !== 0) throw new AppError('internal', `compose up failed: ${mask(up.stderr.trim().split('\n').slice(-3).join(' '))}`)
-
-    begin('health')
-    await waitHealthy(session, input.name, {
-      timeoutMs: template.manifest.healthTimeoutSeconds * 1000,
-      onChange: (containers) => op.step('health', 'running', containers.map((c) => `${c.service}: ${c.health ?? c.state}`).join(', ')),
+    steps.begin('start')
+    await bringUp(session, dir, input.name, {
+      healthTimeoutMs: template.manifest.healthTimeoutSeconds * 1000,
+      mask,
+      onOutput: (line) => op.log(line),
+      onStarted: () => steps.begin('health'),
+      onContainers: (containers) => op.step('health', 'running', describeContainers(containers)),
     })
     op.step('health', 'done')
+    await clearFailure(session, dir)
     op.step('done', 'done')
-    const login = template.manifest.secrets.find((s) => s.login)
-    op.succeed({
-      url: `https://${input.domain}`,
-      login: login ? { user: 'admin', passwordSecretId: login.id } : null,
-      seconds: (now().getTime() - started) / 1000,
-    })
+    op.succeed({ url: `https://${input.domain}`, login: loginOf(template), seconds: (now().getTime() - started) / 1000 })
   } catch (error) {
-    op.fail(error instanceof AppError ? error : new AppError('internal', (error as Error).message), step)
+    const failure = asAppError(error)
+    if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'create', step: steps.current })
+    op.fail(failure, steps.current)
   }
+}
+
+export function describeContainers(containers: readonly { service: string; health: string | null; state: string }[]): string {
+  return containers.map((c) => `${c.service}: ${c.health ?? c.state}`).join(', ')
+}
+
+export function loginOf(template: Template): { user: string; passwordSecretId: string } | null {
+  const login = template.manifest.secrets.find((s) => s.login)
+  return login ? { user: 'admin', passwordSecretId: login.id } : null
 }

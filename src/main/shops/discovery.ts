@@ -1,30 +1,32 @@
 // Finds the shops on a host: shop directories under the base directory plus one container list, grouped by
 // compose project. A directory without containers is a (red) shop; containers without a directory are not.
 import type Docker from 'dockerode'
-import type { ShopContainer, ShopSummary } from '@shared/shops'
+import type { ShopContainer, ShopFailure, ShopParamValue, ShopSummary } from '@shared/shops'
 import type { HostSession } from '../host/host-session'
 import { containerLight, healthFromStatus, shopLight, shopReason } from './status'
 
 export const PROJECT_LABEL = 'com.docker.compose.project'
 const SERVICE_LABEL = 'com.docker.compose.service'
 export const METADATA_FILE = 'shop.json'
+export const FAILURE_FILE = 'failure.json'
 
 export interface ShopDirectory {
   name: string
   metadata: Record<string, unknown> | null
+  failure?: Record<string, unknown> | null
 }
 
 /**
- * One command lists every shop directory with its metadata, so a refresh costs the same for 1 or 100 shops.
- * A directory is a shop when it holds a compose file.
+ * One command lists every shop directory with its metadata and failure record, so a refresh costs the same
+ * for 1 or 100 shops. Only shell builtins run per shop (no process per file). A directory is a shop when it
+ * holds a compose file, or the record of a create that failed before writing one.
  */
 const LIST_SHOP_DIRS = `cd "$1" 2>/dev/null || exit 3
+slurp() { [ -f "$1" ] || return 0; while IFS= read -r l || [ -n "$l" ]; do printf '%s ' "$l"; done < "$1"; }
 for d in */; do
   d=\${d%/}
-  [ -f "$d/docker-compose.yml" ] || [ -f "$d/compose.yaml" ] || continue
-  printf '%s\\t' "$d"
-  if [ -f "$d/${METADATA_FILE}" ]; then tr '\\n\\t' '  ' < "$d/${METADATA_FILE}"; fi
-  printf '\\n'
+  [ -f "$d/docker-compose.yml" ] || [ -f "$d/compose.yaml" ] || [ -f "$d/${FAILURE_FILE}" ] || continue
+  printf '%s\\t' "$d"; slurp "$d/${METADATA_FILE}"; printf '\\t'; slurp "$d/${FAILURE_FILE}"; printf '\\n'
 done`
 
 export async function readShopDirectories(session: HostSession, options: { timeoutMs?: number } = {}): Promise<ShopDirectory[]> {
@@ -34,8 +36,8 @@ export async function readShopDirectories(session: HostSession, options: { timeo
     .split('\n')
     .filter((line) => line.includes('\t'))
     .map((line) => {
-      const [name = '', json = ''] = line.split('\t', 2)
-      return { name, metadata: parseMetadata(json) }
+      const [name = '', json = '', failure = ''] = line.split('\t', 3)
+      return { name, metadata: parseMetadata(json), failure: parseMetadata(failure) }
     })
 }
 
@@ -64,9 +66,30 @@ export function toShopContainer(info: Docker.ContainerInfo): ShopContainer {
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null)
 
+function params(value: unknown): Record<string, ShopParamValue> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return {}
+  return Object.fromEntries(
+    Object.entries(value).filter(([, v]) => typeof v === 'string' || typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'string'))),
+  ) as Record<string, ShopParamValue>
+}
+
+function failureOf(record: Record<string, unknown> | null | undefined): ShopFailure | null {
+  if (!record) return null
+  const operation = record['operation']
+  return {
+    operation: operation === 'clone' || operation === 'edit' ? operation : 'create',
+    step: text(record['step']) ?? 'unknown',
+    message: text(record['message']) ?? '',
+    at: text(record['at']) ?? '',
+  }
+}
+
 export function buildShop(hostId: string, dir: ShopDirectory, containers: ShopContainer[]): ShopSummary {
   const meta = dir.metadata ?? {}
   const sorted = [...containers].sort((a, b) => a.service.localeCompare(b.service))
+  const light = shopLight(sorted)
+  // A recorded failure explains a shop that is not green; once every container is healthy it is history.
+  const failure = light === 'green' ? null : failureOf(dir.failure)
   return {
     name: dir.name,
     hostId,
@@ -75,8 +98,12 @@ export function buildShop(hostId: string, dir: ShopDirectory, containers: ShopCo
     description: text(meta['description']),
     createdAt: text(meta['createdAt']),
     createdBy: text(meta['createdBy']),
-    light: shopLight(sorted),
-    reason: shopReason(sorted),
+    light,
+    reason: failure ? `${failure.step}: ${failure.message}` : shopReason(sorted),
+    params: params(meta['params']),
+    image: text(meta['image']),
+    clonedFrom: text(meta['clonedFrom']),
+    failure,
     containers: sorted,
   }
 }

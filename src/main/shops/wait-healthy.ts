@@ -1,4 +1,6 @@
-// Waits until every container of a compose project is running and healthy, driven by Docker's events.
+// Waits until every container of a compose project is running and healthy, driven by Docker's events, with a
+// slow poll beside them: if the connection drops, the events stream ends, and the poll carries on after the
+// session has reconnected.
 import type { Readable } from 'node:stream'
 import { AppError } from '@shared/errors'
 import type { ShopContainer } from '@shared/shops'
@@ -9,19 +11,27 @@ import { shopLight, shopReason } from './status'
 export interface WaitOptions {
   timeoutMs: number
   signal?: AbortSignal
+  /** How often to look without an event; events make it look at once. */
+  pollMs?: number
   /** Called with the containers whenever they change, for progress. */
   onChange?: (containers: ShopContainer[]) => void
 }
 
 export async function waitHealthy(session: HostSession, project: string, options: WaitOptions): Promise<ShopContainer[]> {
-  const events = (await session.docker.getEvents({
-    filters: { type: ['container'], label: [`${PROJECT_LABEL}=${project}`] },
-  })) as unknown as Readable
+  let events: Readable | undefined
+  let timer: NodeJS.Timeout | undefined
+  let poll: NodeJS.Timeout | undefined
   let last: ShopContainer[] = []
+  let lastError: Error | undefined
   try {
     return await new Promise<ShopContainer[]>((resolve, reject) => {
+      let settled = false
       let checking = false
       let again = false
+      const finish = (run: () => void): void => {
+        if (!settled) run()
+        settled = true
+      }
       const check = async (): Promise<void> => {
         if (checking) {
           again = true
@@ -32,24 +42,37 @@ export async function waitHealthy(session: HostSession, project: string, options
           do {
             again = false
             last = (await listProjectContainers(session.docker, project)).get(project) ?? []
+            lastError = undefined
             options.onChange?.(last)
-            if (last.length > 0 && shopLight(last) === 'green') return resolve(last)
-          } while (again)
+            if (last.length > 0 && shopLight(last) === 'green') return finish(() => resolve(last))
+          } while (again && !settled)
         } catch (error) {
-          reject(error)
+          // Connection trouble: the session reconnects on its own; the next poll asks again.
+          lastError = error as Error
         } finally {
           checking = false
         }
       }
-      const timer = setTimeout(() => {
-        reject(new AppError('timeout', `The shop was not healthy after ${Math.round(options.timeoutMs / 1000)} s (${shopReason(last) ?? 'no containers'}).`))
+      timer = setTimeout(() => {
+        const why = lastError ? lastError.message : (shopReason(last) ?? 'no containers')
+        finish(() => reject(new AppError('timeout', `The shop was not healthy after ${Math.round(options.timeoutMs / 1000)} s (${why}).`)))
       }, options.timeoutMs)
-      options.signal?.addEventListener('abort', () => reject(new AppError('cancelled', 'The operation was cancelled.')), { once: true })
-      events.on('data', () => void check())
-      events.once('close', () => clearTimeout(timer))
+      poll = setInterval(() => void check(), options.pollMs ?? 2000)
+      options.signal?.addEventListener('abort', () => finish(() => reject(new AppError('cancelled', 'The operation was cancelled.'))), { once: true })
+      session.docker
+        .getEvents({ filters: { type: ['container'], label: [`${PROJECT_LABEL}=${project}`] } })
+        .then((stream) => {
+          events = stream as unknown as Readable
+          if (settled) return events.destroy()
+          events.on('data', () => void check())
+          events.on('error', () => undefined)
+        })
+        .catch(() => undefined)
       void check()
     })
   } finally {
-    events.destroy()
+    clearTimeout(timer)
+    clearInterval(poll)
+    events?.destroy()
   }
 }

@@ -25,6 +25,8 @@ const secret = z
     label: localized,
     /** The shop admin's password, shown to the salesperson after create. */
     login: z.boolean().default(false),
+    /** On clone: `keep` when the copied data depends on the value (a database password), `new` when it is safe to change. */
+    onClone: z.enum(['keep', 'new']).default('keep'),
   })
   .strict()
 

@@ -1,0 +1,73 @@
+// `compose up -d` and the wait for healthy, shared by create, clone and edit. A connection dropped while compose
+// runs kills it on the host; after the session reconnects, `up -d` runs again (it only does what is missing).
+import { AppError } from '@shared/errors'
+import type { ShopContainer } from '@shared/shops'
+import type { HostSession } from '../host/host-session'
+import { runCompose } from './compose'
+import { waitHealthy } from './wait-healthy'
+
+export interface BringUpOptions {
+  healthTimeoutMs: number
+  /** Each line of compose's output, secrets already masked. */
+  onOutput?: (line: string) => void
+  onContainers?: (containers: ShopContainer[]) => void
+  /** Called between `up` and the wait, so the caller can move its progress on. */
+  onStarted?: () => void
+  mask?: (text: string) => string
+  attempts?: number
+}
+
+export async function composeUp(session: HostSession, dir: string, project: string, options: Omit<BringUpOptions, 'healthTimeoutMs'> = {}): Promise<void> {
+  const mask = options.mask ?? ((text: string) => text)
+  const attempts = options.attempts ?? 3
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const up = await runCompose(session, dir, project, ['up', '-d', '--remove-orphans'], {
+        timeoutMs: 10 * 60_000,
+        onOutput: (chunk) => chunk.split('\n').filter((l) => l.trim()).forEach((line) => options.onOutput?.(mask(line))),
+      })
+      if (up.code === 0) return
+      throw new AppError('internal', `compose up failed: ${mask(up.stderr.trim().split('\n').slice(-3).join(' '))}`)
+    } catch (error) {
+      if (!isConnectionTrouble(error) || attempt >= attempts) throw error
+      options.onOutput?.(`— ${error.message} Running compose up again once the connection is back (attempt ${attempt + 1} of ${attempts}).`)
+      await reconnected(session, RECONNECT_WAIT_MS)
+      // Two compose runs on one project at once fight over container names: let the first one finish.
+      const pid = error.details?.['pid']
+      if (pid) await waitForProcess(session, pid)
+    }
+  }
+}
+
+const RECONNECT_WAIT_MS = 90_000
+
+function isConnectionTrouble(error: unknown): error is AppError {
+  return error instanceof AppError && (error.code === 'connection_lost' || error.code === 'host_unreachable')
+}
+
+/** The session reconnects by itself, with backoff; until then a command fails at once. Ask until one runs. */
+async function reconnected(session: HostSession, withinMs: number): Promise<void> {
+  const deadline = Date.now() + withinMs
+  for (;;) {
+    try {
+      await session.exec(['true'], { timeoutMs: 10_000 })
+      return
+    } catch (error) {
+      if (!isConnectionTrouble(error) || Date.now() > deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, 500))
+    }
+  }
+}
+
+async function waitForProcess(session: HostSession, pid: string): Promise<void> {
+  await session.exec(['sh', '-c', 'while kill -0 "$1" 2>/dev/null; do sleep 0.2; done', 'sh', pid], { timeoutMs: 5 * 60_000 })
+}
+
+export async function bringUp(session: HostSession, dir: string, project: string, options: BringUpOptions): Promise<ShopContainer[]> {
+  await composeUp(session, dir, project, options)
+  options.onStarted?.()
+  return waitHealthy(session, project, {
+    timeoutMs: options.healthTimeoutMs,
+    ...(options.onContainers ? { onChange: options.onContainers } : {}),
+  })
+}

@@ -1,0 +1,158 @@
+// Clone ("Vorlage" in the seed): a new shop with all of an existing shop's data. The source is paused only while
+// its volumes are copied (a consistent, crash-safe snapshot), then put back as it was; the copy runs on the host.
+import { parse } from 'yaml'
+import { AppError } from '@shared/errors'
+import { cloneSteps, type OperationSnapshot } from '@shared/operations'
+import type { HostSession } from '../host/host-session'
+import { writeShopFiles } from '../host/remote-files'
+import type { OperationHandle, OperationRegistry } from '../operations/operation-registry'
+import { generateSecret, resolveParams } from '../templates/parameters'
+import { renderShop } from '../templates/render'
+import type { Template } from '../templates/template-loader'
+import { bringUp } from './bring-up'
+import { runCompose } from './compose'
+import { describeContainers, loginOf } from './create-shop'
+import { asAppError, reserveShop, stepper, settleFailure } from './reserve-shop'
+import { listProjectContainers } from './discovery'
+import { secretMasker } from './secret-mask'
+import { withShopLock } from './shop-lock'
+import { clearFailure, readShopRecord, shopDir, shopFiles, type ShopMetadata, type ShopRecord } from './shop-record'
+import { copyVolume } from './volume-copy'
+
+export interface CloneShopInput {
+  hostId: string
+  source: string
+  name: string
+  domain: string
+  description: string
+}
+
+export interface CloneShopDeps {
+  session: (hostId: string) => Promise<HostSession>
+  template: (id: string) => Promise<Template>
+  operations: OperationRegistry
+  user: string
+  certResolver: string | null
+  /** An image with sh, tar and du, for the copy on the host. */
+  helperImage: string
+  onFinished?: (hostId: string) => void
+}
+
+interface VolumePair {
+  key: string
+  from: string
+  to: string
+}
+
+/** The source's named volumes (as its compose file names them) and the clone's, by volume key. */
+export function volumePairs(record: ShopRecord, source: string, target: string, template: Template): VolumePair[] {
+  const compose = (parse(record.compose) ?? {}) as { volumes?: Record<string, { name?: string; external?: boolean } | null> }
+  const wanted = new Set(Object.keys(template.compose.volumes ?? {}))
+  return Object.entries(compose.volumes ?? {})
+    .filter(([key, spec]) => wanted.has(key) && !spec?.external)
+    .map(([key, spec]) => ({ key, from: spec?.name ?? `${source}_${key}`, to: `${target}_${key}` }))
+}
+
+export function startCloneShop(input: CloneShopInput, deps: CloneShopDeps): OperationSnapshot {
+  const op = deps.operations.start('clone', input.hostId, input.name, cloneSteps)
+  void runClone(input, deps, op).finally(() => deps.onFinished?.(input.hostId))
+  return deps.operations.get(op.id)!
+}
+
+async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: OperationHandle): Promise<void> {
+  const started = Date.now()
+  const steps = stepper(op)
+  let session: HostSession | undefined
+  let reserved: string | undefined
+  const createdVolumes: string[] = []
+  try {
+    steps.begin('validate')
+    session = await deps.session(input.hostId)
+    const record = await readShopRecord(session, input.source)
+    const template = await deps.template(record.metadata.template)
+    const params = resolveParams(template.manifest, record.metadata.params)
+    // Secrets the copied data depends on come along; the others are new, so the two shops share no more than needed.
+    const secrets = Object.fromEntries(
+      template.manifest.secrets.map((s) => [s.id, s.onClone === 'keep' && record.secrets[s.id] ? record.secrets[s.id]! : generateSecret(s.length, s.alphabet)]),
+    )
+    const image = record.metadata.image
+    const rendered = renderShop(template, { name: input.name, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
+    const pairs = volumePairs(record, input.source, input.name, template)
+    steps.cancelled()
+
+    steps.begin('reserve')
+    const dir = shopDir(session, input.name)
+    await reserveShop(session, dir, input.name, pairs.map((pair) => pair.to))
+    reserved = dir
+    steps.cancelled()
+
+    const active = session
+    await withShopLock(active, input.source, deps.user, async () => {
+      steps.begin('pause')
+      const containers = (await listProjectContainers(active.docker, input.source)).get(input.source) ?? []
+      const running = containers.filter((c) => c.state === 'running')
+      if (running.length > 0) await checkedCompose(active, record.dir, input.source, ['pause'])
+      op.step('pause', 'done', running.length > 0 ? `${running.length} paused` : 'not running')
+      try {
+        steps.enter('copy')
+        const totals = new Map<string, { done: number; total: number }>()
+        for (const pair of pairs) {
+          steps.cancelled()
+          op.step('copy', 'running', pair.from)
+          await active.docker.createVolume({ Name: pair.to, Labels: { 'com.docker.compose.project': input.name, 'com.docker.compose.volume': pair.key } })
+          createdVolumes.push(pair.to)
+          await copyVolume(active.docker, deps.helperImage, pair.from, pair.to, {
+            signal: op.signal,
+            onProgress: (progress) => {
+              totals.set(pair.key, progress)
+              const sum = [...totals.values()].reduce((a, b) => ({ done: a.done + b.done, total: a.total + b.total }), { done: 0, total: 0 })
+              op.progress('copy', sum, `${pair.from} → ${pair.to}`)
+            },
+          })
+        }
+        op.step('copy', 'done', `${pairs.length} volume(s)`)
+      } finally {
+        // Back as it was, whatever happened to the copy.
+        steps.enter('resume')
+        if (running.length > 0) await checkedCompose(active, record.dir, input.source, ['unpause'])
+      }
+    })
+    steps.cancelled()
+
+    steps.begin('write')
+    const metadata: ShopMetadata = {
+      template: template.id,
+      description: input.description,
+      domain: input.domain,
+      params,
+      ...(image ? { image } : {}),
+      clonedFrom: input.source,
+      createdBy: deps.user,
+      createdAt: new Date().toISOString(),
+    }
+    await writeShopFiles(session, dir, shopFiles(rendered, metadata))
+
+    op.setCancellable(false)
+    steps.begin('start')
+    await bringUp(session, dir, input.name, {
+      healthTimeoutMs: template.manifest.healthTimeoutSeconds * 1000,
+      mask: secretMasker(secrets),
+      onOutput: (line) => op.log(line),
+      onStarted: () => steps.begin('health'),
+      onContainers: (containers) => op.step('health', 'running', describeContainers(containers)),
+    })
+    op.step('health', 'done')
+    await clearFailure(session, dir)
+    op.step('done', 'done')
+    op.succeed({ url: `https://${input.domain}`, login: loginOf(template), seconds: (Date.now() - started) / 1000 })
+  } catch (error) {
+    const failure = asAppError(error)
+    if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'clone', step: steps.current, createdVolumes })
+    op.fail(failure, steps.current)
+  }
+}
+
+async function checkedCompose(session: HostSession, dir: string, project: string, args: string[]): Promise<void> {
+  const result = await runCompose(session, dir, project, args, { timeoutMs: 60_000 })
+  if (result.code !== 0) throw new AppError('internal', `compose ${args[0]} failed: ${result.stderr.trim().split('\n').slice(-2).join(' ')}`)
+}

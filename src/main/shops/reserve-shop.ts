@@ -1,0 +1,70 @@
+// The steps create and clone share: claiming a name on the host, walking through the steps of an operation, and
+// leaving the host truthful when it fails.
+import { AppError } from '@shared/errors'
+import type { HostSession } from '../host/host-session'
+import { reserveDirectory } from '../host/remote-files'
+import type { OperationHandle } from '../operations/operation-registry'
+import { recordFailure } from './shop-record'
+import { assertVolumesFree } from './volume-copy'
+
+/**
+ * Claims `dir` atomically (a taken name fails here, even when two laptops press Create at once) and makes sure
+ * no volume of that name exists yet; returns with the empty directory reserved.
+ */
+export async function reserveShop(session: HostSession, dir: string, name: string, volumes: readonly string[]): Promise<void> {
+  if (!(await reserveDirectory(session, dir))) {
+    throw new AppError('invalid_input', `A shop named "${name}" already exists on this host.`, { fields: [{ path: 'name', message: 'taken' }] })
+  }
+  try {
+    await assertVolumesFree(session, volumes)
+  } catch (error) {
+    await session.exec(['rmdir', '--', dir], { timeoutMs: 10_000 }).catch(() => undefined)
+    throw error
+  }
+}
+
+/** Moves an operation from step to step; `cancelled()` throws once the user has cancelled. */
+export function stepper(op: OperationHandle) {
+  let current = 'validate'
+  return {
+    get current(): string {
+      return current
+    },
+    begin(next: string, message?: string): void {
+      if (current !== next) op.step(current, 'done')
+      current = next
+      op.step(next, 'running', message)
+    },
+    /** Moves on without marking the previous step done (it reported for itself). */
+    enter(next: string): void {
+      current = next
+      op.step(next, 'running')
+    },
+    cancelled(): void {
+      if (op.signal.aborted) throw new AppError('cancelled', 'The operation was cancelled.')
+    },
+  }
+}
+
+export function asAppError(error: unknown): AppError {
+  return error instanceof AppError ? error : new AppError('internal', (error as Error).message)
+}
+
+/**
+ * A cancel only comes before anything of the shop runs: what the operation made (its directory, half-copied
+ * volumes) goes. Any other failure stays on the host, recorded, so every overview shows the shop red with the
+ * step and the message; no volume is deleted.
+ */
+export async function settleFailure(
+  session: HostSession,
+  dir: string,
+  failure: AppError,
+  record: { operation: 'create' | 'clone'; step: string; createdVolumes?: readonly string[] },
+): Promise<void> {
+  if (failure.code === 'cancelled') {
+    for (const volume of record.createdVolumes ?? []) await session.docker.getVolume(volume).remove().catch(() => undefined)
+    await session.exec(['rm', '-rf', '--', dir], { timeoutMs: 30_000 }).catch(() => undefined)
+    return
+  }
+  await recordFailure(session, dir, { operation: record.operation, step: record.step, message: failure.message })
+}

@@ -1,0 +1,108 @@
+// Clone: a new shop with every volume's data copied on the host; the source's data untouched and the source
+// back in the state it was in.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { HostSession } from '../../src/main/host/host-session'
+import { startCloneShop, type CloneShopInput } from '../../src/main/shops/clone-shop'
+import { discoverShops } from '../../src/main/shops/discovery'
+import { runShopAction } from '../../src/main/shops/shop-actions'
+import { shopBed, type ShopBed } from './support/shop-bed'
+
+const info = inject('testbed')
+const source = 'vorlage'
+let attempt = 0
+
+describe('cloning a shop on the test bed', () => {
+  let bed: ShopBed
+  let session: HostSession
+  const clone = (input: Partial<CloneShopInput> & { name: string }) => {
+    bed.track(input.name)
+    return startCloneShop(
+      { hostId: 'testbed', source, domain: `${input.name}.shops.test`, description: 'Kopie', ...input },
+      { session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'carla', certResolver: null, helperImage: info.image },
+    )
+  }
+  const read = (project: string, file: string) => bed.docker('exec', bed.container(project), 'cat', `/srv/data/${file}`)
+
+  beforeAll(async () => {
+    bed = shopBed(info, 'clone')
+    session = bed.session()
+    const done = await bed.finished(bed.create(session, { name: source, params: { greeting: 'Original' } }).id)
+    if (done.status !== 'succeeded') throw new Error(`setup: ${JSON.stringify(done.error)}`)
+    // Data worth copying: a marker, a file of 3 MB, a file owned by another user.
+    bed.docker('exec', bed.container(source), 'sh', '-c', 'echo quelle > /srv/data/marker && dd if=/dev/urandom of=/srv/data/blob bs=1M count=3 2>/dev/null && touch /srv/data/owned && chown 999:999 /srv/data/owned')
+  })
+  afterAll(() => bed?.cleanup())
+
+  it('copies every volume, reports bytes per step, starts the clone healthy and resumes the source', async () => {
+    const name = `kopie${++attempt}`
+    const sourceWeb = bed.container(source)
+    const done = await bed.finished(clone({ name }).id)
+    expect(done.error).toBeUndefined()
+    expect(done.status).toBe('succeeded')
+    expect(done.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'validate:done', 'reserve:done', 'pause:done', 'copy:done', 'resume:done', 'write:done', 'start:done', 'health:done', 'done:done',
+    ])
+    // Progress went out with bytes while copying.
+    const copying = bed.snapshots.filter((s) => s.id === done.id).map((s) => s.steps.find((x) => x.id === 'copy')?.progress).filter(Boolean)
+    expect(copying.length).toBeGreaterThan(0)
+    expect(copying.at(-1)!.total).toBeGreaterThan(3 * 1024 * 1024)
+    expect(copying.at(-1)!.done).toBe(copying.at(-1)!.total)
+
+    expect(read(name, 'marker')).toBe('quelle')
+    expect(bed.docker('exec', bed.container(name), 'md5sum', '/srv/data/blob').split(' ')[0]).toBe(bed.docker('exec', sourceWeb, 'md5sum', '/srv/data/blob').split(' ')[0])
+    expect(bed.docker('exec', bed.container(name), 'stat', '-c', '%u:%g', '/srv/data/owned')).toBe('999:999')
+    // The source is the same container, running and healthy again, its data untouched by the clone.
+    expect(bed.container(source)).toBe(sourceWeb)
+    expect(bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', sourceWeb)).toBe('running healthy')
+    bed.docker('exec', bed.container(name), 'sh', '-c', 'echo kopie > /srv/data/marker')
+    expect(read(source, 'marker')).toBe('quelle')
+
+    // Its own domain and shop name, new secrets where the manifest says so (busybox: admin password).
+    expect(bed.docker('exec', bed.container(name), 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/')).toContain(`Original – ${name}`)
+    expect(bed.secret(name)).not.toBe(bed.secret(source))
+    const metadata = JSON.parse(readFileSync(join(bed.baseDir, name, 'shop.json'), 'utf8')) as Record<string, unknown>
+    expect(metadata).toMatchObject({ clonedFrom: source, domain: `${name}.shops.test`, createdBy: 'carla', params: { greeting: 'Original' } })
+    expect((await discoverShops(session)).find((s) => s.name === name)).toMatchObject({ light: 'green', clonedFrom: source })
+  })
+
+  it('leaves a stopped source stopped', async () => {
+    const name = `kalt${++attempt}`
+    await runShopAction(session, { shop: source, action: 'stop', user: 'carla' })
+    try {
+      const done = await bed.finished(clone({ name }).id)
+      expect(done.error).toBeUndefined()
+      expect(done.steps.find((s) => s.id === 'pause')?.message).toBe('not running')
+      expect(read(name, 'marker')).toBe('quelle')
+      expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('exited')
+    } finally {
+      await runShopAction(session, { shop: source, action: 'start', user: 'carla' })
+    }
+  })
+
+  it('refuses a taken name and a volume left by an earlier shop, copying nothing', async () => {
+    const taken = await bed.finished(clone({ name: source }).id)
+    expect(taken.error).toMatchObject({ step: 'reserve', message: expect.stringContaining('already exists') })
+    const name = `rest${++attempt}`
+    bed.docker('volume', 'create', `${name}_data`)
+    const leftover = await bed.finished(clone({ name }).id)
+    expect(leftover.error).toMatchObject({ step: 'reserve', message: expect.stringContaining(`${name}_data`) })
+    expect(bed.docker('run', '--rm', '-v', `${name}_data:/d`, info.image, 'ls', '-A', '/d')).toBe('')
+    expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('running')
+  })
+
+  it('cancelled during the copy: the source runs again and the clone leaves nothing behind', async () => {
+    const name = `halt${++attempt}`
+    bed.onSnapshot = (s) => {
+      if (s.shop === name && s.steps.find((x) => x.id === 'copy')?.status === 'running') bed.operations.cancel(s.id)
+    }
+    const done = await bed.finished(clone({ name }).id)
+    bed.onSnapshot = null
+    expect(done.status).toBe('cancelled')
+    expect(bed.docker('volume', 'ls', '-q', '--filter', `name=${name}_`)).toBe('')
+    expect(bed.docker('ps', '-aq', '--filter', 'label=shopmanager.helper')).toBe('')
+    expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('running')
+    expect(read(source, 'marker')).toBe('quelle')
+  })
+})
