@@ -18,13 +18,17 @@ export interface CopyOptions {
 // Numeric owners: the helper's /etc/passwd is not the shop's (postgres is uid 999 in its image, nobody here).
 const TAR_PIPE = '(cd /from && tar --numeric-owner -cf - .) | (cd /to && tar --numeric-owner -xf -)'
 
-/** Prints `total <KiB>`, then `copied <KiB>` every half second, then the exit status of the pipe. */
+/**
+ * Prints `total <KiB>`, then `copied <KiB>` every half second from a reporter beside the pipe, and ends the
+ * moment the pipe does (no poll interval added to the copy).
+ */
 const COPY_WITH_PROGRESS = `set -o pipefail
 echo "total $(du -sk /from | cut -f1)"
-${TAR_PIPE} &
-pid=$!
-while kill -0 "$pid" 2>/dev/null; do echo "copied $(du -sk /to | cut -f1)"; sleep 0.5; done
-wait "$pid"; status=$?
+(while sleep 0.5; do echo "copied $(du -sk /to | cut -f1)"; done) &
+reporter=$!
+${TAR_PIPE}
+status=$?
+kill "$reporter" 2>/dev/null
 echo "copied $(du -sk /to | cut -f1)"
 exit $status`
 

@@ -1,0 +1,70 @@
+// Create to all-healthy: the test template through the app (SSH, SFTP, compose, Docker events) against the same
+// compose file brought up with the compose CLI on the host plus a wait for healthy; medians of 5, same run.
+import { execFile } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
+import { deadline, median, result, table, testbed } from './support/figures'
+import { ShopRunner } from './support/shop-runner'
+import { generateSecrets, resolveParams } from '../src/main/templates/parameters'
+import { renderShop } from '../src/main/templates/render'
+import { TemplateService } from '../src/main/templates/template-service'
+
+deadline(300)
+const RUNS = 5
+const info = testbed()
+const run = promisify(execFile)
+const runner = new ShopRunner(info, 'create')
+const progress = (text: string): void => void process.stderr.write(`create: ${text}\n`)
+
+const template = await new TemplateService(resolve(import.meta.dirname, '../templates'), () => null).get('busybox')
+
+/** The same compose file as the app writes, brought up by `docker-compose up -d`, then Docker asked until healthy. */
+async function cliCreate(name: string): Promise<number> {
+  const dir = join(runner.baseDir, name)
+  mkdirSync(dir)
+  const params = resolveParams(template.manifest, {})
+  const rendered = renderShop(template, { name, domain: `${name}.shops.test`, params, secrets: generateSecrets(template.manifest), certResolver: null })
+  writeFileSync(join(dir, 'docker-compose.yml'), rendered.compose)
+  writeFileSync(join(dir, '.env'), rendered.env, { mode: 0o600 })
+  const start = performance.now()
+  await run('docker-compose', ['--ansi', 'never', '-p', name, 'up', '-d'], { cwd: dir, env: runner.env })
+  for (;;) {
+    const { stdout } = await run('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${name}`, '--filter', 'health=healthy'], { env: runner.env })
+    if (stdout.trim()) break
+  }
+  return performance.now() - start
+}
+
+const app: number[] = []
+const cli: number[] = []
+const names: string[] = []
+try {
+  // One create first, so both sides start with warm caches (image, compose's Python, the SSH connection).
+  progress('warm-up')
+  names.push('warm')
+  await runner.create('warm')
+  names.push('warmcli')
+  await cliCreate('warmcli')
+  for (let i = 1; i <= RUNS; i++) {
+    progress(`run ${i} of ${RUNS}`)
+    names.push(`app${i}`, `cli${i}`)
+    app.push((await runner.create(`app${i}`)).totalMs)
+    cli.push(await cliCreate(`cli${i}`))
+  }
+} finally {
+  for (const name of names) runner.remove(name)
+  runner.close()
+}
+
+const appS = median(app) / 1000
+const cliS = median(cli) / 1000
+table(
+  ['path', 'median s', 'min s', 'max s'],
+  [
+    ['app: Create → all healthy', appS, Math.min(...app) / 1000, Math.max(...app) / 1000],
+    ['compose CLI on the host + wait', cliS, Math.min(...cli) / 1000, Math.max(...cli) / 1000],
+  ],
+)
+console.log(`goal: app overhead ≤ 0.5 s`)
+result('create', { app_s: appS, cli_s: cliS, overhead_s: appS - cliS })

@@ -1,0 +1,114 @@
+// Runs the app's create and clone operations against the test bed for benchmarks, timing their steps.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, rmSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { OperationSnapshot } from '../../src/shared/operations'
+import { openHostSession, type HostSession } from '../../src/main/host/host-session'
+import { OperationRegistry } from '../../src/main/operations/operation-registry'
+import { startCloneShop } from '../../src/main/shops/clone-shop'
+import { startCreateShop } from '../../src/main/shops/create-shop'
+import { TemplateService } from '../../src/main/templates/template-service'
+import { key, testbedProfile } from '../../test/integration/support/hosts'
+import type { TestbedInfo } from '../../test/testbed/testbed'
+
+export interface TimedOperation {
+  snapshot: OperationSnapshot
+  totalMs: number
+  /** When each step started running and ended, in ms since the operation started. */
+  steps: Map<string, { start: number; end: number }>
+}
+
+export class ShopRunner {
+  readonly baseDir: string
+  readonly session: HostSession
+  readonly env: NodeJS.ProcessEnv
+  private readonly templates = new TemplateService(resolve(import.meta.dirname, '../../templates'), () => null)
+  private readonly waiters = new Map<string, (snapshot: OperationSnapshot) => void>()
+  private readonly marks = new Map<string, Map<string, { start: number; end: number }>>()
+  private readonly operations = new OperationRegistry((snapshot) => this.observe(snapshot))
+
+  constructor(private readonly info: TestbedInfo, label: string) {
+    this.baseDir = join(info.ssh.baseDir, `bench-${label}-${process.pid}`)
+    this.env = { ...process.env, DOCKER_HOST: info.dockerHost }
+    mkdirSync(this.baseDir, { recursive: true })
+    execFileSync('chown', [`${info.ssh.user}:`, this.baseDir])
+    if (!this.docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) this.docker('network', 'create', 'proxy')
+    this.session = openHostSession(testbedProfile(info, { baseDir: this.baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
+  }
+
+  docker(...args: string[]): string {
+    return execFileSync('docker', args, { env: this.env, encoding: 'utf8', maxBuffer: 64 << 20 }).trim()
+  }
+
+  create(name: string): Promise<TimedOperation> {
+    return this.timed(() =>
+      startCreateShop(
+        { hostId: 'testbed', name, description: '', templateId: 'busybox', domain: `${name}.shops.test`, params: {}, start: true },
+        { session: async () => this.session, template: (id) => this.templates.get(id), operations: this.operations, user: 'bench', certResolver: null },
+      ),
+    )
+  }
+
+  clone(source: string, name: string): Promise<TimedOperation> {
+    return this.timed(() =>
+      startCloneShop(
+        { hostId: 'testbed', source, name, domain: `${name}.shops.test`, description: '' },
+        {
+          session: async () => this.session,
+          template: (id) => this.templates.get(id),
+          operations: this.operations,
+          user: 'bench',
+          certResolver: null,
+          helperImage: this.info.image,
+        },
+      ),
+    )
+  }
+
+  /** Takes a shop's containers, network and volumes away. */
+  remove(name: string): void {
+    const ids = this.docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${name}`).split('\n').filter(Boolean)
+    if (ids.length) this.docker('rm', '-f', ...ids)
+    for (const volume of this.docker('volume', 'ls', '-q', '--filter', `name=${name}_`).split('\n').filter(Boolean)) this.docker('volume', 'rm', '-f', volume)
+    try {
+      execFileSync('docker', ['network', 'rm', `${name}_shop`], { env: this.env, stdio: 'ignore' })
+    } catch {
+      // none
+    }
+    rmSync(join(this.baseDir, name), { recursive: true, force: true })
+  }
+
+  close(): void {
+    this.session.close()
+    rmSync(this.baseDir, { recursive: true, force: true })
+  }
+
+  private async timed(start: () => OperationSnapshot): Promise<TimedOperation> {
+    const begin = performance.now()
+    let id = ''
+    const done = new Promise<OperationSnapshot>((resolve) => {
+      const snapshot = start()
+      id = snapshot.id
+      this.marks.set(id, new Map())
+      if (snapshot.status !== 'running') resolve(snapshot)
+      this.waiters.set(id, resolve)
+    })
+    const snapshot = await done
+    const totalMs = performance.now() - begin
+    if (snapshot.status !== 'succeeded') throw new Error(`${snapshot.kind} ${snapshot.shop} ${snapshot.status}: ${JSON.stringify(snapshot.error)}`)
+    const steps = new Map([...this.marks.get(id)!].map(([step, mark]) => [step, { start: mark.start - begin, end: mark.end - begin }]))
+    return { snapshot, totalMs, steps }
+  }
+
+  private observe(snapshot: OperationSnapshot): void {
+    const now = performance.now()
+    const marks = this.marks.get(snapshot.id) ?? new Map<string, { start: number; end: number }>()
+    this.marks.set(snapshot.id, marks)
+    for (const step of snapshot.steps) {
+      const mark = marks.get(step.id)
+      if (step.status === 'running' && !mark) marks.set(step.id, { start: now, end: now })
+      if ((step.status === 'done' || step.status === 'failed') && mark && mark.end === mark.start) mark.end = now
+    }
+    if (snapshot.status !== 'running') this.waiters.get(snapshot.id)?.(snapshot)
+  }
+}
