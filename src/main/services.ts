@@ -1,5 +1,6 @@
 // Composes the main-process services from their dependencies; used by Electron's bootstrap and by tests.
 import type { AppInfo } from '@shared/domain'
+import { AppError } from '@shared/errors'
 import { join } from 'node:path'
 import { ConnectionRegistry } from './connection/connection-registry'
 import { EventBus } from './events'
@@ -13,6 +14,7 @@ import { startCreateShop } from './shops/create-shop'
 import { startCloneShop } from './shops/clone-shop'
 import { editShop } from './shops/edit-shop'
 import { LogFollowers, readLogs } from './shops/shop-logs'
+import { checkDomain, hostAddresses } from './domains/domain-check'
 import { readShopSecret } from './shops/shop-secrets'
 import { runShopAction } from './shops/shop-actions'
 import type { Keychain } from './vault/keychain'
@@ -120,6 +122,12 @@ export function createHandlers(services: Services): InvokeHandlers {
       return null
     },
     'shops:revealSecret': async ({ hostId, shop, secretId }) => readShopSecret(await session(hostId), shop, secretId),
+    'domains:check': async ({ hostId, domain }) => {
+      const profile = services.hosts.list().find((h) => h.id === hostId)
+      if (!profile) throw new AppError('not_found', 'This host profile no longer exists.')
+      const resolvers = services.settings.get().dnsResolvers
+      return checkDomain(domain, { expected: await hostAddresses(profile.address, resolvers), resolvers })
+    },
     'operations:get': ({ id }) => services.operations.get(id) ?? null,
     'operations:cancel': ({ id }) => services.operations.cancel(id),
   }

@@ -20,6 +20,7 @@ export const invokeChannelNames = [
   'shops:logs',
   'logs:follow',
   'logs:stop',
+  'domains:check',
   'operations:get',
   'operations:cancel',
 ] as const

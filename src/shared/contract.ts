@@ -6,6 +6,7 @@ import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
 import { shopActions, type LogBatch, type LogLine, type ShopOverview } from './shops'
 import type { TemplateList } from './templates'
 import type { OperationSnapshot } from './operations'
+import type { DomainCheckResult } from './domains'
 import { locales, themePreferences } from './domain'
 import type { Envelope } from './errors'
 
@@ -16,6 +17,9 @@ export const settingsPatchSchema = z
     locale: z.enum(locales),
     theme: z.enum(themePreferences),
     activeHostId: z.string().min(1).max(200).nullable(),
+    dnsResolvers: z
+      .array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?)(:\d{1,5})?$/, 'an IP address, optionally with :port'))
+      .max(4),
     helperImage: z
       .string()
       .trim()
@@ -125,6 +129,7 @@ export const invokeContract = {
   'shops:logs': channel<LogLine[]>()(logsRequestSchema),
   'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),
   'logs:stop': channel<null>()(z.object({ streamId: z.string().uuid() }).strict()),
+  'domains:check': channel<DomainCheckResult>()(hostIdSchema.extend({ domain: z.string().trim().min(1).max(300) }).strict()),
   'operations:get': channel<OperationSnapshot | null>()(z.object({ id: z.string().uuid() }).strict()),
   'operations:cancel': channel<boolean>()(z.object({ id: z.string().uuid() }).strict()),
 } satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown }>

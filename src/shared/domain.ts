@@ -14,6 +14,8 @@ export interface Settings {
   customTemplatesDir: string | null
   /** A small image with sh and tar, run on the host to copy volumes when cloning. */
   helperImage: string
+  /** DNS servers the domain check asks (ip or ip:port); the system's when empty. */
+  dnsResolvers: string[]
 }
 
 export const defaultSettings: Settings = {
@@ -22,6 +24,7 @@ export const defaultSettings: Settings = {
   activeHostId: null,
   customTemplatesDir: null,
   helperImage: 'busybox:1.37',
+  dnsResolvers: [],
 }
 
 export interface AppInfo {

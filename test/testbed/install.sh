@@ -7,7 +7,7 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 
 packages=(
   docker.io docker-compose openssh-server gnome-keyring libsecret-1-dev dbus chromium busybox-static
-  dnsmasq-base iproute2 python3 make g++ pkg-config ca-certificates
+  dnsmasq-base openssl iproute2 python3 make g++ pkg-config ca-certificates
 )
 
 if [[ $EUID -ne 0 ]]; then
