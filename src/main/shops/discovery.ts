@@ -2,6 +2,7 @@
 // compose project. A directory without containers is a (red) shop; containers without a directory are not.
 import type Docker from 'dockerode'
 import type { ShopContainer, ShopFailure, ShopParamValue, ShopSummary } from '@shared/shops'
+import { shopNameProblem } from '@shared/shop-rules'
 import type { HostSession } from '../host/host-session'
 import { containerLight, healthFromStatus, shopLight, shopReason } from './status'
 
@@ -35,6 +36,8 @@ export async function readShopDirectories(session: HostSession, options: { timeo
   return result.stdout
     .split('\n')
     .filter((line) => line.includes('\t'))
+    // The host's own stacks (traefik) live beside the shops under reserved names.
+    .filter((line) => shopNameProblem(line.slice(0, line.indexOf('\t'))) !== 'reserved')
     .map((line) => {
       const [name = '', json = '', failure = ''] = line.split('\t', 3)
       return { name, metadata: parseMetadata(json), failure: parseMetadata(failure) }
