@@ -42,6 +42,7 @@ if (!app.requestSingleInstanceLock()) {
       keychain: new Keychain(),
       userName: userInfo().username,
       bundledTemplatesDir: app.isPackaged ? join(process.resourcesPath, 'templates') : join(app.getAppPath(), 'templates'),
+      traefikDir: app.isPackaged ? join(process.resourcesPath, 'traefik') : join(app.getAppPath(), 'traefik'),
       localDockerSocket: localDockerSocket(),
       agentSocket: process.env['SSH_AUTH_SOCK'],
       appInfo: {

@@ -15,6 +15,7 @@ import { startCloneShop } from './shops/clone-shop'
 import { editShop } from './shops/edit-shop'
 import { LogFollowers, readLogs } from './shops/shop-logs'
 import { checkDomain, hostAddresses } from './domains/domain-check'
+import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
 import { readShopSecret } from './shops/shop-secrets'
 import { runShopAction } from './shops/shop-actions'
 import type { Keychain } from './vault/keychain'
@@ -33,6 +34,9 @@ export interface ServiceDeps {
   sshOptions?: Partial<SshConnectionOptions>
   /** Who uses the app: recorded as "created by" on shops. */
   userName: string
+  /** The Traefik stack's source files (traefik/). */
+  traefikDir: string
+  setupOverrides?: SetupOverrides
 }
 
 export interface Services {
@@ -43,6 +47,7 @@ export interface Services {
   templates: TemplateService
   operations: OperationRegistry
   logs: LogFollowers
+  setup: HostSetupService
   userName: string
   appInfo: AppInfo
 }
@@ -57,12 +62,14 @@ export function createServices(deps: ServiceDeps): Services {
   })
   const cache = new OverviewCache(join(deps.appInfo.dataDir, 'cache'))
   const settings = new SettingsService(deps.store, events)
+  const hosts = new HostService(profiles, connections, events, cache, deps.sshOptions)
   return {
     events,
     settings,
     templates: new TemplateService(deps.bundledTemplatesDir, () => settings.get().customTemplatesDir),
     connections,
-    hosts: new HostService(profiles, connections, events, cache, deps.sshOptions),
+    hosts,
+    setup: new HostSetupService(hosts, deps.keychain, deps.traefikDir, deps.setupOverrides),
     operations: new OperationRegistry((snapshot) => events.emit('operation:progress', snapshot)),
     logs: new LogFollowers((batch) => events.emit('logs:lines', batch)),
     userName: deps.userName,
@@ -90,6 +97,8 @@ export function createHandlers(services: Services): InvokeHandlers {
     },
     'hosts:test': ({ hostId }) => services.hosts.test(hostId),
     'hosts:trust': ({ hostId, fingerprint }) => services.hosts.trust(hostId, fingerprint),
+    'hosts:setupPreview': (request) => services.setup.preview(request),
+    'hosts:setupApply': ({ planId }) => services.setup.apply(planId),
     'shops:overview': ({ hostId }) => services.hosts.overview(hostId),
     'shops:refresh': ({ hostId }) => services.hosts.refresh(hostId),
     'templates:list': () => services.templates.list(),

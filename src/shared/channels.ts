@@ -9,6 +9,8 @@ export const invokeChannelNames = [
   'hosts:remove',
   'hosts:test',
   'hosts:trust',
+  'hosts:setupPreview',
+  'hosts:setupApply',
   'shops:overview',
   'shops:refresh',
   'templates:list',

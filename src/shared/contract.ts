@@ -7,6 +7,7 @@ import { shopActions, type LogBatch, type LogLine, type ShopOverview } from './s
 import type { TemplateList } from './templates'
 import type { OperationSnapshot } from './operations'
 import type { DomainCheckResult } from './domains'
+import type { SetupChange, SetupOutcome } from './host-setup'
 import { locales, themePreferences } from './domain'
 import type { Envelope } from './errors'
 
@@ -112,6 +113,16 @@ export const invokeContract = {
   'hosts:remove': channel<null>()(hostIdSchema),
   'hosts:test': channel<ProbeResult>()(hostIdSchema),
   'hosts:trust': channel<HostProfile>()(hostIdSchema.extend({ fingerprint: fingerprintSchema }).strict()),
+  'hosts:setupPreview': channel<{ planId: string; changes: SetupChange[] }>()(
+    hostIdSchema
+      .extend({
+        acmeEmail: z.email().max(200),
+        autostart: z.boolean().default(false),
+        hetznerToken: z.string().trim().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not an API token').optional(),
+      })
+      .strict(),
+  ),
+  'hosts:setupApply': channel<SetupOutcome>()(z.object({ planId: z.string().uuid() }).strict()),
   'shops:overview': channel<ShopOverview>()(hostIdSchema),
   'shops:refresh': channel<ShopOverview>()(hostIdSchema),
   'templates:list': channel<TemplateList>()(noInput),

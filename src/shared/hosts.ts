@@ -20,6 +20,14 @@ const absolutePath = z
   .regex(/^\/[^\0\n]*$/, 'must be an absolute path')
   .refine((p) => !p.split('/').includes('..'), 'must not contain ..')
 
+/**
+ * How shops on a host get their names: `wildcard` (one `*.<shop domain>` record and a wildcard certificate,
+ * no DNS call per shop), `per-shop` (an A/AAAA record per shop at Hetzner, created and removed with it),
+ * `external` (nothing written; the customer's own domain, checked with the domain check).
+ */
+export const domainModes = ['wildcard', 'per-shop', 'external'] as const
+export type DomainMode = (typeof domainModes)[number]
+
 export const hostAuthSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('key'), hasPassphrase: z.boolean() }),
   z.object({ kind: z.literal('agent') }),
@@ -40,6 +48,7 @@ export interface HostProfile {
   role: HostRole
   /** Domain shops get by default: `<shop>.<shopDomain>`. */
   shopDomain: string | null
+  domainMode: DomainMode
   /** SHA256 fingerprint the user confirmed; null until the first connection is trusted. */
   hostKey: string | null
 }
@@ -72,6 +81,7 @@ export const hostInputSchema = z
       .regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, 'not a domain')
       .nullable()
       .default(null),
+    domainMode: z.enum(domainModes).default('external'),
   })
   .strict()
 export type HostInput = z.input<typeof hostInputSchema>

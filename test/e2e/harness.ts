@@ -43,6 +43,7 @@ export async function launchApp(testbed: TestbedInfo): Promise<AppUnderTest> {
     // The real keyring of the test bed, under a service name of this run's own.
     keychain: new Keychain({ service: `Shop-Manager e2e ${process.pid}` }),
     bundledTemplatesDir: join(root, 'templates'),
+    traefikDir: join(root, 'traefik'),
     userName: 'e2e',
     // The test bed's engine stands in for Docker on this laptop.
     localDockerSocket: testbed.dockerSocket,

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto'
 import { posix } from 'node:path'
 import { createTwoFilesPatch } from 'diff'
 import { AppError } from '@shared/errors'
+import type { SetupChange, SetupChangeKind, SetupOutcome } from '@shared/host-setup'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
 import { runCompose } from '../shops/compose'
@@ -19,16 +20,6 @@ const UNIT_PATH = '/etc/systemd/system/shopmanager-traefik.service'
 export interface HostSetupInput extends TraefikStackInput {
   /** Install a systemd unit that starts the stack at boot (needs root or password-less sudo on the host). */
   autostart: boolean
-}
-
-export type SetupChangeKind = 'directory' | 'network' | 'file' | 'stack' | 'autostart'
-
-export interface SetupChange {
-  kind: SetupChangeKind
-  target: string
-  action: 'create' | 'update' | 'start'
-  /** Unified diff for files (never for the token). */
-  diff?: string
 }
 
 export interface HostSetupPlan {
@@ -129,12 +120,6 @@ async function asRoot(session: HostSession): Promise<string[] | null> {
   if (id.stdout.trim() === '0') return []
   const sudo = await session.exec(['sudo', '-n', 'true'], { timeoutMs: 10_000 })
   return sudo.code === 0 ? ['sudo', '-n'] : null
-}
-
-export interface SetupOutcome {
-  applied: SetupChange[]
-  /** Changes that could not be made, each with the reason (e.g. the autostart unit without root). */
-  skipped: Array<{ change: SetupChange; reason: string }>
 }
 
 export async function applyHostSetup(session: HostSession, plan: HostSetupPlan): Promise<SetupOutcome> {

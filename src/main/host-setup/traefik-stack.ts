@@ -6,10 +6,9 @@ import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
 import { z } from 'zod'
 import { AppError } from '@shared/errors'
+import type { DomainMode } from '@shared/hosts'
 import { isValidDomain } from '@shared/shop-rules'
 
-export const domainModes = ['wildcard', 'per-shop', 'external'] as const
-export type DomainMode = (typeof domainModes)[number]
 
 export interface TraefikStackInput {
   acmeEmail: string

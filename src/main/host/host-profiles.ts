@@ -11,7 +11,7 @@ import type { Keychain } from '../vault/keychain'
 import type { SshSecrets } from './host-session'
 import { keyError } from './ssh-errors'
 
-type HostInput = z.output<typeof hostInputSchema>
+type HostInput = z.input<typeof hostInputSchema>
 
 const KEY = 'hosts'
 export const LOCAL_HOST_ID = 'local'
@@ -56,7 +56,9 @@ export class HostProfiles {
   }
 
   /** Creates or updates a profile; a new key is checked (and its passphrase tried) before anything is stored. */
-  async save(input: HostInput): Promise<HostProfile> {
+  async save(raw: HostInput): Promise<HostProfile> {
+    // Callers in main (tests, setup) may pass what the form would; defaults are filled in the same way.
+    const input = hostInputSchema.parse(raw)
     if (input.id === LOCAL_HOST_ID) throw new AppError('invalid_input', 'The built-in local host cannot be edited.')
     const existing = input.id ? this.saved().find((p) => p.id === input.id) : undefined
     if (input.id && !existing) throw new AppError('not_found', `There is no host "${input.id}".`)
@@ -91,6 +93,7 @@ export class HostProfiles {
       baseDir: input.baseDir,
       role: input.role,
       shopDomain: input.shopDomain,
+      domainMode: input.domainMode,
       hostKey: sameServer ? existing.hostKey : null,
     }
     this.write([...this.saved().filter((p) => p.id !== id), profile])
@@ -143,13 +146,15 @@ export class HostProfiles {
       baseDir: this.options.localBaseDir,
       role: 'admin',
       shopDomain: 'localhost',
+      domainMode: 'external',
       hostKey: null,
     }
   }
 
   private saved(): HostProfile[] {
     const value = this.store.get(KEY)
-    return Array.isArray(value) ? (value as HostProfile[]) : []
+    // Profiles saved before a field existed get its default.
+    return Array.isArray(value) ? (value as HostProfile[]).map((p) => ({ ...p, domainMode: p.domainMode ?? 'external' })) : []
   }
 
   private write(profiles: HostProfile[]): void {

@@ -17,6 +17,7 @@ function realDispatch() {
     keychain: new Keychain({ load: () => Promise.reject(new Error('no keychain in unit tests')) }),
     localDockerSocket: '/nonexistent/docker.sock',
     bundledTemplatesDir: '/nonexistent/templates',
+    traefikDir: '/nonexistent/traefik',
     userName: 'unit',
     appInfo: { name: 'Shop-Manager', version: '0.0.0', platform: 'linux', dataDir: '/tmp/x' },
   })

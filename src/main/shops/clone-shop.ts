@@ -1,7 +1,6 @@
 // Clone ("Vorlage" in the seed): a new shop with all of an existing shop's data. The source is paused only while
 // its volumes are copied (a consistent, crash-safe snapshot), then put back as it was; the copy runs on the host.
 import { parse } from 'yaml'
-import { AppError } from '@shared/errors'
 import { cloneSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'

@@ -16,6 +16,7 @@ export function testbedProfile(info: TestbedInfo, overrides: Partial<HostProfile
     baseDir: info.ssh.baseDir,
     role: 'admin',
     shopDomain: null,
+    domainMode: 'external',
     hostKey: info.ssh.hostKeyFingerprint,
     ...overrides,
   }

@@ -1,0 +1,74 @@
+// Host setup behind the IPC: a preview (plan) first, kept in main with the token it needs; apply only that
+// preview, and only if the host still looks as it did. Admins only; the DNS token goes to the keychain.
+import { randomUUID } from 'node:crypto'
+import { AppError } from '@shared/errors'
+import type { HostService } from '../host/host-service'
+import { composeCommand } from '../shops/compose'
+import type { Keychain } from '../vault/keychain'
+import type { SetupChange, SetupOutcome } from '@shared/host-setup'
+import { applyHostSetup, planHostSetup, type HostSetupInput } from './host-setup'
+
+export interface SetupRequest {
+  hostId: string
+  acmeEmail: string
+  autostart: boolean
+  /** A new token; absent to keep the one in the keychain. */
+  hetznerToken?: string | undefined
+}
+
+/** Test beds put a local image in place of Traefik's and listen on free loopback ports. */
+export type SetupOverrides = Pick<HostSetupInput, 'image' | 'listen'>
+
+const PLAN_TTL_MS = 10 * 60_000
+export const dnsTokenAccount = (hostId: string): string => `host:${hostId}:dns-token`
+
+const summary = (changes: readonly SetupChange[]): string => JSON.stringify(changes.map((c) => [c.kind, c.target, c.action, c.diff ?? '']))
+
+export class HostSetupService {
+  private readonly plans = new Map<string, { request: SetupRequest; changes: SetupChange[]; at: number }>()
+
+  constructor(
+    private readonly hosts: HostService,
+    private readonly keychain: Keychain,
+    private readonly sourceDir: string,
+    private readonly overrides: SetupOverrides = {},
+  ) {}
+
+  async preview(request: SetupRequest): Promise<{ planId: string; changes: SetupChange[] }> {
+    const { changes } = (await this.plan(request)).plan
+    const planId = randomUUID()
+    for (const [id, stored] of this.plans) if (Date.now() - stored.at > PLAN_TTL_MS) this.plans.delete(id)
+    this.plans.set(planId, { request, changes, at: Date.now() })
+    return { planId, changes }
+  }
+
+  async apply(planId: string): Promise<SetupOutcome> {
+    const stored = this.plans.get(planId)
+    if (!stored || Date.now() - stored.at > PLAN_TTL_MS) throw new AppError('not_found', 'This preview has expired: look at the changes again.')
+    const { plan, session } = await this.plan(stored.request)
+    if (summary(plan.changes) !== summary(stored.changes)) {
+      throw new AppError('busy', 'The host changed since the preview: look at the changes again before applying them.')
+    }
+    this.plans.delete(planId)
+    if (stored.request.hetznerToken) await this.keychain.set(dnsTokenAccount(stored.request.hostId), stored.request.hetznerToken)
+    return applyHostSetup(session, plan)
+  }
+
+  private async plan(request: SetupRequest) {
+    const profile = this.hosts.list().find((h) => h.id === request.hostId)
+    if (!profile) throw new AppError('not_found', 'This host profile no longer exists.')
+    if (profile.role !== 'admin') throw new AppError('forbidden', 'Only an admin may set up this host.')
+    const token = request.hetznerToken ?? (await this.keychain.get(dnsTokenAccount(profile.id)))
+    const session = await this.hosts.session(profile.id)
+    const input: HostSetupInput = {
+      acmeEmail: request.acmeEmail,
+      mode: profile.domainMode,
+      shopDomain: profile.shopDomain,
+      hetznerToken: token,
+      autostart: request.autostart,
+      ...this.overrides,
+    }
+    const plan = await planHostSetup(session, this.sourceDir, input, await composeCommand(session))
+    return { plan, session }
+  }
+}
