@@ -13,6 +13,7 @@ import { OperationRegistry } from './operations/operation-registry'
 import { startCreateShop } from './shops/create-shop'
 import { startCloneShop } from './shops/clone-shop'
 import { editShop } from './shops/edit-shop'
+import { startUpdateShop } from './shops/update-shop'
 import { LogFollowers, readLogs } from './shops/shop-logs'
 import { checkDomain, hostAddresses } from './domains/domain-check'
 import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
@@ -113,6 +114,7 @@ export function createHandlers(services: Services): InvokeHandlers {
         helperImage: services.settings.get().helperImage,
         onFinished,
       }),
+    'shops:update': (input) => startUpdateShop(input, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished }),
     'shops:edit': async ({ hostId, ...input }) => {
       await editShop(await session(hostId), input, { template, user: services.userName, certResolver })
       await services.hosts.refresh(hostId)

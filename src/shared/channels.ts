@@ -19,6 +19,7 @@ export const invokeChannelNames = [
   'shops:revealSecret',
   'shops:edit',
   'shops:clone',
+  'shops:update',
   'shops:logs',
   'logs:follow',
   'logs:stop',

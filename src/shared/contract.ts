@@ -137,6 +137,9 @@ export const invokeContract = {
   ),
   'shops:edit': channel<null>()(editShopSchema),
   'shops:clone': channel<OperationSnapshot>()(cloneShopSchema),
+  'shops:update': channel<OperationSnapshot>()(
+    z.object({ hostId: z.string().min(1).max(100), shop: shopName, image: z.string().trim().min(1).max(300).regex(/^[\w./:@-]+$/, 'not an image reference') }).strict(),
+  ),
   'shops:logs': channel<LogLine[]>()(logsRequestSchema),
   'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),
   'logs:stop': channel<null>()(z.object({ streamId: z.string().uuid() }).strict()),

@@ -21,6 +21,7 @@ export const errorCodes = [
   'busy',
   'timeout',
   'cancelled',
+  'update_rolled_back',
   'internal',
 ] as const
 

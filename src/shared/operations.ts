@@ -4,7 +4,10 @@ export type CreateStep = (typeof createSteps)[number]
 /** Clone: the source is paused only between `pause` and `resume`. */
 export const cloneSteps = ['validate', 'reserve', 'pause', 'copy', 'resume', 'write', 'start', 'health', 'done'] as const
 
-export type OperationKind = 'create' | 'clone'
+/** Update: the new image is pulled before anything changes; `rollback` runs only when it does not get healthy. */
+export const updateSteps = ['validate', 'pull', 'apply', 'health', 'rollback', 'done'] as const
+
+export type OperationKind = 'create' | 'clone' | 'update'
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped'

@@ -69,7 +69,7 @@ describe('create faults on the test bed', () => {
 
   it('a shop that cannot start stays on the host, red, with the step and the message; Start retries', async () => {
     const name = `kaputt${++attempt}`
-    const done = await bed.finished(bed.create(session, { name, image: 'shopmgr/does-not-exist:1' }).id)
+    const done = await bed.finished(bed.create(session, { name, image: '127.0.0.1:9/shopmgr/does-not-exist:1' }).id)
     expect(done.error).toMatchObject({ step: 'start' })
     expect(done.status).toBe('failed')
     const record = JSON.parse(readFileSync(join(bed.baseDir, name, 'failure.json'), 'utf8')) as Record<string, string>

@@ -15,6 +15,7 @@ export interface BringUpOptions {
   onStarted?: () => void
   mask?: (text: string) => string
   attempts?: number
+  failOnUnhealthy?: boolean
 }
 
 export async function composeUp(session: HostSession, dir: string, project: string, options: Omit<BringUpOptions, 'healthTimeoutMs'> = {}): Promise<void> {
@@ -68,6 +69,7 @@ export async function bringUp(session: HostSession, dir: string, project: string
   options.onStarted?.()
   return waitHealthy(session, project, {
     timeoutMs: options.healthTimeoutMs,
+    ...(options.failOnUnhealthy ? { failOnUnhealthy: true } : {}),
     ...(options.onContainers ? { onChange: options.onContainers } : {}),
   })
 }

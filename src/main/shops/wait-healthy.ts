@@ -15,6 +15,8 @@ export interface WaitOptions {
   pollMs?: number
   /** Called with the containers whenever they change, for progress. */
   onChange?: (containers: ShopContainer[]) => void
+  /** Give up at once when a container is unhealthy (its retries used up) or has exited. */
+  failOnUnhealthy?: boolean
 }
 
 export async function waitHealthy(session: HostSession, project: string, options: WaitOptions): Promise<ShopContainer[]> {
@@ -45,6 +47,10 @@ export async function waitHealthy(session: HostSession, project: string, options
             lastError = undefined
             options.onChange?.(last)
             if (last.length > 0 && shopLight(last) === 'green') return finish(() => resolve(last))
+            const broken = options.failOnUnhealthy ? last.filter((c) => c.health === 'unhealthy' || c.state === 'exited' || c.state === 'dead') : []
+            if (broken.length > 0) {
+              return finish(() => reject(new AppError('timeout', `Not healthy: ${broken.map((c) => `${c.service} ${c.health === 'unhealthy' ? 'unhealthy' : c.state}`).join(', ')}.`)))
+            }
           } while (again && !settled)
         } catch (error) {
           // Connection trouble: the session reconnects on its own; the next poll asks again.
