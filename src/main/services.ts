@@ -14,6 +14,7 @@ import { startCreateShop } from './shops/create-shop'
 import { startCloneShop } from './shops/clone-shop'
 import { editShop } from './shops/edit-shop'
 import { startUpdateShop } from './shops/update-shop'
+import { listBackups, startBackup, startRestore, type BackupDeps } from './shops/shop-backup'
 import { LogFollowers, readLogs } from './shops/shop-logs'
 import { checkDomain, hostAddresses } from './domains/domain-check'
 import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
@@ -85,6 +86,15 @@ export function createHandlers(services: Services): InvokeHandlers {
   // A create or clone that ended may have left a directory without containers: read the host again.
   const onFinished = (hostId: string): void => void services.hosts.refresh(hostId).catch(() => undefined)
   const certResolver = 'letsencrypt'
+  const backupDeps = (): BackupDeps => ({
+    session,
+    template,
+    operations: services.operations,
+    user: services.userName,
+    helperImage: services.settings.get().helperImage,
+    keep: services.settings.get().backupsToKeep,
+    onFinished,
+  })
   return {
     'app:info': () => services.appInfo,
     'settings:get': () => services.settings.get(),
@@ -115,6 +125,9 @@ export function createHandlers(services: Services): InvokeHandlers {
         onFinished,
       }),
     'shops:update': (input) => startUpdateShop(input, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished }),
+    'shops:backup': (input) => startBackup(input, backupDeps()),
+    'shops:backups': async ({ hostId, shop }) => listBackups(await session(hostId), shop),
+    'shops:restore': (input) => startRestore(input, backupDeps()),
     'shops:edit': async ({ hostId, ...input }) => {
       await editShop(await session(hostId), input, { template, user: services.userName, certResolver })
       await services.hosts.refresh(hostId)

@@ -8,6 +8,7 @@ import type { TemplateList } from './templates'
 import type { OperationSnapshot } from './operations'
 import type { DomainCheckResult } from './domains'
 import type { SetupChange, SetupOutcome } from './host-setup'
+import type { BackupManifest } from './backups'
 import { locales, themePreferences } from './domain'
 import type { Envelope } from './errors'
 
@@ -21,6 +22,7 @@ export const settingsPatchSchema = z
     dnsResolvers: z
       .array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?)(:\d{1,5})?$/, 'an IP address, optionally with :port'))
       .max(4),
+    backupsToKeep: z.number().int().min(1).max(100),
     helperImage: z
       .string()
       .trim()
@@ -139,6 +141,13 @@ export const invokeContract = {
   'shops:clone': channel<OperationSnapshot>()(cloneShopSchema),
   'shops:update': channel<OperationSnapshot>()(
     z.object({ hostId: z.string().min(1).max(100), shop: shopName, image: z.string().trim().min(1).max(300).regex(/^[\w./:@-]+$/, 'not an image reference') }).strict(),
+  ),
+  'shops:backup': channel<OperationSnapshot>()(z.object({ hostId: z.string().min(1).max(100), shop: shopName }).strict()),
+  'shops:backups': channel<BackupManifest[]>()(z.object({ hostId: z.string().min(1).max(100), shop: shopName }).strict()),
+  'shops:restore': channel<OperationSnapshot>()(
+    z
+      .object({ hostId: z.string().min(1).max(100), shop: shopName, backupId: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/), confirm: z.string().max(30) })
+      .strict(),
   ),
   'shops:logs': channel<LogLine[]>()(logsRequestSchema),
   'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),

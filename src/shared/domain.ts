@@ -14,6 +14,8 @@ export interface Settings {
   customTemplatesDir: string | null
   /** A small image with sh and tar, run on the host to copy volumes when cloning. */
   helperImage: string
+  /** Backups kept per shop; the oldest go when a new one is made. */
+  backupsToKeep: number
   /** DNS servers the domain check asks (ip or ip:port); the system's when empty. */
   dnsResolvers: string[]
 }
@@ -24,6 +26,7 @@ export const defaultSettings: Settings = {
   activeHostId: null,
   customTemplatesDir: null,
   helperImage: 'busybox:1.37',
+  backupsToKeep: 5,
   dnsResolvers: [],
 }
 

@@ -7,7 +7,7 @@ export const cloneSteps = ['validate', 'reserve', 'pause', 'copy', 'resume', 'wr
 /** Update: the new image is pulled before anything changes; `rollback` runs only when it does not get healthy. */
 export const updateSteps = ['validate', 'pull', 'apply', 'health', 'rollback', 'done'] as const
 
-export type OperationKind = 'create' | 'clone' | 'update'
+export type OperationKind = 'create' | 'clone' | 'update' | 'backup' | 'restore'
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped'
@@ -42,4 +42,6 @@ export interface CreateResult {
   /** The shop admin's login; the password is only sent when the user asks to reveal it. */
   login: { user: string; passwordSecretId: string } | null
   seconds: number
+  /** Backups: the id of the backup made. */
+  backupId?: string
 }

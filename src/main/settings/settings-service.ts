@@ -19,6 +19,7 @@ function sanitize(stored: unknown): Settings {
     activeHostId: typeof value.activeHostId === 'string' ? value.activeHostId : defaultSettings.activeHostId,
     customTemplatesDir: typeof value.customTemplatesDir === 'string' ? value.customTemplatesDir : defaultSettings.customTemplatesDir,
     helperImage: typeof value.helperImage === 'string' && value.helperImage ? value.helperImage : defaultSettings.helperImage,
+    backupsToKeep: typeof value.backupsToKeep === 'number' && value.backupsToKeep >= 1 ? Math.floor(value.backupsToKeep) : defaultSettings.backupsToKeep,
     dnsResolvers: Array.isArray(value.dnsResolvers) ? value.dnsResolvers.filter((r): r is string => typeof r === 'string') : defaultSettings.dnsResolvers,
   }
 }

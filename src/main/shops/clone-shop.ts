@@ -1,6 +1,5 @@
 // Clone ("Vorlage" in the seed): a new shop with all of an existing shop's data. The source is paused only while
 // its volumes are copied (a consistent, crash-safe snapshot), then put back as it was; the copy runs on the host.
-import { parse } from 'yaml'
 import { cloneSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
@@ -11,10 +10,10 @@ import type { Template } from '../templates/template-loader'
 import { bringUp } from './bring-up'
 import { describeContainers, loginOf } from './create-shop'
 import { asAppError, reserveShop, stepper, settleFailure } from './reserve-shop'
-import { listProjectContainers } from './discovery'
+import { pauseShop } from './pause-shop'
 import { secretMasker } from './secret-mask'
 import { withShopLock } from './shop-lock'
-import { clearFailure, readShopRecord, shopDir, shopFiles, type ShopMetadata, type ShopRecord } from './shop-record'
+import { clearFailure, readShopRecord, shopDir, shopVolumes, shopFiles, type ShopMetadata, type ShopRecord } from './shop-record'
 import { copyVolume } from './volume-copy'
 
 export interface CloneShopInput {
@@ -44,11 +43,10 @@ interface VolumePair {
 
 /** The source's named volumes (as its compose file names them) and the clone's, by volume key. */
 export function volumePairs(record: ShopRecord, source: string, target: string, template: Template): VolumePair[] {
-  const compose = (parse(record.compose) ?? {}) as { volumes?: Record<string, { name?: string; external?: boolean } | null> }
   const wanted = new Set(Object.keys(template.compose.volumes ?? {}))
-  return Object.entries(compose.volumes ?? {})
-    .filter(([key, spec]) => wanted.has(key) && !spec?.external)
-    .map(([key, spec]) => ({ key, from: spec?.name ?? `${source}_${key}`, to: `${target}_${key}` }))
+  return shopVolumes(record, source)
+    .filter(({ key }) => wanted.has(key))
+    .map(({ key, volume }) => ({ key, from: volume, to: `${target}_${key}` }))
 }
 
 export function startCloneShop(input: CloneShopInput, deps: CloneShopDeps): OperationSnapshot {
@@ -87,11 +85,8 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
     const active = session
     await withShopLock(active, input.source, deps.user, async () => {
       steps.begin('pause')
-      const containers = (await listProjectContainers(active.docker, input.source)).get(input.source) ?? []
-      const running = containers.filter((c) => c.state === 'running')
-      // Through the Engine API, not compose: milliseconds instead of a CLI start, while the shop is frozen.
-      await Promise.all(running.map((c) => active.docker.getContainer(c.id).pause()))
-      op.step('pause', 'done', running.length > 0 ? `${running.length} paused` : 'not running')
+      const paused = await pauseShop(active, input.source)
+      op.step('pause', 'done', paused.paused > 0 ? `${paused.paused} paused` : 'not running')
       try {
         steps.enter('copy')
         const totals = new Map<string, { done: number; total: number }>()
@@ -113,7 +108,7 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
       } finally {
         // Back as it was, whatever happened to the copy.
         steps.enter('resume')
-        await Promise.all(running.map((c) => active.docker.getContainer(c.id).unpause()))
+        op.step('resume', 'done', await paused.resume())
       }
     })
     steps.cancelled()

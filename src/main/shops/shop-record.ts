@@ -1,6 +1,7 @@
 // What a shop keeps in its directory on the host: the rendered compose file, its metadata (shop.json), its
 // secrets (.env, 0600) and, after a failed operation, failure.json. Every laptop reads the same record.
 import { posix } from 'node:path'
+import { parse } from 'yaml'
 import { AppError } from '@shared/errors'
 import type { ShopFailure, ShopParamValue } from '@shared/shops'
 import type { HostSession } from '../host/host-session'
@@ -53,6 +54,14 @@ export function shopFiles(rendered: RenderedShop, metadata: ShopMetadata): ShopF
     { path: 'docker-compose.yml', content: rendered.compose, mode: 0o644 },
     { path: METADATA_FILE, content: `${JSON.stringify(metadata, null, 2)}\n`, mode: 0o644 },
   ]
+}
+
+/** The shop's named volumes as its compose file names them, by key (explicit `name:` or compose's default). */
+export function shopVolumes(record: ShopRecord, shop: string): Array<{ key: string; volume: string }> {
+  const compose = (parse(record.compose) ?? {}) as { volumes?: Record<string, { name?: string; external?: boolean } | null> }
+  return Object.entries(compose.volumes ?? {})
+    .filter(([, spec]) => !spec?.external)
+    .map(([key, spec]) => ({ key, volume: spec?.name ?? `${shop}_${key}` }))
 }
 
 /** Metadata, secrets and compose file of a shop, in one command. */

@@ -71,17 +71,29 @@ export async function assertVolumesFree(session: { docker: Docker }, names: read
   }
 }
 
-/** Runs `script` in a throw-away container with `from` mounted read-only at /from and `to` at /to. */
-export async function runVolumeHelper(docker: Docker, image: string, from: string, to: string, script: string, options: CopyOptions = {}): Promise<void> {
+export interface HelperRun extends CopyOptions {
+  /** `source:/path[:ro]` mounts: volumes by name, host directories by absolute path. */
+  binds: string[]
+  script: string
+  env?: Record<string, string>
+  /** Every other line the script prints (`total`/`copied` lines are progress). */
+  onLine?: (line: string) => void
+  /** What the run does, for the error message ("Copying a to b"). */
+  what: string
+}
+
+/** Runs a script in a throw-away container on the host, reporting `total <KiB>` / `copied <KiB>` lines as progress. */
+export async function runHelper(docker: Docker, image: string, run: HelperRun): Promise<void> {
   await ensureImage(docker, image)
   const container = await docker.createContainer({
     Image: image,
-    Cmd: ['sh', '-c', script],
+    Cmd: ['sh', '-c', run.script],
+    Env: Object.entries(run.env ?? {}).map(([k, v]) => `${k}=${v}`),
     Labels: { 'shopmanager.helper': 'volume-copy' },
-    HostConfig: { Binds: [`${from}:/from:ro`, `${to}:/to`], NetworkMode: 'none' },
+    HostConfig: { Binds: run.binds, NetworkMode: 'none' },
   })
   const kill = (): void => void container.remove({ force: true }).catch(() => undefined)
-  options.signal?.addEventListener('abort', kill, { once: true })
+  run.signal?.addEventListener('abort', kill, { once: true })
   let total = 0
   let stderr = ''
   try {
@@ -97,19 +109,24 @@ export async function runVolumeHelper(docker: Docker, image: string, from: strin
       for (const line of lines) {
         const [word, kib] = line.trim().split(' ')
         const bytes = Number(kib) * 1024
-        if (!Number.isFinite(bytes)) continue
-        if (word === 'total') total = bytes
-        if (word === 'copied') options.onProgress?.({ done: Math.min(bytes, total || bytes), total: total || bytes })
+        if (word === 'total' && Number.isFinite(bytes)) total = bytes
+        else if (word === 'copied' && Number.isFinite(bytes)) run.onProgress?.({ done: Math.min(bytes, total || bytes), total: total || bytes })
+        else run.onLine?.(line.trim())
       }
     })
     await container.start()
     const { StatusCode } = (await container.wait()) as { StatusCode: number }
-    if (options.signal?.aborted) throw new AppError('cancelled', 'The operation was cancelled.')
-    if (StatusCode !== 0) throw new AppError('internal', `Copying ${from} to ${to} failed (exit ${StatusCode}): ${stderr.trim().split('\n').slice(-2).join(' ')}`)
+    if (run.signal?.aborted) throw new AppError('cancelled', 'The operation was cancelled.')
+    if (StatusCode !== 0) throw new AppError('internal', `${run.what} failed (exit ${StatusCode}): ${stderr.trim().split('\n').slice(-2).join(' ')}`)
   } finally {
-    options.signal?.removeEventListener('abort', kill)
+    run.signal?.removeEventListener('abort', kill)
     await container.remove({ force: true }).catch(() => undefined)
   }
+}
+
+/** Runs `script` with volume `from` mounted read-only at /from and volume `to` at /to. */
+export function runVolumeHelper(docker: Docker, image: string, from: string, to: string, script: string, options: CopyOptions = {}): Promise<void> {
+  return runHelper(docker, image, { ...options, binds: [`${from}:/from:ro`, `${to}:/to`], script, what: `Copying ${from} to ${to}` })
 }
 
 export function copyVolume(docker: Docker, image: string, from: string, to: string, options: CopyOptions = {}): Promise<void> {

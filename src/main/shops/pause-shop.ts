@@ -1,0 +1,37 @@
+// Freezes a shop for a consistent copy of its volumes (clone, backup) and brings it back. Pausing through the
+// Engine API takes milliseconds; Docker marks a paused container unhealthy, so "back" means healthy again.
+import type { HostSession } from '../host/host-session'
+import { listProjectContainers } from './discovery'
+import { waitHealthy } from './wait-healthy'
+
+export interface PausedShop {
+  /** How many running containers were paused (0: it was not running and stays so). */
+  paused: number
+  /** Service → image, as the shop ran. */
+  images: Record<string, string>
+  /** Unpauses and waits until healthy again; says how it went, for the progress. */
+  resume(): Promise<string>
+}
+
+const BACK_WITHIN_MS = 60_000
+
+export async function pauseShop(session: HostSession, shop: string): Promise<PausedShop> {
+  const containers = (await listProjectContainers(session.docker, shop)).get(shop) ?? []
+  const images = Object.fromEntries(await Promise.all(containers.map(async (c) => [c.service, (await session.docker.getContainer(c.id).inspect()).Config.Image] as const)))
+  const running = containers.filter((c) => c.state === 'running')
+  await Promise.all(running.map((c) => session.docker.getContainer(c.id).pause()))
+  return {
+    paused: running.length,
+    images,
+    async resume() {
+      if (running.length === 0) return 'not running'
+      await Promise.all(running.map((c) => session.docker.getContainer(c.id).unpause()))
+      try {
+        await waitHealthy(session, shop, { timeoutMs: BACK_WITHIN_MS, pollMs: 250 })
+        return 'running again'
+      } catch (error) {
+        return `running again, not yet healthy: ${(error as Error).message}`
+      }
+    },
+  }
+}

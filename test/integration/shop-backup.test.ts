@@ -1,0 +1,77 @@
+// Backups on the test bed: marker data backed up, changed, restored; a damaged archive refused by its checksum
+// before anything is overwritten; only the newest N kept.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { HostSession } from '../../src/main/host/host-session'
+import { listBackups, startBackup, startRestore, type BackupDeps } from '../../src/main/shops/shop-backup'
+import { shopBed, type ShopBed } from './support/shop-bed'
+
+const info = inject('testbed')
+const shop = 'sicher'
+
+describe('backups on the test bed', () => {
+  let bed: ShopBed
+  let session: HostSession
+  const deps = (): BackupDeps => ({ session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'eva', helperImage: info.image, keep: 2 })
+  const web = () => bed.container(shop)
+  const marker = () => bed.docker('exec', web(), 'cat', '/srv/data/marker')
+  const backup = async () => {
+    const done = await bed.finished(startBackup({ hostId: 'testbed', shop }, deps()).id)
+    expect(done.error).toBeUndefined()
+    return done.result!.backupId!
+  }
+
+  beforeAll(async () => {
+    bed = shopBed(info, 'backup')
+    session = bed.session()
+    const done = await bed.finished(bed.create(session, { name: shop }).id)
+    if (done.status !== 'succeeded') throw new Error(`setup: ${JSON.stringify(done.error)}`)
+    bed.docker('exec', web(), 'sh', '-c', 'echo vorher > /srv/data/marker && dd if=/dev/urandom of=/srv/data/blob bs=1M count=2 2>/dev/null && chown 999:999 /srv/data/blob')
+  })
+  afterAll(() => bed?.cleanup())
+
+  it('backs up every volume with a manifest and checksums, and the shop runs on', async () => {
+    const id = await backup()
+    const [manifest] = await listBackups(session, shop)
+    expect(manifest).toMatchObject({ id, shop, template: 'busybox', createdBy: 'eva', images: { web: info.image } })
+    expect(manifest!.volumes).toEqual([{ key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }])
+    expect(manifest!.volumes[0]!.bytes).toBeGreaterThan(2 * 1024 * 1024)
+    expect(bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', web())).toBe('running healthy')
+  })
+
+  it('restores: the marker is back, ownership kept, the shop healthy again', async () => {
+    const [latest] = await listBackups(session, shop)
+    bed.docker('exec', web(), 'sh', '-c', 'echo nachher > /srv/data/marker && rm /srv/data/blob && touch /srv/data/neu')
+    const refused = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: 'falsch' }, deps()).id)
+    expect(refused.error).toMatchObject({ code: 'invalid_input', step: 'validate' })
+    expect(marker()).toBe('nachher')
+    const done = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: shop }, deps()).id)
+    expect(done.error).toBeUndefined()
+    expect(marker()).toBe('vorher')
+    expect(bed.docker('exec', web(), 'stat', '-c', '%u:%g', '/srv/data/blob')).toBe('999:999')
+    expect(bed.docker('exec', web(), 'ls', '/srv/data')).not.toContain('neu')
+    expect(bed.docker('inspect', '-f', '{{.State.Health.Status}}', web())).toBe('healthy')
+  })
+
+  it('refuses a damaged archive by its checksum before overwriting anything', async () => {
+    const [latest] = await listBackups(session, shop)
+    const archive = join(bed.baseDir, shop, 'backups', latest!.id, 'data.tar')
+    const bytes = readFileSync(archive)
+    bytes[bytes.length - 2000] = bytes[bytes.length - 2000]! ^ 0xff
+    writeFileSync(archive, bytes)
+    bed.docker('exec', web(), 'sh', '-c', 'echo geaendert > /srv/data/marker')
+    const done = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: shop }, deps()).id)
+    expect(done.error).toMatchObject({ step: 'verify', message: expect.stringContaining('data.tar does not match its checksum') })
+    expect(marker()).toBe('geaendert')
+    expect(bed.docker('inspect', '-f', '{{.State.Status}}', web())).toBe('running')
+  })
+
+  it('keeps only the newest backups', async () => {
+    await backup()
+    await backup()
+    const kept = await listBackups(session, shop)
+    expect(kept).toHaveLength(2)
+    expect(readdirSync(join(bed.baseDir, shop, 'backups'))).toHaveLength(2)
+  })
+})
