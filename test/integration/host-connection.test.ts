@@ -50,6 +50,17 @@ describe('SSH host connection on the test bed', () => {
     expect(session.state).toBe('connected')
   })
 
+  it('gets the exit status of quick commands, even when it arrives in the same read as the open', async () => {
+    // Before listeners were attached inside the open callback, about 1 in 10 of these lost its exit status.
+    const session = open(testbedProfile(info), { privateKey: key(info.ssh.keys.ed25519) })
+    const codes: Array<number | null> = []
+    for (let i = 0; i < 150; i++) {
+      const results = await Promise.all([session.exec(['true']), session.exec(['sh', '-c', 'exit 3'])])
+      codes.push(...results.map((r) => r.code))
+    }
+    expect(codes.filter((code, i) => code !== (i % 2 ? 3 : 0))).toEqual([])
+  })
+
   it('authenticates with an RSA key and with a passphrase-protected key', async () => {
     const rsa = open(testbedProfile(info), { privateKey: key(info.ssh.keys.rsa) })
     expect((await rsa.exec(['id', '-un'])).stdout.trim()).toBe(info.ssh.user)

@@ -123,10 +123,9 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const command = commandLine(withPidReport(argv), options.env)
     return this.withChannel(options, async (session) => {
-      const channel = await openExecChannel(session.client, command).catch((error: Error) => {
+      const { channel, run } = await openExecChannel(session.client, command, (channel) => ({ channel, run: collectWithPid(channel, options) })).catch((error: Error) => {
         throw this.channelError(error)
       })
-      const run = collectWithPid(channel, options)
       return {
         result: run.result,
         // Without a terminal, closing the channel leaves a quiet command running on the host: end it by pid.

@@ -7,11 +7,13 @@ import type { ExecOptions, ExecResult, OperationOptions } from './ssh-connection
  * sshd frees a session slot a moment after the channel closes, so a new channel opened right after another
  * closed can be refused although fewer than MaxSessions are open: retry briefly before giving up.
  */
-export async function openExecChannel(client: Client, command: string, attempts = 6): Promise<ClientChannel> {
+export async function openExecChannel<T = ClientChannel>(client: Client, command: string, attach?: (channel: ClientChannel) => T, attempts = 6): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await new Promise<ClientChannel>((resolve, reject) => {
-        client.exec(command, (error, channel) => (error ? reject(error) : resolve(channel)))
+      return await new Promise<T>((resolve, reject) => {
+        // A quick command's output, exit status and close can arrive in the same read as the open: whoever
+        // listens must attach here, synchronously, not after a promise tick (the exit event would be gone).
+        client.exec(command, (error, channel) => (error ? reject(error) : resolve(attach ? attach(channel) : (channel as T))))
       })
     } catch (error) {
       if (attempt >= attempts || !/open failed|open failure/i.test((error as Error).message)) throw error
