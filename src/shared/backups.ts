@@ -8,7 +8,7 @@ export interface BackupVolume {
   volume: string
   file: string
   bytes: number
-  sha256: string
+  sha512: string
 }
 
 export interface BackupManifest {

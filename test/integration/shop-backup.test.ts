@@ -35,7 +35,7 @@ describe('backups on the test bed', () => {
     const id = await backup()
     const [manifest] = await listBackups(session, shop)
     expect(manifest).toMatchObject({ id, shop, template: 'busybox', createdBy: 'eva', images: { web: info.image } })
-    expect(manifest!.volumes).toEqual([{ key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: expect.any(Number), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) }])
+    expect(manifest!.volumes).toEqual([{ key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: expect.any(Number), sha512: expect.stringMatching(/^[0-9a-f]{128}$/) }])
     expect(manifest!.volumes[0]!.bytes).toBeGreaterThan(2 * 1024 * 1024)
     expect(bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', web())).toBe('running healthy')
   })

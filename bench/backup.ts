@@ -1,0 +1,91 @@
+// Backup and restore of a shop whose volume holds 1 GB (random data), through the app (pause, archive with a
+// checksum, manifest / verify, stop, unpack, start), vs a plain `tar` of the same volume on the host; same run.
+import { execFile, execFileSync } from 'node:child_process'
+import { resolve } from 'node:path'
+import { promisify } from 'node:util'
+import type { OperationSnapshot } from '../src/shared/operations'
+import { OperationRegistry } from '../src/main/operations/operation-registry'
+import { startBackup, startRestore, type BackupDeps } from '../src/main/shops/shop-backup'
+import { TemplateService } from '../src/main/templates/template-service'
+import { deadline, median, result, table, testbed } from './support/figures'
+import { ShopRunner } from './support/shop-runner'
+
+deadline(900)
+// The disk of this machine is noisy for 1 GB writes: 5 turns each, median, `sync` before each.
+const RUNS = 5
+const SIZE_MB = 1024
+const info = testbed()
+const run = promisify(execFile)
+const runner = new ShopRunner(info, 'backup')
+const progress = (text: string): void => void process.stderr.write(`backup: ${text}\n`)
+const shop = 'bkp'
+
+const waiters = new Map<string, (s: OperationSnapshot) => void>()
+/** Per operation kind and step: ms from the step's start to its end, to show where the time goes. */
+const stepTimes = new Map<string, number[]>()
+const stepStart = new Map<string, number>()
+const operations = new OperationRegistry((s) => {
+  const now = performance.now()
+  for (const step of s.steps) {
+    const key = `${s.id}/${step.id}`
+    if (step.status === 'running' && !stepStart.has(key)) stepStart.set(key, now)
+    if ((step.status === 'done' || step.status === 'skipped') && stepStart.has(key) && stepStart.get(key)! >= 0) {
+      const label = `${s.kind} ${step.id}`
+      stepTimes.set(label, [...(stepTimes.get(label) ?? []), now - stepStart.get(key)!])
+      stepStart.set(key, -1)
+    }
+  }
+  if (s.status !== 'running') waiters.get(s.id)?.(s)
+})
+const templates = new TemplateService(resolve(import.meta.dirname, '../templates'), () => null)
+const deps: BackupDeps = { session: async () => runner.session, template: (id) => templates.get(id), operations, user: 'bench', helperImage: info.image, keep: 2 }
+async function timed(start: () => OperationSnapshot): Promise<{ ms: number; snapshot: OperationSnapshot }> {
+  const begin = performance.now()
+  const snapshot = await new Promise<OperationSnapshot>((done) => {
+    const first = start()
+    waiters.set(first.id, done)
+  })
+  if (snapshot.status !== 'succeeded') throw new Error(`${snapshot.kind}: ${JSON.stringify(snapshot.error)}`)
+  return { ms: performance.now() - begin, snapshot }
+}
+
+const backups: number[] = []
+const restores: number[] = []
+const raws: number[] = []
+let bytes = 0
+try {
+  progress(`shop with ${SIZE_MB} MB`)
+  await runner.create(shop)
+  const web = runner.docker('ps', '-q', '--filter', `label=com.docker.compose.project=${shop}`)
+  runner.docker('exec', web, 'sh', '-c', `for i in 1 2 3 4; do dd if=/dev/urandom of=/srv/data/part$i bs=1M count=${SIZE_MB / 4} 2>/dev/null; done`)
+  bytes = Number(runner.docker('run', '--rm', '-v', `${shop}_data:/d`, info.image, 'du', '-sk', '/d').split(/\s/)[0]) * 1024
+  for (let i = 1; i <= RUNS; i++) {
+    progress(`run ${i} of ${RUNS}`)
+    execFileSync('sync')
+    const backup = await timed(() => startBackup({ hostId: 'testbed', shop }, deps))
+    backups.push(backup.ms)
+    execFileSync('sync')
+    restores.push((await timed(() => startRestore({ hostId: 'testbed', shop, backupId: backup.snapshot.result!.backupId!, confirm: shop }, deps))).ms)
+    execFileSync('sync')
+    // The baseline: tar of the volume into a file on the host, as an admin would type it.
+    const start = performance.now()
+    await run('docker', ['run', '--rm', '--network', 'none', '-v', `${shop}_data:/from:ro`, '-v', `${runner.baseDir}:/to`, info.image, 'sh', '-c', `cd /from && tar --numeric-owner -cf /to/raw${i}.tar .`], { env: runner.env })
+    raws.push(performance.now() - start)
+    runner.docker('run', '--rm', '-v', `${runner.baseDir}:/to`, info.image, 'rm', '-f', `/to/raw${i}.tar`)
+  }
+} finally {
+  runner.remove(shop)
+  runner.close()
+}
+
+const mbS = (ms: number): number => bytes / 1024 / 1024 / (ms / 1000)
+table(
+  ['path', 'median s', 'MB/s'],
+  [
+    ['app backup (pause, archive, resume, sha512, manifest)', median(backups) / 1000, mbS(median(backups))],
+    ['app restore (verify, stop, unpack, start, healthy)', median(restores) / 1000, mbS(median(restores))],
+    ['tar of the volume on the host', median(raws) / 1000, mbS(median(raws))],
+  ],
+)
+table(['step', 'median ms'], [...stepTimes].map(([label, times]) => [label, median(times)]))
+result('backup', { backup_mb_s: mbS(median(backups)), restore_mb_s: mbS(median(restores)), raw_mb_s: mbS(median(raws)) })
