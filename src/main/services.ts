@@ -18,6 +18,8 @@ import { listBackups, startBackup, startRestore, type BackupDeps } from './shops
 import { LogFollowers, readLogs } from './shops/shop-logs'
 import { checkDomain, hostAddresses } from './domains/domain-check'
 import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
+import { IdentityService } from './team/identity'
+import { addTeamKey, listTeamKeys, revokeTeamKey } from './team/team-keys'
 import { readShopSecret } from './shops/shop-secrets'
 import { runShopAction } from './shops/shop-actions'
 import type { Keychain } from './vault/keychain'
@@ -50,6 +52,7 @@ export interface Services {
   operations: OperationRegistry
   logs: LogFollowers
   setup: HostSetupService
+  identity: IdentityService
   userName: string
   appInfo: AppInfo
 }
@@ -72,6 +75,7 @@ export function createServices(deps: ServiceDeps): Services {
     connections,
     hosts,
     setup: new HostSetupService(hosts, deps.keychain, deps.traefikDir, deps.setupOverrides),
+    identity: new IdentityService(deps.store, deps.keychain),
     operations: new OperationRegistry((snapshot) => events.emit('operation:progress', snapshot)),
     logs: new LogFollowers((batch) => events.emit('logs:lines', batch)),
     userName: deps.userName,
@@ -86,6 +90,12 @@ export function createHandlers(services: Services): InvokeHandlers {
   // A create or clone that ended may have left a directory without containers: read the host again.
   const onFinished = (hostId: string): void => void services.hosts.refresh(hostId).catch(() => undefined)
   const certResolver = 'letsencrypt'
+  /** Team access is the admin's: refused in main for a sales profile. */
+  const adminSession = async (hostId: string) => {
+    const open = await session(hostId)
+    if (open.profile.role !== 'admin') throw new AppError('forbidden', 'Only an admin may manage who can log in to this host.')
+    return open
+  }
   const backupDeps = (): BackupDeps => ({
     session,
     template,
@@ -152,6 +162,15 @@ export function createHandlers(services: Services): InvokeHandlers {
       const resolvers = services.settings.get().dnsResolvers
       return checkDomain(domain, { expected: await hostAddresses(profile.address, resolvers), resolvers })
     },
+    'identity:get': () => services.identity.get(),
+    'identity:generate': ({ person, role, replace }) => services.identity.generate(person, role, replace),
+    'team:list': async ({ hostId }) => listTeamKeys(await adminSession(hostId), await services.hosts.ownKeyFingerprint(hostId)),
+    'team:add': async ({ hostId, publicKey }) => {
+      await addTeamKey(await adminSession(hostId), publicKey)
+      return null
+    },
+    'team:revoke': async ({ hostId, fingerprint, confirmOwn }) =>
+      revokeTeamKey(await adminSession(hostId), fingerprint, await services.hosts.ownKeyFingerprint(hostId), confirmOwn),
     'operations:get': ({ id }) => services.operations.get(id) ?? null,
     'operations:cancel': ({ id }) => services.operations.cancel(id),
   }

@@ -27,6 +27,11 @@ export const invokeChannelNames = [
   'logs:follow',
   'logs:stop',
   'domains:check',
+  'identity:get',
+  'identity:generate',
+  'team:list',
+  'team:add',
+  'team:revoke',
   'operations:get',
   'operations:cancel',
 ] as const

@@ -9,6 +9,8 @@ import type { OperationSnapshot } from './operations'
 import type { DomainCheckResult } from './domains'
 import type { SetupChange, SetupOutcome } from './host-setup'
 import type { BackupManifest } from './backups'
+import type { Identity, TeamKey } from './team'
+import { hostRoles } from './hosts'
 import { locales, themePreferences } from './domain'
 import type { Envelope } from './errors'
 
@@ -153,6 +155,15 @@ export const invokeContract = {
   'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),
   'logs:stop': channel<null>()(z.object({ streamId: z.string().uuid() }).strict()),
   'domains:check': channel<DomainCheckResult>()(hostIdSchema.extend({ domain: z.string().trim().min(1).max(300) }).strict()),
+  'identity:get': channel<Identity | null>()(noInput),
+  'identity:generate': channel<Identity>()(
+    z.object({ person: z.string().trim().min(1).max(80), role: z.enum(hostRoles), replace: z.boolean().default(false) }).strict(),
+  ),
+  'team:list': channel<TeamKey[]>()(hostIdSchema),
+  'team:add': channel<null>()(hostIdSchema.extend({ publicKey: z.string().trim().min(20).max(10_000) }).strict()),
+  'team:revoke': channel<{ endedSessions: number }>()(
+    hostIdSchema.extend({ fingerprint: fingerprintSchema, confirmOwn: z.boolean().default(false) }).strict(),
+  ),
   'operations:get': channel<OperationSnapshot | null>()(z.object({ id: z.string().uuid() }).strict()),
   'operations:cancel': channel<boolean>()(z.object({ id: z.string().uuid() }).strict()),
 } satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown }>

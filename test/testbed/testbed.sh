@@ -13,6 +13,8 @@ SSH_USER=smtest
 # Two more logins for fault tests: one whose PATH has no docker or compose, one that may not forward sockets.
 BARE_USER=smbare
 NOFWD_USER=smnofwd
+# One whose only key file is its own ~/.ssh/authorized_keys, for enrolling and revoking keys (team access).
+TEAM_USER=smteam
 IMAGE=shopmgr/busybox:test
 IMAGE_RECIPE=2 # bump when the image's rootfs below changes, so an existing image is rebuilt
 CHROMIUM=/usr/bin/chromium
@@ -226,7 +228,7 @@ ssh_keys() {
 
 start_sshd() {
   local s="$DIR/ssh" user
-  for user in "$SSH_USER" "$BARE_USER" "$NOFWD_USER"; do ensure_user "$user"; done
+  for user in "$SSH_USER" "$BARE_USER" "$NOFWD_USER" "$TEAM_USER"; do ensure_user "$user"; done
   ssh_keys
   bare_bin
   mkdir -p "$DIR/hosts/opt-docker"
@@ -239,7 +241,7 @@ Port $SSH_PORT
 HostKey $s/ssh_host_ed25519_key
 PidFile $DIR/sshd.pid
 AuthorizedKeysFile $s/authorized_keys
-AllowUsers $SSH_USER $BARE_USER $NOFWD_USER
+AllowUsers $SSH_USER $BARE_USER $NOFWD_USER $TEAM_USER
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -260,6 +262,8 @@ Match User $BARE_USER
   SetEnv PATH=$DIR/hosts/bare-bin
 Match User $NOFWD_USER
   AllowStreamLocalForwarding no
+Match User $TEAM_USER
+  AuthorizedKeysFile .ssh/authorized_keys
 CONF
   # A changed configuration needs a fresh sshd; an unchanged one lets a running sshd be reused.
   if ! cmp -s "$s/sshd_config.new" "$s/sshd_config"; then
@@ -393,7 +397,8 @@ write_json() {
     "passphrase": "correct horse",
     "baseDir": $(json_str "$DIR/hosts/opt-docker"),
     "bareUser": $(json_str "$BARE_USER"),
-    "noForwardingUser": $(json_str "$NOFWD_USER")
+    "noForwardingUser": $(json_str "$NOFWD_USER"),
+    "teamUser": $(json_str "$TEAM_USER")
   },
   "keyring": {
     "dbusAddress": $(json_str "$(cat "$DIR/dbus.address")"),

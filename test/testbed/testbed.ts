@@ -27,6 +27,8 @@ export interface TestbedInfo {
     bareUser: string
     /** A login (same keys) for which sshd forbids stream-local forwarding. */
     noForwardingUser: string
+    /** A login whose only key file is its own ~/.ssh/authorized_keys (empty at first; tests write it). */
+    teamUser: string
   }
   keyring: {
     /** Private session bus on which an unlocked gnome-keyring serves org.freedesktop.secrets. */

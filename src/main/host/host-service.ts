@@ -7,6 +7,7 @@ import type { ConnectionRegistry } from '../connection/connection-registry'
 import type { EventBus } from '../events'
 import { OverviewCache } from '../shops/overview-cache'
 import { ShopOverviewWatcher } from '../shops/shop-overview'
+import { ownFingerprint } from '../team/team-keys'
 import type { HostProfiles } from './host-profiles'
 import { openHostSession, type HostSession } from './host-session'
 import { probeHost } from './probe'
@@ -54,6 +55,12 @@ export class HostService {
     this.live.set(hostId, { session, watcher: null })
     if (profile.kind === 'local') this.connections.set(hostId, 'connected')
     return session
+  }
+
+  /** The fingerprint of the key this app logs in to the host with (null with an SSH agent). */
+  async ownKeyFingerprint(hostId: string): Promise<string | null> {
+    const secrets = await this.profiles.secrets(this.profiles.get(hostId))
+    return ownFingerprint(secrets.privateKey ?? null, secrets.passphrase)
   }
 
   /** Connects (first time: the user must confirm the host key) and checks what shops need. */

@@ -1,0 +1,108 @@
+// The keys allowed to log in to a host, edited in the login user's ~/.ssh/authorized_keys: under a lock,
+// with a backup, written to a temporary file and renamed. Revoking a key also ends the login's other open
+// connections, so it takes effect at once; the admin's own key needs a confirmation.
+import { posix } from 'node:path'
+import ssh2 from 'ssh2'
+import { AppError } from '@shared/errors'
+import type { TeamKey } from '@shared/team'
+import type { HostSession } from '../host/host-session'
+import { writeShopFiles } from '../host/remote-files'
+import { fingerprintOf, parseAuthorizedKeys, personOf, withKey, withoutKey } from './authorized-keys'
+
+const BACKUPS_KEPT = 5
+
+async function sshDir(session: HostSession): Promise<string> {
+  const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
+  if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', 'Could not find the login user\'s home directory on the host.')
+  return posix.join(home.stdout, '.ssh')
+}
+
+async function readFile(session: HostSession, dir: string): Promise<string> {
+  const result = await session.exec(['sh', '-c', 'cat -- "$1/authorized_keys" 2>/dev/null; exit 0', 'sh', dir], { timeoutMs: 10_000 })
+  return result.stdout
+}
+
+/** The fingerprint of the key this session logs in with, from its private key. */
+export function ownFingerprint(privateKey: string | null, passphrase?: string): string | null {
+  if (!privateKey) return null
+  const parsed = ssh2.utils.parseKey(privateKey, passphrase)
+  const key = Array.isArray(parsed) ? parsed[0] : parsed
+  if (!key || key instanceof Error) return null
+  return fingerprintOf(key.getPublicSSH().toString('base64'))
+}
+
+export async function listTeamKeys(session: HostSession, own: string | null): Promise<TeamKey[]> {
+  const text = await readFile(session, await sshDir(session))
+  return parseAuthorizedKeys(text).map((k) => {
+    const who = personOf(k.comment)
+    return { fingerprint: k.fingerprint, type: k.type, comment: k.comment, person: who?.person ?? null, role: who?.role ?? null, own: k.fingerprint === own }
+  })
+}
+
+async function editFile(session: HostSession, change: (text: string) => string): Promise<void> {
+  const dir = await sshDir(session)
+  const lock = posix.join(dir, '.shopmanager-lock')
+  const take = await session.exec(['sh', '-c', 'umask 077; mkdir -p "$1" && mkdir "$2"', 'sh', dir, lock], { timeoutMs: 10_000 })
+  if (take.code !== 0) throw new AppError('busy', 'Another admin is changing the keys of this host right now. Try again in a moment.')
+  try {
+    const before = await readFile(session, dir)
+    const after = change(before)
+    if (after === before) return
+    // A copy of the last few versions, next to the file, so a mistake can be undone by hand.
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+    await session.exec(
+      ['sh', '-c', 'cd "$1" && { [ ! -f authorized_keys ] || cp -p authorized_keys "authorized_keys.bak-$2"; } && ls -1 authorized_keys.bak-* 2>/dev/null | sort -r | tail -n +$(($3 + 1)) | xargs -r rm -f', 'sh', dir, stamp, String(BACKUPS_KEPT)],
+      { timeoutMs: 10_000 },
+    )
+    await writeShopFiles(session, dir, [{ path: 'authorized_keys', content: after, mode: 0o600 }])
+  } finally {
+    await session.exec(['rmdir', '--', lock], { timeoutMs: 10_000 }).catch(() => undefined)
+  }
+}
+
+export async function addTeamKey(session: HostSession, publicKeyLine: string): Promise<void> {
+  const line = publicKeyLine.trim()
+  const parsed = ssh2.utils.parseKey(line)
+  if (parsed instanceof Error || line.includes('\n') || !/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) /.test(line)) {
+    throw new AppError('invalid_input', 'This is not an SSH public key line (it starts with ssh-ed25519, ssh-rsa or ecdsa-…).', { fields: [{ path: 'publicKey', message: 'not a public key' }] })
+  }
+  await editFile(session, (text) => withKey(text, line))
+}
+
+/**
+ * sshd checks authorized_keys only when a connection logs in: a revoked laptop's open connection could go on
+ * opening commands. Which connection used which key is not visible to the login user, so every other
+ * connection of this login ends (its sshd process runs as the user); laptops whose key is still allowed
+ * reconnect by themselves, the revoked one cannot. Returns how many ended.
+ */
+async function endOtherConnections(session: HostSession): Promise<number> {
+  const script = `me=$(id -u)
+mine=$(cut -d' ' -f4 /proc/$PPID/stat 2>/dev/null)
+ours=$PPID
+n=0
+for status in /proc/[0-9]*/status; do
+  pid=\${status#/proc/}; pid=\${pid%/status}
+  [ "$(sed -n 's/^Name:[[:space:]]*//p' "$status" 2>/dev/null)" = sshd ] || continue
+  [ "$(sed -n 's/^Uid:[[:space:]]*\\([0-9]*\\).*/\\1/p' "$status" 2>/dev/null)" = "$me" ] || continue
+  [ "$pid" = "$ours" ] || [ "$pid" = "$mine" ] && continue
+  kill -TERM "$pid" 2>/dev/null && n=$((n+1))
+done
+echo "$n"`
+  const result = await session.exec(['sh', '-c', script], { timeoutMs: 20_000 })
+  return Number(result.stdout.trim()) || 0
+}
+
+export async function revokeTeamKey(session: HostSession, fingerprint: string, own: string | null, confirmOwn: boolean): Promise<{ endedSessions: number }> {
+  if (fingerprint === own && !confirmOwn) {
+    throw new AppError('invalid_input', 'This is the key this app logs in with: after revoking it, this laptop cannot reach the host any more. Confirm to go on.', {
+      fields: [{ path: 'confirmOwn', message: 'confirm' }],
+    })
+  }
+  const dir = await sshDir(session)
+  const key = parseAuthorizedKeys(await readFile(session, dir)).find((k) => k.fingerprint === fingerprint)
+  if (!key) throw new AppError('not_found', 'This key is not (or no longer) allowed on the host.')
+  await editFile(session, (text) => withoutKey(text, fingerprint))
+  // Our own session would end with it: then there is nothing left to do here.
+  if (fingerprint === own) return { endedSessions: 0 }
+  return { endedSessions: await endOtherConnections(session) }
+}
