@@ -43,6 +43,9 @@ if (!app.requestSingleInstanceLock()) {
       userName: userInfo().username,
       bundledTemplatesDir: app.isPackaged ? join(process.resourcesPath, 'templates') : join(app.getAppPath(), 'templates'),
       traefikDir: app.isPackaged ? join(process.resourcesPath, 'traefik') : join(app.getAppPath(), 'traefik'),
+      // A drafts file that does not parse must be reported and kept, not cleared: electron-store then throws.
+      openDrafts: () => new Store({ name: 'drafts', clearInvalidConfig: false }),
+      draftsPath: join(app.getPath('userData'), 'drafts.json'),
       localDockerSocket: localDockerSocket(),
       agentSocket: process.env['SSH_AUTH_SOCK'],
       appInfo: {

@@ -19,6 +19,8 @@ import { LogFollowers, readLogs } from './shops/shop-logs'
 import { checkDomain, hostAddresses } from './domains/domain-check'
 import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
 import { IdentityService } from './team/identity'
+import { DraftStore, type DraftsFile } from './drafts/draft-store'
+import { deployDraft } from './drafts/deploy-draft'
 import { addTeamKey, listTeamKeys, revokeTeamKey } from './team/team-keys'
 import { readShopSecret } from './shops/shop-secrets'
 import { runShopAction } from './shops/shop-actions'
@@ -41,6 +43,9 @@ export interface ServiceDeps {
   /** The Traefik stack's source files (traefik/). */
   traefikDir: string
   setupOverrides?: SetupOverrides
+  /** Opens the drafts store file (throws when it does not parse); `draftsPath` is where it lives. */
+  openDrafts: () => DraftsFile
+  draftsPath: string
 }
 
 export interface Services {
@@ -53,6 +58,7 @@ export interface Services {
   logs: LogFollowers
   setup: HostSetupService
   identity: IdentityService
+  drafts: DraftStore
   userName: string
   appInfo: AppInfo
 }
@@ -76,6 +82,7 @@ export function createServices(deps: ServiceDeps): Services {
     hosts,
     setup: new HostSetupService(hosts, deps.keychain, deps.traefikDir, deps.setupOverrides),
     identity: new IdentityService(deps.store, deps.keychain),
+    drafts: new DraftStore(deps.openDrafts, deps.draftsPath),
     operations: new OperationRegistry((snapshot) => events.emit('operation:progress', snapshot)),
     logs: new LogFollowers((batch) => events.emit('logs:lines', batch)),
     userName: deps.userName,
@@ -162,6 +169,17 @@ export function createHandlers(services: Services): InvokeHandlers {
       const resolvers = services.settings.get().dnsResolvers
       return checkDomain(domain, { expected: await hostAddresses(profile.address, resolvers), resolvers })
     },
+    'drafts:list': () => services.drafts.list(),
+    'drafts:save': (input) => services.drafts.save(input),
+    'drafts:duplicate': ({ id }) => services.drafts.duplicate(id),
+    'drafts:remove': ({ id }) => {
+      services.drafts.remove(id)
+      return null
+    },
+    'drafts:deploy': ({ id, hostId }) =>
+      deployDraft(services.drafts, id, hostId, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished }, services.events),
+    'drafts:export': ({ ids }) => services.drafts.exportDrafts(ids),
+    'drafts:import': ({ content }) => services.drafts.importDrafts(content),
     'identity:get': () => services.identity.get(),
     'identity:generate': ({ person, role, replace }) => services.identity.generate(person, role, replace),
     'team:list': async ({ hostId }) => listTeamKeys(await adminSession(hostId), await services.hosts.ownKeyFingerprint(hostId)),

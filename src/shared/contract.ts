@@ -1,5 +1,6 @@
 // The one IPC contract: input schema and output type per invoke channel, payload type per event.
 import { z } from 'zod'
+import { shopParamsSchema } from './shop-params'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './domain'
 import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
@@ -10,6 +11,7 @@ import type { DomainCheckResult } from './domains'
 import type { SetupChange, SetupOutcome } from './host-setup'
 import type { BackupManifest } from './backups'
 import type { Identity, TeamKey } from './team'
+import { draftInputSchema, type Draft, type DraftExport, type DraftList } from './drafts'
 import { hostRoles } from './hosts'
 import { locales, themePreferences } from './domain'
 import type { Envelope } from './errors'
@@ -50,7 +52,7 @@ export const createShopSchema = z
     description: z.string().max(2000).default(''),
     templateId: z.string().regex(/^[\w.-]{1,80}$/),
     domain: z.string().trim().toLowerCase().min(3).max(253),
-    params: z.record(z.string(), z.union([z.string().max(2000), z.array(z.string().max(200)).max(50), z.boolean()])).default({}),
+    params: shopParamsSchema,
     image: z.string().trim().max(300).regex(/^[\w./:@-]+$/, 'not an image reference').optional(),
     start: z.boolean().default(true),
   })
@@ -155,6 +157,13 @@ export const invokeContract = {
   'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),
   'logs:stop': channel<null>()(z.object({ streamId: z.string().uuid() }).strict()),
   'domains:check': channel<DomainCheckResult>()(hostIdSchema.extend({ domain: z.string().trim().min(1).max(300) }).strict()),
+  'drafts:list': channel<DraftList>()(noInput),
+  'drafts:save': channel<Draft>()(draftInputSchema.extend({ id: z.string().uuid().optional() }).strict()),
+  'drafts:duplicate': channel<Draft>()(z.object({ id: z.string().uuid() }).strict()),
+  'drafts:remove': channel<null>()(z.object({ id: z.string().uuid() }).strict()),
+  'drafts:deploy': channel<OperationSnapshot>()(z.object({ id: z.string().uuid(), hostId: z.string().min(1).max(100).optional() }).strict()),
+  'drafts:export': channel<DraftExport>()(z.object({ ids: z.array(z.string().uuid()).min(1).max(500) }).strict()),
+  'drafts:import': channel<Draft[]>()(z.object({ content: z.string().min(2).max(5_000_000) }).strict()),
   'identity:get': channel<Identity | null>()(noInput),
   'identity:generate': channel<Identity>()(
     z.object({ person: z.string().trim().min(1).max(80), role: z.enum(hostRoles), replace: z.boolean().default(false) }).strict(),

@@ -44,6 +44,8 @@ export async function launchApp(testbed: TestbedInfo): Promise<AppUnderTest> {
     keychain: new Keychain({ service: `Shop-Manager e2e ${process.pid}` }),
     bundledTemplatesDir: join(root, 'templates'),
     traefikDir: join(root, 'traefik'),
+    openDrafts: () => new Conf({ cwd: dataDir, configName: 'drafts', clearInvalidConfig: false }),
+    draftsPath: join(dataDir, 'drafts.json'),
     userName: 'e2e',
     // The test bed's engine stands in for Docker on this laptop.
     localDockerSocket: testbed.dockerSocket,

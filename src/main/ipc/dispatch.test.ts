@@ -18,6 +18,8 @@ function realDispatch() {
     localDockerSocket: '/nonexistent/docker.sock',
     bundledTemplatesDir: '/nonexistent/templates',
     traefikDir: '/nonexistent/traefik',
+    openDrafts: () => Object.assign(memoryStore(), { path: '/nonexistent/drafts.json' }),
+    draftsPath: '/nonexistent/drafts.json',
     userName: 'unit',
     appInfo: { name: 'Shop-Manager', version: '0.0.0', platform: 'linux', dataDir: '/tmp/x' },
   })
