@@ -1,7 +1,7 @@
 // Electron bootstrap: single instance, app:// protocol, services, IPC, the window.
 import { userInfo } from 'node:os'
 import { join } from 'node:path'
-import { app, BrowserWindow } from 'electron'
+import { app, BrowserWindow, dialog } from 'electron'
 import Store from 'electron-store'
 import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol'
 import { createDispatch } from './ipc/dispatch'
@@ -46,6 +46,15 @@ if (!app.requestSingleInstanceLock()) {
       // A drafts file that does not parse must be reported and kept, not cleared: electron-store then throws.
       openDrafts: () => new Store({ name: 'drafts', clearInvalidConfig: false }),
       draftsPath: join(app.getPath('userData'), 'drafts.json'),
+      chooseFolder: async (purpose) => {
+        const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+        const options = {
+          title: purpose === 'download' ? 'Backup speichern in … / Save backup in …' : 'Heruntergeladenes Backup wählen / Choose a downloaded backup',
+          properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
+        }
+        const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options)
+        return result.canceled ? null : (result.filePaths[0] ?? null)
+      },
       localDockerSocket: localDockerSocket(),
       agentSocket: process.env['SSH_AUTH_SOCK'],
       appInfo: {

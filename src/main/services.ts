@@ -15,6 +15,7 @@ import { startCloneShop } from './shops/clone-shop'
 import { editShop } from './shops/edit-shop'
 import { startUpdateShop } from './shops/update-shop'
 import { listBackups, startBackup, startRestore, type BackupDeps } from './shops/shop-backup'
+import { startBackupTransfer } from './shops/backup-transfer'
 import { LogFollowers, readLogs } from './shops/shop-logs'
 import { checkDomain, hostAddresses } from './domains/domain-check'
 import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
@@ -46,6 +47,8 @@ export interface ServiceDeps {
   /** Opens the drafts store file (throws when it does not parse); `draftsPath` is where it lives. */
   openDrafts: () => DraftsFile
   draftsPath: string
+  /** A folder for a backup download or upload: Electron's dialog in the app, a fixed one in tests. */
+  chooseFolder?: (purpose: 'download' | 'upload') => Promise<string | null>
 }
 
 export interface Services {
@@ -59,6 +62,7 @@ export interface Services {
   setup: HostSetupService
   identity: IdentityService
   drafts: DraftStore
+  chooseFolder: (purpose: 'download' | 'upload') => Promise<string | null>
   userName: string
   appInfo: AppInfo
 }
@@ -83,6 +87,7 @@ export function createServices(deps: ServiceDeps): Services {
     setup: new HostSetupService(hosts, deps.keychain, deps.traefikDir, deps.setupOverrides),
     identity: new IdentityService(deps.store, deps.keychain),
     drafts: new DraftStore(deps.openDrafts, deps.draftsPath),
+    chooseFolder: deps.chooseFolder ?? (async () => null),
     operations: new OperationRegistry((snapshot) => events.emit('operation:progress', snapshot)),
     logs: new LogFollowers((batch) => events.emit('logs:lines', batch)),
     userName: deps.userName,
@@ -145,6 +150,8 @@ export function createHandlers(services: Services): InvokeHandlers {
     'shops:backup': (input) => startBackup(input, backupDeps()),
     'shops:backups': async ({ hostId, shop }) => listBackups(await session(hostId), shop),
     'shops:restore': (input) => startRestore(input, backupDeps()),
+    'shops:backupTransfer': (input) =>
+      startBackupTransfer(input, { session, operations: services.operations, helperImage: services.settings.get().helperImage, chooseFolder: services.chooseFolder }),
     'shops:edit': async ({ hostId, ...input }) => {
       await editShop(await session(hostId), input, { template, user: services.userName, certResolver })
       await services.hosts.refresh(hostId)

@@ -153,6 +153,16 @@ export const invokeContract = {
       .object({ hostId: z.string().min(1).max(100), shop: shopName, backupId: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/), confirm: z.string().max(30) })
       .strict(),
   ),
+  'shops:backupTransfer': channel<OperationSnapshot>()(
+    z
+      .object({
+        hostId: z.string().min(1).max(100),
+        shop: shopName,
+        direction: z.enum(['download', 'upload']),
+        backupId: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/).optional(),
+      })
+      .strict(),
+  ),
   'shops:logs': channel<LogLine[]>()(logsRequestSchema),
   'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),
   'logs:stop': channel<null>()(z.object({ streamId: z.string().uuid() }).strict()),

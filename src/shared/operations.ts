@@ -7,7 +7,10 @@ export const cloneSteps = ['validate', 'reserve', 'pause', 'copy', 'resume', 'wr
 /** Update: the new image is pulled before anything changes; `rollback` runs only when it does not get healthy. */
 export const updateSteps = ['validate', 'pull', 'apply', 'health', 'rollback', 'done'] as const
 
-export type OperationKind = 'create' | 'clone' | 'update' | 'backup' | 'restore'
+/** Download or upload of a backup between host and laptop. */
+export const transferSteps = ['choose', 'transfer', 'done'] as const
+
+export type OperationKind = 'create' | 'clone' | 'update' | 'backup' | 'restore' | 'download' | 'upload'
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped'
@@ -44,4 +47,6 @@ export interface CreateResult {
   seconds: number
   /** Backups: the id of the backup made. */
   backupId?: string
+  /** Downloads: the folder on this laptop. */
+  path?: string
 }

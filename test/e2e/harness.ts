@@ -46,6 +46,8 @@ export async function launchApp(testbed: TestbedInfo): Promise<AppUnderTest> {
     traefikDir: join(root, 'traefik'),
     openDrafts: () => new Conf({ cwd: dataDir, configName: 'drafts', clearInvalidConfig: false }),
     draftsPath: join(dataDir, 'drafts.json'),
+    // Instead of the folder dialog; a test may replace services.chooseFolder.
+    chooseFolder: async () => join(dataDir, 'transfers'),
     userName: 'e2e',
     // The test bed's engine stands in for Docker on this laptop.
     localDockerSocket: testbed.dockerSocket,

@@ -1,9 +1,12 @@
 // Backups on the test bed: marker data backed up, changed, restored; a damaged archive refused by its checksum
-// before anything is overwritten; only the newest N kept.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+// before anything is overwritten; only the newest N kept; moved to the laptop and to another shop over SFTP.
+import { createHash } from 'node:crypto'
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
+import { downloadBackup, uploadBackup } from '../../src/main/shops/backup-transfer'
 import { listBackups, startBackup, startRestore, type BackupDeps } from '../../src/main/shops/shop-backup'
 import { shopBed, type ShopBed } from './support/shop-bed'
 
@@ -73,5 +76,58 @@ describe('backups on the test bed', () => {
     const kept = await listBackups(session, shop)
     expect(kept).toHaveLength(2)
     expect(readdirSync(join(bed.baseDir, shop, 'backups'))).toHaveLength(2)
+  })
+})
+
+describe('backups moved over SFTP', () => {
+  let bed: ShopBed
+  let session: HostSession
+  const deps = (): BackupDeps => ({ session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'eva', helperImage: info.image, keep: 3 })
+  let folder: string
+
+  beforeAll(async () => {
+    bed = shopBed(info, 'transfer')
+    session = bed.session()
+    folder = mkdtempSync(join(tmpdir(), 'backup-download-'))
+    for (const name of ['quelle', 'ziel']) {
+      const done = await bed.finished(bed.create(session, { name }).id)
+      if (done.status !== 'succeeded') throw new Error(`setup: ${JSON.stringify(done.error)}`)
+    }
+    bed.docker('exec', bed.container('quelle'), 'sh', '-c', 'echo aus-quelle > /srv/data/marker && dd if=/dev/urandom of=/srv/data/blob bs=1M count=3 2>/dev/null')
+  })
+  afterAll(() => {
+    bed?.cleanup()
+    rmSync(folder, { recursive: true, force: true })
+  })
+
+  it('downloads a backup to the laptop with progress, uploads it to another shop, and restores it there', async () => {
+    const made = await bed.finished(startBackup({ hostId: 'testbed', shop: 'quelle' }, deps()).id)
+    const id = made.result!.backupId!
+    const steps: number[] = []
+    const local = await downloadBackup(session, 'quelle', id, folder, (p) => steps.push(p.done))
+    const [manifest] = await listBackups(session, 'quelle')
+    const archive = readFileSync(join(local, 'data.tar'))
+    expect(createHash('sha512').update(archive).digest('hex')).toBe(manifest!.volumes[0]!.sha512)
+    expect(steps.length).toBeGreaterThan(0)
+    expect(steps.at(-1)).toBe(archive.length)
+
+    // A damaged copy is refused and not kept on the host.
+    const damaged = mkdtempSync(join(tmpdir(), 'backup-damaged-'))
+    cpSync(local, damaged, { recursive: true })
+    const bytes = readFileSync(join(damaged, 'data.tar'))
+    bytes[100] = bytes[100]! ^ 0xff
+    writeFileSync(join(damaged, 'data.tar'), bytes)
+    await expect(uploadBackup(session, 'ziel', damaged, info.image, () => undefined)).rejects.toThrow(/does not match its checksums/)
+    expect(await listBackups(session, 'ziel')).toEqual([])
+    rmSync(damaged, { recursive: true, force: true })
+
+    await uploadBackup(session, 'ziel', local, info.image, () => undefined)
+    expect((await listBackups(session, 'ziel')).map((b) => b.id)).toEqual([id])
+    const restored = await bed.finished(startRestore({ hostId: 'testbed', shop: 'ziel', backupId: id, confirm: 'ziel' }, deps()).id)
+    expect(restored.error).toBeUndefined()
+    expect(bed.docker('exec', bed.container('ziel'), 'cat', '/srv/data/marker')).toBe('aus-quelle')
+    // The source's volume was not touched by restoring into the other shop.
+    bed.docker('exec', bed.container('ziel'), 'sh', '-c', 'echo ziel > /srv/data/marker')
+    expect(bed.docker('exec', bed.container('quelle'), 'cat', '/srv/data/marker')).toBe('aus-quelle')
   })
 })

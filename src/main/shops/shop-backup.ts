@@ -242,16 +242,20 @@ async function runRestore(input: RestoreInput, deps: BackupDeps, op: OperationHa
       if (stopped.code !== 0) throw new AppError('internal', `compose stop failed: ${stopped.stderr.trim().split('\n').slice(-2).join(' ')}`)
 
       steps.begin('restore')
-      for (const volume of manifest.volumes) {
-        if (!(await volumeExists(session.docker, volume.volume))) {
-          await session.docker.createVolume({ Name: volume.volume, Labels: { 'com.docker.compose.project': input.shop, 'com.docker.compose.volume': volume.key } })
+      // By key into this shop's own volumes: an uploaded backup may come from another shop.
+      const own = new Map(shopVolumes(record, input.shop).map((v) => [v.key, v.volume]))
+      for (const archived of manifest.volumes) {
+        const volume = own.get(archived.key)
+        if (!volume) throw new AppError('invalid_input', `The shop "${input.shop}" has no volume "${archived.key}" to restore into.`)
+        if (!(await volumeExists(session.docker, volume))) {
+          await session.docker.createVolume({ Name: volume, Labels: { 'com.docker.compose.project': input.shop, 'com.docker.compose.volume': archived.key } })
         }
         await runHelper(session.docker, deps.helperImage, {
-          binds: [`${dir}:/from:ro`, `${volume.volume}:/to`],
+          binds: [`${dir}:/from:ro`, `${volume}:/to`],
           script: UNPACK,
-          env: { NAME: volume.key },
-          what: `Restoring ${volume.volume}`,
-          onProgress: (progress) => op.progress('restore', progress, volume.volume),
+          env: { NAME: archived.key },
+          what: `Restoring ${volume}`,
+          onProgress: (progress) => op.progress('restore', progress, volume),
         })
       }
 
