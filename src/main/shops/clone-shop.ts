@@ -3,17 +3,15 @@
 import { cloneSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
-import type { OperationHandle, OperationRegistry } from '../operations/operation-registry'
+import type { OperationHandle } from '../operations/operation-registry'
 import { generateSecret, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import type { Template } from '../templates/template-loader'
-import { bringUp } from './bring-up'
-import { describeContainers, loginOf } from './create-shop'
-import { asAppError, reserveShop, stepper, settleFailure } from './reserve-shop'
+import { launchOperation, type ShopOperationDeps } from './shop-operation'
+import { asAppError, reserveShop, settleFailure, startNewShop, stepper } from './reserve-shop'
 import { pauseShop } from './pause-shop'
-import { secretMasker } from './secret-mask'
 import { withShopLock } from './shop-lock'
-import { clearFailure, readShopRecord, shopDir, shopVolumes, shopFiles, type ShopMetadata, type ShopRecord } from './shop-record'
+import { newShopMetadata, readShopRecord, shopDir, shopFiles, shopVolumes, type ShopRecord } from './shop-record'
 import { copyVolume } from './volume-copy'
 
 export interface CloneShopInput {
@@ -24,15 +22,10 @@ export interface CloneShopInput {
   description: string
 }
 
-export interface CloneShopDeps {
-  session: (hostId: string) => Promise<HostSession>
-  template: (id: string) => Promise<Template>
-  operations: OperationRegistry
-  user: string
+export interface CloneShopDeps extends ShopOperationDeps {
   certResolver: string | null
   /** An image with sh, tar and du, for the copy on the host. */
   helperImage: string
-  onFinished?: (hostId: string) => void
 }
 
 interface VolumePair {
@@ -50,9 +43,7 @@ export function volumePairs(record: ShopRecord, source: string, target: string, 
 }
 
 export function startCloneShop(input: CloneShopInput, deps: CloneShopDeps): OperationSnapshot {
-  const op = deps.operations.start('clone', input.hostId, input.name, cloneSteps)
-  void runClone(input, deps, op).finally(() => deps.onFinished?.(input.hostId))
-  return deps.operations.get(op.id)!
+  return launchOperation(deps, 'clone', { hostId: input.hostId, shop: input.name }, cloneSteps, (op) => runClone(input, deps, op))
 }
 
 async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: OperationHandle): Promise<void> {
@@ -114,31 +105,10 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
     steps.cancelled()
 
     steps.begin('write')
-    const metadata: ShopMetadata = {
-      template: template.id,
-      description: input.description,
-      domain: input.domain,
-      params,
-      ...(image ? { image } : {}),
-      clonedFrom: input.source,
-      createdBy: deps.user,
-      createdAt: new Date().toISOString(),
-    }
+    const metadata = newShopMetadata({ template: template.id, description: input.description, domain: input.domain, params, image, clonedFrom: input.source, createdBy: deps.user })
     await writeShopFiles(session, dir, shopFiles(rendered, metadata))
 
-    op.setCancellable(false)
-    steps.begin('start')
-    await bringUp(session, dir, input.name, {
-      healthTimeoutMs: template.manifest.healthTimeoutSeconds * 1000,
-      mask: secretMasker(secrets),
-      onOutput: (line) => op.log(line),
-      onStarted: () => steps.begin('health'),
-      onContainers: (containers) => op.step('health', 'running', describeContainers(containers)),
-    })
-    op.step('health', 'done')
-    await clearFailure(session, dir)
-    op.step('done', 'done')
-    op.succeed({ url: `https://${input.domain}`, login: loginOf(template), seconds: (Date.now() - started) / 1000 })
+    await startNewShop(session, op, steps, { dir, name: input.name, domain: input.domain, template, secrets, startedAt: started })
   } catch (error) {
     const failure = asAppError(error)
     if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'clone', step: steps.current, createdVolumes })

@@ -1,10 +1,13 @@
-// The steps create and clone share: claiming a name on the host, walking through the steps of an operation, and
-// leaving the host truthful when it fails.
+// The steps create and clone share: claiming a name on the host, walking through the steps of an operation,
+// starting the new shop until healthy, and leaving the host truthful when it fails.
 import { AppError } from '@shared/errors'
 import type { HostSession } from '../host/host-session'
 import { reserveDirectory } from '../host/remote-files'
 import type { OperationHandle } from '../operations/operation-registry'
-import { recordFailure } from './shop-record'
+import type { Template } from '../templates/template-loader'
+import { bringUp } from './bring-up'
+import { secretMasker } from './secret-mask'
+import { clearFailure, recordFailure } from './shop-record'
 import { assertVolumesFree } from './volume-copy'
 
 /**
@@ -67,4 +70,38 @@ export async function settleFailure(
     return
   }
   await recordFailure(session, dir, { operation: record.operation, step: record.step, message: failure.message })
+}
+
+/**
+ * The last steps of a new shop: no cancel from here on (stopping half-way would leave stray containers),
+ * `up -d`, healthy, the failure record cleared, done with the URL and the admin login.
+ */
+export async function startNewShop(
+  session: HostSession,
+  op: OperationHandle,
+  steps: ReturnType<typeof stepper>,
+  shop: { dir: string; name: string; domain: string; template: Template; secrets: Record<string, string>; startedAt: number },
+): Promise<void> {
+  op.setCancellable(false)
+  steps.begin('start')
+  await bringUp(session, shop.dir, shop.name, {
+    healthTimeoutMs: shop.template.manifest.healthTimeoutSeconds * 1000,
+    mask: secretMasker(shop.secrets),
+    onOutput: (line) => op.log(line),
+    onStarted: () => steps.begin('health'),
+    onContainers: (containers) => op.step('health', 'running', describeContainers(containers)),
+  })
+  op.step('health', 'done')
+  await clearFailure(session, shop.dir)
+  op.step('done', 'done')
+  op.succeed({ url: `https://${shop.domain}`, login: loginOf(shop.template), seconds: (Date.now() - shop.startedAt) / 1000 })
+}
+
+export function describeContainers(containers: readonly { service: string; health: string | null; state: string }[]): string {
+  return containers.map((c) => `${c.service}: ${c.health ?? c.state}`).join(', ')
+}
+
+export function loginOf(template: Template): { user: string; passwordSecretId: string } | null {
+  const login = template.manifest.secrets.find((s) => s.login)
+  return login ? { user: 'admin', passwordSecretId: login.id } : null
 }

@@ -7,9 +7,9 @@ import { backupSteps, restoreSteps, type BackupManifest, type BackupVolume } fro
 import type { OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
-import type { OperationHandle, OperationRegistry } from '../operations/operation-registry'
-import type { Template } from '../templates/template-loader'
+import type { OperationHandle } from '../operations/operation-registry'
 import { bringUp } from './bring-up'
+import { launchOperation, type ShopOperationDeps } from './shop-operation'
 import { runCompose } from './compose'
 import { pauseShop } from './pause-shop'
 import { asAppError, stepper } from './reserve-shop'
@@ -19,15 +19,10 @@ import { withShopLock } from './shop-lock'
 import { readShopRecord, shopVolumes } from './shop-record'
 import { runHelper, volumeExists } from './volume-copy'
 
-export interface BackupDeps {
-  session: (hostId: string) => Promise<HostSession>
-  template: (id: string) => Promise<Template>
-  operations: OperationRegistry
-  user: string
+export interface BackupDeps extends ShopOperationDeps {
   helperImage: string
   /** How many backups per shop to keep (the oldest go). */
   keep: number
-  onFinished?: (hostId: string) => void
 }
 
 const BACKUPS = 'backups'
@@ -82,9 +77,7 @@ export async function listBackups(session: HostSession, shop: string): Promise<B
 }
 
 export function startBackup(input: { hostId: string; shop: string }, deps: BackupDeps): OperationSnapshot {
-  const op = deps.operations.start('backup', input.hostId, input.shop, backupSteps)
-  void runBackup(input, deps, op).finally(() => deps.onFinished?.(input.hostId))
-  return deps.operations.get(op.id)!
+  return launchOperation(deps, 'backup', input, backupSteps, (op) => runBackup(input, deps, op))
 }
 
 async function runBackup(input: { hostId: string; shop: string }, deps: BackupDeps, op: OperationHandle): Promise<void> {
@@ -199,9 +192,7 @@ export interface RestoreInput {
 }
 
 export function startRestore(input: RestoreInput, deps: BackupDeps): OperationSnapshot {
-  const op = deps.operations.start('restore', input.hostId, input.shop, restoreSteps)
-  void runRestore(input, deps, op).finally(() => deps.onFinished?.(input.hostId))
-  return deps.operations.get(op.id)!
+  return launchOperation(deps, 'restore', input, restoreSteps, (op) => runRestore(input, deps, op))
 }
 
 async function runRestore(input: RestoreInput, deps: BackupDeps, op: OperationHandle): Promise<void> {

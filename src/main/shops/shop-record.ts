@@ -46,6 +46,12 @@ export function parseSecrets(env: string): Record<string, string> {
   return secrets
 }
 
+/** The record of a shop made now; an empty image override is left out. */
+export function newShopMetadata(fields: Omit<ShopMetadata, 'createdAt' | 'image'> & { image?: string | undefined }, now = new Date()): ShopMetadata {
+  const { image, ...rest } = fields
+  return { ...rest, ...(image ? { image } : {}), createdAt: now.toISOString() }
+}
+
 /** The files a rendered shop consists of, each with its mode. */
 export function shopFiles(rendered: RenderedShop, metadata: ShopMetadata): ShopFile[] {
   return [

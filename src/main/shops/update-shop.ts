@@ -6,13 +6,12 @@ import { AppError } from '@shared/errors'
 import { updateSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
-import type { OperationHandle, OperationRegistry } from '../operations/operation-registry'
+import type { OperationHandle } from '../operations/operation-registry'
 import { resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
-import type { Template } from '../templates/template-loader'
 import { bringUp } from './bring-up'
-import { describeContainers } from './create-shop'
-import { asAppError, stepper } from './reserve-shop'
+import { launchOperation, type ShopOperationDeps } from './shop-operation'
+import { asAppError, describeContainers, stepper } from './reserve-shop'
 import { secretMasker } from './secret-mask'
 import { checkRole } from './shop-actions'
 import { withShopLock } from './shop-lock'
@@ -25,13 +24,8 @@ export interface UpdateShopInput {
   image: string
 }
 
-export interface UpdateShopDeps {
-  session: (hostId: string) => Promise<HostSession>
-  template: (id: string) => Promise<Template>
-  operations: OperationRegistry
-  user: string
+export interface UpdateShopDeps extends ShopOperationDeps {
   certResolver: string | null
-  onFinished?: (hostId: string) => void
 }
 
 async function pullImage(session: HostSession, image: string): Promise<void> {
@@ -52,9 +46,7 @@ async function pullImage(session: HostSession, image: string): Promise<void> {
 }
 
 export function startUpdateShop(input: UpdateShopInput, deps: UpdateShopDeps): OperationSnapshot {
-  const op = deps.operations.start('update', input.hostId, input.shop, updateSteps)
-  void runUpdate(input, deps, op).finally(() => deps.onFinished?.(input.hostId))
-  return deps.operations.get(op.id)!
+  return launchOperation(deps, 'update', input, updateSteps, (op) => runUpdate(input, deps, op))
 }
 
 async function runUpdate(input: UpdateShopInput, deps: UpdateShopDeps, op: OperationHandle): Promise<void> {
