@@ -18,7 +18,9 @@ import { listBackups, startBackup, startRestore, type BackupDeps } from './shops
 import { startBackupTransfer } from './shops/backup-transfer'
 import { LogFollowers, readLogs } from './shops/shop-logs'
 import { checkDomain, hostAddresses } from './domains/domain-check'
-import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
+import { HostDns } from './domains/host-dns'
+import { readShopRecord } from './shops/shop-record'
+import { dnsTokenAccount, HostSetupService, type SetupOverrides } from './host-setup/setup-service'
 import { IdentityService } from './team/identity'
 import { DraftStore, type DraftsFile } from './drafts/draft-store'
 import { deployDraft } from './drafts/deploy-draft'
@@ -61,6 +63,7 @@ export interface Services {
   logs: LogFollowers
   setup: HostSetupService
   identity: IdentityService
+  dns: HostDns
   drafts: DraftStore
   chooseFolder: (purpose: 'download' | 'upload') => Promise<string | null>
   userName: string
@@ -78,13 +81,19 @@ export function createServices(deps: ServiceDeps): Services {
   const cache = new OverviewCache(join(deps.appInfo.dataDir, 'cache'))
   const settings = new SettingsService(deps.store, events)
   const hosts = new HostService(profiles, connections, events, cache, deps.sshOptions)
+  const dns = new HostDns({
+    token: (hostId) => deps.keychain.get(dnsTokenAccount(hostId)),
+    baseUrl: () => settings.get().hetznerApiUrl,
+    resolvers: () => settings.get().dnsResolvers,
+  })
   return {
     events,
     settings,
     templates: new TemplateService(deps.bundledTemplatesDir, () => settings.get().customTemplatesDir),
     connections,
     hosts,
-    setup: new HostSetupService(hosts, deps.keychain, deps.traefikDir, deps.setupOverrides),
+    setup: new HostSetupService(hosts, deps.keychain, deps.traefikDir, dns, deps.setupOverrides),
+    dns,
     identity: new IdentityService(deps.store, deps.keychain),
     drafts: new DraftStore(deps.openDrafts, deps.draftsPath),
     chooseFolder: deps.chooseFolder ?? (async () => null),
@@ -102,6 +111,12 @@ export function createHandlers(services: Services): InvokeHandlers {
   // A create or clone that ended may have left a directory without containers: read the host again.
   const onFinished = (hostId: string): void => void services.hosts.refresh(hostId).catch(() => undefined)
   const certResolver = 'letsencrypt'
+  const profileOf = (hostId: string) => {
+    const profile = services.hosts.list().find((h) => h.id === hostId)
+    if (!profile) throw new AppError('not_found', 'This host profile no longer exists.')
+    return profile
+  }
+  const publishName = (hostId: string) => (domain: string, signal: AbortSignal) => services.dns.publish(profileOf(hostId), domain, signal)
   /** Team access is the admin's: refused in main for a sales profile. */
   const adminSession = async (hostId: string) => {
     const open = await session(hostId)
@@ -135,7 +150,8 @@ export function createHandlers(services: Services): InvokeHandlers {
     'shops:overview': ({ hostId }) => services.hosts.overview(hostId),
     'shops:refresh': ({ hostId }) => services.hosts.refresh(hostId),
     'templates:list': () => services.templates.list(),
-    'shops:create': (input) => startCreateShop(input, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished }),
+    'shops:create': (input) =>
+      startCreateShop(input, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished, publishName: publishName(input.hostId) }),
     'shops:clone': (input) =>
       startCloneShop(input, {
         session,
@@ -145,6 +161,7 @@ export function createHandlers(services: Services): InvokeHandlers {
         certResolver,
         helperImage: services.settings.get().helperImage,
         onFinished,
+        publishName: publishName(input.hostId),
       }),
     'shops:update': (input) => startUpdateShop(input, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished }),
     'shops:backup': (input) => startBackup(input, backupDeps()),
@@ -164,7 +181,15 @@ export function createHandlers(services: Services): InvokeHandlers {
       return null
     },
     'shops:action': async ({ hostId, shop, action, confirm }) => {
-      await runShopAction(await services.hosts.session(hostId), { shop, action, confirm, user: services.userName })
+      const open = await services.hosts.session(hostId)
+      // Delete takes the shop's own DNS record along (per-shop mode): its name is read before the files go.
+      const domain = action === 'delete' ? await readShopRecord(open, shop).then((r) => r.metadata.domain, () => null) : null
+      await runShopAction(open, { shop, action, confirm, user: services.userName })
+      if (domain) {
+        await services.dns.unpublish(profileOf(hostId), domain).catch((error: unknown) => {
+          throw new AppError('dns_failed', `The shop is deleted, but its DNS record ${domain} could not be removed: ${(error as Error).message}`)
+        })
+      }
       // Remove and delete change what exists, not only container states: read the host again.
       if (action === 'remove' || action === 'delete') await services.hosts.refresh(hostId)
       return null
@@ -184,7 +209,13 @@ export function createHandlers(services: Services): InvokeHandlers {
       return null
     },
     'drafts:deploy': ({ id, hostId }) =>
-      deployDraft(services.drafts, id, hostId, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished }, services.events),
+      deployDraft(
+        services.drafts,
+        id,
+        hostId,
+        { session, template, operations: services.operations, user: services.userName, certResolver, onFinished, publishName: (domain, signal) => services.dns.publish(profileOf(hostId ?? services.drafts.get(id).hostId ?? ''), domain, signal) },
+        services.events,
+      ),
     'drafts:export': ({ ids }) => services.drafts.exportDrafts(ids),
     'drafts:import': ({ content }) => services.drafts.importDrafts(content),
     'identity:get': () => services.identity.get(),

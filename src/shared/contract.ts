@@ -27,6 +27,7 @@ export const settingsPatchSchema = z
       .array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?)(:\d{1,5})?$/, 'an IP address, optionally with :port'))
       .max(4),
     backupsToKeep: z.number().int().min(1).max(100),
+    hetznerApiUrl: z.url({ protocol: /^https?$/ }).max(300),
     helperImage: z
       .string()
       .trim()

@@ -18,6 +18,8 @@ export interface Settings {
   backupsToKeep: number
   /** DNS servers the domain check asks (ip or ip:port); the system's when empty. */
   dnsResolvers: string[]
+  /** Hetzner's Cloud API; another URL only for a test emulator or a proxy. */
+  hetznerApiUrl: string
 }
 
 export const defaultSettings: Settings = {
@@ -28,6 +30,7 @@ export const defaultSettings: Settings = {
   helperImage: 'busybox:1.37',
   backupsToKeep: 5,
   dnsResolvers: [],
+  hetznerApiUrl: 'https://api.hetzner.cloud/v1',
 }
 
 export interface AppInfo {

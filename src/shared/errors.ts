@@ -22,6 +22,8 @@ export const errorCodes = [
   'timeout',
   'cancelled',
   'update_rolled_back',
+  'rate_limited',
+  'dns_failed',
   'internal',
 ] as const
 

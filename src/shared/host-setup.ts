@@ -1,5 +1,5 @@
 // Host setup as the admin sees it: what would change (with diffs), then what was done.
-export type SetupChangeKind = 'directory' | 'network' | 'file' | 'stack' | 'autostart'
+export type SetupChangeKind = 'directory' | 'network' | 'file' | 'stack' | 'autostart' | 'dns'
 
 export interface SetupChange {
   kind: SetupChangeKind

@@ -1,8 +1,8 @@
 // Long operations (create, clone, backup): an id, typed progress events, and a snapshot to ask for at any time.
-export const createSteps = ['validate', 'reserve', 'write', 'start', 'health', 'done'] as const
+export const createSteps = ['validate', 'reserve', 'write', 'dns', 'start', 'health', 'done'] as const
 export type CreateStep = (typeof createSteps)[number]
 /** Clone: the source is paused only between `pause` and `resume`. */
-export const cloneSteps = ['validate', 'reserve', 'pause', 'copy', 'resume', 'write', 'start', 'health', 'done'] as const
+export const cloneSteps = ['validate', 'reserve', 'pause', 'copy', 'resume', 'write', 'dns', 'start', 'health', 'done'] as const
 
 /** Update: the new image is pulled before anything changes; `rollback` runs only when it does not get healthy. */
 export const updateSteps = ['validate', 'pull', 'apply', 'health', 'rollback', 'done'] as const

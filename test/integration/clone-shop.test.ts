@@ -42,7 +42,7 @@ describe('cloning a shop on the test bed', () => {
     expect(done.error).toBeUndefined()
     expect(done.status).toBe('succeeded')
     expect(done.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
-      'validate:done', 'reserve:done', 'pause:done', 'copy:done', 'resume:done', 'write:done', 'start:done', 'health:done', 'done:done',
+      'validate:done', 'reserve:done', 'pause:done', 'copy:done', 'resume:done', 'write:done', 'dns:skipped', 'start:done', 'health:done', 'done:done',
     ])
     // Progress went out with bytes while copying.
     const copying = bed.snapshots.filter((s) => s.id === done.id).map((s) => s.steps.find((x) => x.id === 'copy')?.progress).filter(Boolean)
@@ -90,6 +90,26 @@ describe('cloning a shop on the test bed', () => {
     expect(leftover.error).toMatchObject({ step: 'reserve', message: expect.stringContaining(`${name}_data`) })
     expect(bed.docker('run', '--rm', '-v', `${name}_data:/d`, info.image, 'ls', '-A', '/d')).toBe('')
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('running')
+  })
+
+  it('a copy that fails is the copy\'s failure: the source runs again, and Delete clears what is left', async () => {
+    const name = `bruch${++attempt}`
+    bed.track(name)
+    const done = await bed.finished(
+      startCloneShop(
+        { hostId: 'testbed', source, domain: `${name}.shops.test`, description: '', name },
+        { session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'carla', certResolver: null, helperImage: '127.0.0.1:9/no/helper:1' },
+      ).id,
+    )
+    expect(done.error).toMatchObject({ step: 'copy' })
+    expect(done.steps.find((s) => s.id === 'resume')?.status).toBe('done')
+    expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('running')
+    const listed = (await discoverShops(session)).find((s) => s.name === name)
+    expect(listed).toMatchObject({ light: 'red', failure: { operation: 'clone', step: 'copy' } })
+    await expect(runShopAction(session, { shop: name, action: 'start', user: 'carla' })).rejects.toThrow(/never completely created/)
+    await runShopAction(session, { shop: name, action: 'delete', confirm: name, user: 'carla' })
+    expect(bed.docker('volume', 'ls', '-q', '--filter', `name=${name}_`)).toBe('')
+    expect((await discoverShops(session)).find((s) => s.name === name)).toBeUndefined()
   })
 
   it('cancelled during the copy: the source runs again and the clone leaves nothing behind', async () => {

@@ -2,28 +2,25 @@
 // was taken meanwhile; a truncated store file is moved aside and reported, never silently lost.
 import { existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import Conf from 'conf'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { OperationSnapshot } from '../../src/shared/operations'
 import { DraftStore } from '../../src/main/drafts/draft-store'
-import { createHandlers, createServices, type Services } from '../../src/main/services'
-import { Keychain } from '../../src/main/vault/keychain'
-import { useKeyringEnv } from '../testbed/testbed'
+import type { Services } from '../../src/main/services'
+import { appServices, type AppServices } from './support/app-services'
 import { shopBed, type ShopBed } from './support/shop-bed'
 import { restartSshd } from './support/testbed-control'
 
 const info = inject('testbed')
-const root = resolve(import.meta.dirname, '../..')
 
 describe('drafts', () => {
-  let dataDir: string
+  let app: AppServices
   let services: Services
-  let handlers: ReturnType<typeof createHandlers>
+  let handlers: AppServices['handlers']
   let bed: ShopBed
   let hostId: string
 
-  const openDrafts = () => new Conf({ cwd: dataDir, configName: 'drafts', clearInvalidConfig: false })
   const finished = async (snapshot: OperationSnapshot) => {
     await expect.poll(() => services.operations.get(snapshot.id)?.status, { timeout: 90_000, interval: 100 }).not.toBe('running')
     return services.operations.get(snapshot.id)!
@@ -31,41 +28,14 @@ describe('drafts', () => {
 
   beforeAll(async () => {
     bed = shopBed(info, 'drafts')
-    dataDir = mkdtempSync(join(tmpdir(), 'drafts-'))
-    useKeyringEnv(info)
-    services = createServices({
-      store: new Conf({ cwd: dataDir, configName: 'settings' }),
-      keychain: new Keychain({ service: `Shop-Manager drafts ${process.pid}` }),
-      bundledTemplatesDir: join(root, 'templates'),
-      traefikDir: join(root, 'traefik'),
-      openDrafts,
-      draftsPath: join(dataDir, 'drafts.json'),
-      userName: 'frieda',
-      appInfo: { name: 'Shop-Manager', version: 'test', platform: process.platform, dataDir },
-    })
-    handlers = createHandlers(services)
-    const host = await services.hosts.save({
-      name: 'Testbed',
-      address: info.ssh.host,
-      port: info.ssh.port,
-      user: info.ssh.user,
-      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
-      dockerSocket: info.dockerSocket,
-      baseDir: bed.baseDir,
-      role: 'admin',
-      shopDomain: 'shops.test',
-    })
-    hostId = host.id
-    services.hosts.trust(hostId, info.ssh.hostKeyFingerprint)
+    app = appServices(info, 'drafts')
+    ;({ services, handlers } = app)
+    hostId = await app.addTestbedHost({ baseDir: bed.baseDir })
     await services.hosts.test(hostId)
   })
   afterAll(async () => {
-    services?.hosts.closeAll()
-    for (const account of await new Keychain({ service: `Shop-Manager drafts ${process.pid}` }).list().catch(() => [])) {
-      await new Keychain({ service: `Shop-Manager drafts ${process.pid}` }).delete(account).catch(() => undefined)
-    }
+    await app?.close()
     bed?.cleanup()
-    rmSync(dataDir, { recursive: true, force: true })
   })
 
   it('works with the host down, which the app reports as offline, and deploys once it is back', async () => {

@@ -5,6 +5,7 @@ import { AppError } from '@shared/errors'
 import type { HostService } from '../host/host-service'
 import { composeCommand } from '../shops/compose'
 import type { Keychain } from '../vault/keychain'
+import type { HostDns } from '../domains/host-dns'
 import type { SetupChange, SetupOutcome } from '@shared/host-setup'
 import { applyHostSetup, planHostSetup, type HostSetupInput } from './host-setup'
 
@@ -31,27 +32,43 @@ export class HostSetupService {
     private readonly hosts: HostService,
     private readonly keychain: Keychain,
     private readonly sourceDir: string,
+    private readonly dns: HostDns,
     private readonly overrides: SetupOverrides = {},
   ) {}
 
   async preview(request: SetupRequest): Promise<{ planId: string; changes: SetupChange[] }> {
-    const { changes } = (await this.plan(request)).plan
+    const { changes } = await this.plan(request)
     const planId = randomUUID()
     for (const [id, stored] of this.plans) if (Date.now() - stored.at > PLAN_TTL_MS) this.plans.delete(id)
     this.plans.set(planId, { request, changes, at: Date.now() })
     return { planId, changes }
   }
 
+  /** A new Hetzner DNS token for a host, checked for form only; Hetzner itself judges it on first use. */
+  async saveDnsToken(hostId: string, token: string): Promise<void> {
+    if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) throw new AppError('invalid_input', 'This does not look like a Hetzner API token.', { fields: [{ path: 'hetznerToken', message: 'not a token' }] })
+    await this.keychain.set(dnsTokenAccount(hostId), token)
+  }
+
   async apply(planId: string): Promise<SetupOutcome> {
     const stored = this.plans.get(planId)
     if (!stored || Date.now() - stored.at > PLAN_TTL_MS) throw new AppError('not_found', 'This preview has expired: look at the changes again.')
-    const { plan, session } = await this.plan(stored.request)
-    if (summary(plan.changes) !== summary(stored.changes)) {
+    const { plan, session, changes, profile, token } = await this.plan(stored.request)
+    if (summary(changes) !== summary(stored.changes)) {
       throw new AppError('busy', 'The host changed since the preview: look at the changes again before applying them.')
     }
     this.plans.delete(planId)
     if (stored.request.hetznerToken) await this.keychain.set(dnsTokenAccount(stored.request.hostId), stored.request.hetznerToken)
-    return applyHostSetup(session, plan)
+    const outcome = await applyHostSetup(session, plan)
+    for (const change of changes.filter((c) => c.kind === 'dns')) {
+      try {
+        await this.dns.ensureWildcard(profile, token ?? undefined)
+        outcome.applied.push(change)
+      } catch (error) {
+        outcome.skipped.push({ change, reason: (error as Error).message })
+      }
+    }
+    return outcome
   }
 
   private async plan(request: SetupRequest) {
@@ -69,6 +86,11 @@ export class HostSetupService {
       ...this.overrides,
     }
     const plan = await planHostSetup(session, this.sourceDir, input, await composeCommand(session))
-    return { plan, session }
+    const changes = [...plan.changes]
+    // Wildcard mode: one record `*.<shop domain>` → this host, checked at Hetzner (a read, never a write here).
+    if (profile.domainMode === 'wildcard' && profile.shopDomain && !(await this.dns.wildcardMatches(profile, token ?? undefined))) {
+      changes.push({ kind: 'dns', target: `*.${profile.shopDomain}`, action: 'update' })
+    }
+    return { plan, session, changes, profile, token }
   }
 }

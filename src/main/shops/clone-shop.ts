@@ -8,7 +8,7 @@ import { generateSecret, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import type { Template } from '../templates/template-loader'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { asAppError, reserveShop, settleFailure, startNewShop, stepper } from './reserve-shop'
+import { asAppError, publishStep, reserveShop, settleFailure, startNewShop, stepper, type PublishName } from './reserve-shop'
 import { pauseShop } from './pause-shop'
 import { withShopLock } from './shop-lock'
 import { newShopMetadata, readShopRecord, shopDir, shopFiles, shopVolumes, type ShopRecord } from './shop-record'
@@ -24,6 +24,7 @@ export interface CloneShopInput {
 
 export interface CloneShopDeps extends ShopOperationDeps {
   certResolver: string | null
+  publishName?: PublishName
   /** An image with sh, tar and du, for the copy on the host. */
   helperImage: string
 }
@@ -96,18 +97,20 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
           })
         }
         op.step('copy', 'done', `${pairs.length} volume(s)`)
-      } finally {
-        // Back as it was, whatever happened to the copy.
-        steps.enter('resume')
+      } catch (error) {
+        // Back as it was, whatever happened to the copy; the failure stays the copy's.
         op.step('resume', 'done', await paused.resume())
+        throw error
       }
+      steps.enter('resume')
+      op.step('resume', 'done', await paused.resume())
     })
     steps.cancelled()
 
     steps.begin('write')
     const metadata = newShopMetadata({ template: template.id, description: input.description, domain: input.domain, params, image, clonedFrom: input.source, createdBy: deps.user })
     await writeShopFiles(session, dir, shopFiles(rendered, metadata))
-
+    await publishStep(op, steps, input.domain, deps.publishName)
     await startNewShop(session, op, steps, { dir, name: input.name, domain: input.domain, template, secrets, startedAt: started })
   } catch (error) {
     const failure = asAppError(error)

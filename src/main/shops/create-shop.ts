@@ -7,7 +7,7 @@ import type { OperationHandle } from '../operations/operation-registry'
 import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { asAppError, reserveShop, settleFailure, startNewShop, stepper } from './reserve-shop'
+import { asAppError, publishStep, reserveShop, settleFailure, startNewShop, stepper, type PublishName } from './reserve-shop'
 import { newShopMetadata, shopDir, shopFiles } from './shop-record'
 
 export interface CreateShopInput {
@@ -24,6 +24,7 @@ export interface CreateShopInput {
 export interface CreateShopDeps extends ShopOperationDeps {
   certResolver: string | null
   now?: () => Date
+  publishName?: PublishName
 }
 
 export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): OperationSnapshot {
@@ -55,9 +56,11 @@ async function runCreate(input: CreateShopInput, deps: CreateShopDeps, op: Opera
     const metadata = newShopMetadata({ template: template.id, description: input.description, domain: input.domain, params, image: input.image, createdBy: deps.user }, now())
     await writeShopFiles(session, dir, shopFiles(rendered, metadata))
     steps.cancelled()
+    await publishStep(op, steps, input.domain, deps.publishName)
+    steps.cancelled()
     if (!input.start) {
-      op.step('write', 'done')
-      for (const skipped of ['start', 'health']) op.step(skipped, 'skipped')
+      steps.skip('start', 'not started, as asked')
+      op.step('health', 'skipped')
       op.step('done', 'done')
       op.succeed({ url: `https://${input.domain}`, login: null, seconds: (now().getTime() - started) / 1000 })
       return

@@ -29,18 +29,28 @@ export async function reserveShop(session: HostSession, dir: string, name: strin
 /** Moves an operation from step to step; `cancelled()` throws once the user has cancelled. */
 export function stepper(op: OperationHandle) {
   let current = 'validate'
+  let currentSkipped = false
   return {
     get current(): string {
       return current
     },
     begin(next: string, message?: string): void {
-      if (current !== next) op.step(current, 'done')
+      if (current !== next && !currentSkipped) op.step(current, 'done')
       current = next
+      currentSkipped = false
       op.step(next, 'running', message)
+    },
+    /** Marks the previous step done and `next` skipped (nothing to do there), with why. */
+    skip(next: string, message?: string): void {
+      if (current !== next && !currentSkipped) op.step(current, 'done')
+      current = next
+      currentSkipped = true
+      op.step(next, 'skipped', message)
     },
     /** Moves on without marking the previous step done (it reported for itself). */
     enter(next: string): void {
       current = next
+      currentSkipped = false
       op.step(next, 'running')
     },
     cancelled(): void {
@@ -105,3 +115,14 @@ export function loginOf(template: Template): { user: string; passwordSecretId: s
   const login = template.manifest.secrets.find((s) => s.login)
   return login ? { user: 'admin', passwordSecretId: login.id } : null
 }
+
+/** Publishes the shop's name at Hetzner where the host's domain mode says so; a skipped step otherwise. */
+export async function publishStep(op: OperationHandle, steps: ReturnType<typeof stepper>, domain: string, publish: PublishName | undefined): Promise<void> {
+  steps.begin('dns', domain)
+  const said = publish ? await publish(domain, op.signal) : null
+  if (said === null) steps.skip('dns', 'nothing to write for this domain')
+  else op.step('dns', 'running', said)
+}
+
+/** Makes a shop's name resolve to its host; null when the name is not the app's to write. */
+export type PublishName = (domain: string, signal: AbortSignal) => Promise<string | null>

@@ -128,10 +128,13 @@ async function runBackup(input: { hostId: string; shop: string }, deps: BackupDe
           archived.push({ key, volume, file: `${key}.tar`, bytes, sha512: '' })
         }
         op.step('archive', 'done', `${archived.length} volume(s)`)
-      } finally {
-        steps.enter('resume')
+      } catch (error) {
+        // Back as it was; the failure stays the archive's.
         op.step('resume', 'done', await paused.resume())
+        throw error
       }
+      steps.enter('resume')
+      op.step('resume', 'done', await paused.resume())
     })
 
     steps.begin('manifest', id)

@@ -44,14 +44,21 @@ async function withHostLock<T>(session: HostSession, dir: string, user: string, 
   }
 }
 
-/** Checks the shop exists, then runs `run` holding both locks. */
-export function withShopLock<T>(session: HostSession, shop: string, user: string, run: () => Promise<T>): Promise<T> {
+/**
+ * Checks the shop exists, then runs `run` holding both locks. `run` learns whether the shop has its compose
+ * file: a create or clone that failed before writing it leaves only its failure record, and such a shop can
+ * still be deleted.
+ */
+export function withShopLock<T>(session: HostSession, shop: string, user: string, run: (files: { compose: boolean }) => Promise<T>): Promise<T> {
   const dir = posix.join(session.profile.baseDir, shop)
   return serialise(`${session.profile.id}/${shop}`, async () => {
-    const exists = await session.exec(['test', '-f', posix.join(dir, 'docker-compose.yml')], { timeoutMs: 10_000 })
-    if (exists.code === 1) throw new AppError('not_found', `There is no shop "${shop}" on this host.`)
-    // Anything but "true" or "false" is a failure of the check itself, not an answer.
+    const exists = await session.exec(['sh', '-c', 'if [ -f "$1/docker-compose.yml" ]; then echo compose; elif [ -f "$1/failure.json" ]; then echo failure; else echo none; fi', 'sh', dir], {
+      timeoutMs: 10_000,
+    })
+    // Anything but an answer is a failure of the check itself.
     if (exists.code !== 0) throw new AppError('internal', `Could not check ${dir} on the host (exit ${exists.code}): ${exists.stderr.trim()}`)
-    return withHostLock(session, dir, user, run)
+    const found = exists.stdout.trim()
+    if (found === 'none') throw new AppError('not_found', `There is no shop "${shop}" on this host.`)
+    return withHostLock(session, dir, user, () => run({ compose: found === 'compose' }))
   })
 }

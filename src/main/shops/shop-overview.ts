@@ -133,7 +133,7 @@ export class ShopOverviewWatcher {
       const containers = projects.length === 1 ? await listProjectContainers(this.session.docker, projects[0]) : await listProjectContainers(this.session.docker)
       const shops = this.overview.shops.map((shop): ShopSummary =>
         projects.includes(shop.name)
-          ? buildShop(shop.hostId, { name: shop.name, metadata: metadataOf(shop) }, containers.get(shop.name) ?? [])
+          ? buildShop(shop.hostId, { name: shop.name, metadata: metadataOf(shop), failure: shop.failure ? { ...shop.failure } : null }, containers.get(shop.name) ?? [])
           : shop,
       )
       this.set({ ...this.overview, shops, readAt: this.now().toISOString(), cached: false })
@@ -149,6 +149,7 @@ export class ShopOverviewWatcher {
   }
 }
 
+/** What the host's files said about a shop, kept while only its containers change. */
 function metadataOf(shop: ShopSummary): Record<string, unknown> {
   return {
     domain: shop.domain,
@@ -156,5 +157,8 @@ function metadataOf(shop: ShopSummary): Record<string, unknown> {
     description: shop.description,
     createdAt: shop.createdAt,
     createdBy: shop.createdBy,
+    params: shop.params,
+    image: shop.image,
+    clonedFrom: shop.clonedFrom,
   }
 }
