@@ -66,6 +66,11 @@ if (!app.requestSingleInstanceLock()) {
     })
     registerIpc(createDispatch(createHandlers(services), console), isAppUrl)
     forwardEvents(services.events, () => BrowserWindow.getAllWindows())
+    // A window that reloads or closes no longer listens: its live log streams end with it (one window per app).
+    app.on('browser-window-created', (_event, window) => {
+      window.webContents.on('did-start-navigation', () => services.logs.stopAll())
+      window.webContents.once('destroyed', () => services.logs.stopAll())
+    })
     app.on('before-quit', () => services.hosts.closeAll())
     createMainWindow(startUrl, isAppUrl)
     app.on('activate', () => {
