@@ -68,7 +68,10 @@ if (!app.requestSingleInstanceLock()) {
     forwardEvents(services.events, () => BrowserWindow.getAllWindows())
     // A window that reloads or closes no longer listens: its live log streams end with it (one window per app).
     app.on('browser-window-created', (_event, window) => {
-      window.webContents.on('did-start-navigation', () => services.logs.stopAll())
+      window.webContents.on('did-start-navigation', (event) => {
+        // A route change inside the app is the same document; only a reload starts a new one.
+        if (event.isMainFrame && !event.isSameDocument) services.logs.stopAll()
+      })
       window.webContents.once('destroyed', () => services.logs.stopAll())
     })
     app.on('before-quit', () => services.hosts.closeAll())
