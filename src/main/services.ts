@@ -16,6 +16,7 @@ import { editShop } from './shops/edit-shop'
 import { startUpdateShop } from './shops/update-shop'
 import { listBackups, startBackup, startRestore, type BackupDeps } from './shops/shop-backup'
 import { startBackupTransfer } from './shops/backup-transfer'
+import { startRestoreAsNewShop } from './shops/restore-new-shop'
 import { LogFollowers, readLogs } from './shops/shop-logs'
 import { checkDomain, hostAddresses } from './domains/domain-check'
 import { HostDns } from './domains/host-dns'
@@ -167,6 +168,7 @@ export function createHandlers(services: Services): InvokeHandlers {
     'shops:backup': (input) => startBackup(input, backupDeps()),
     'shops:backups': async ({ hostId, shop }) => listBackups(await session(hostId), shop),
     'shops:restore': (input) => startRestore(input, backupDeps()),
+    'shops:restoreNew': (input) => startRestoreAsNewShop(input, { ...backupDeps(), certResolver, publishName: publishName(input.hostId) }),
     'shops:backupTransfer': (input) =>
       startBackupTransfer(input, { session, operations: services.operations, helperImage: services.settings.get().helperImage, chooseFolder: services.chooseFolder }),
     'shops:edit': async ({ hostId, ...input }) => {

@@ -23,6 +23,7 @@ export const invokeChannelNames = [
   'shops:backup',
   'shops:backups',
   'shops:restore',
+  'shops:restoreNew',
   'shops:backupTransfer',
   'shops:logs',
   'logs:follow',

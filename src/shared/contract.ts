@@ -154,6 +154,18 @@ export const invokeContract = {
       .object({ hostId: z.string().min(1).max(100), shop: shopName, backupId: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/), confirm: z.string().max(30) })
       .strict(),
   ),
+  'shops:restoreNew': channel<OperationSnapshot>()(
+    z
+      .object({
+        hostId: z.string().min(1).max(100),
+        shop: shopName,
+        backupId: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/),
+        name: createShopSchema.shape.name,
+        domain: domainSchema,
+        description: z.string().max(2000).default(''),
+      })
+      .strict(),
+  ),
   'shops:backupTransfer': channel<OperationSnapshot>()(
     z
       .object({

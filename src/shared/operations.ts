@@ -7,6 +7,9 @@ export const cloneSteps = ['validate', 'reserve', 'pause', 'copy', 'resume', 'wr
 /** Update: the new image is pulled before anything changes; `rollback` runs only when it does not get healthy. */
 export const updateSteps = ['validate', 'pull', 'apply', 'health', 'rollback', 'done'] as const
 
+/** A new shop from a backup of another: its volumes come from the archives. */
+export const restoreNewSteps = ['validate', 'reserve', 'verify', 'restore', 'write', 'dns', 'start', 'health', 'done'] as const
+
 /** Download or upload of a backup between host and laptop. */
 export const transferSteps = ['choose', 'transfer', 'done'] as const
 

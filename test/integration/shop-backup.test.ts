@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
 import { downloadBackup, uploadBackup } from '../../src/main/shops/backup-transfer'
 import { listBackups, startBackup, startRestore, type BackupDeps } from '../../src/main/shops/shop-backup'
+import { startRestoreAsNewShop } from '../../src/main/shops/restore-new-shop'
 import { shopBed, type ShopBed } from './support/shop-bed'
 
 const info = inject('testbed')
@@ -68,6 +69,21 @@ describe('backups on the test bed', () => {
     expect(done.error).toMatchObject({ step: 'verify', message: expect.stringContaining('data.tar does not match its checksum') })
     expect(marker()).toBe('geaendert')
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', web())).toBe('running')
+  })
+
+  it('restores a backup into a new shop: the data from the archive, the source untouched', async () => {
+    bed.docker('exec', web(), 'sh', '-c', 'echo fuer-neu > /srv/data/marker')
+    const id = await backup()
+    bed.track('neuling')
+    bed.docker('exec', web(), 'sh', '-c', 'echo quelle-jetzt > /srv/data/marker')
+    const done = await bed.finished(
+      startRestoreAsNewShop({ hostId: 'testbed', shop, backupId: id, name: 'neuling', domain: 'neuling.shops.test', description: 'aus Backup' }, { ...deps(), certResolver: null }).id,
+    )
+    expect(done.error).toBeUndefined()
+    expect(done.steps.map((s) => s.id)).toEqual(['validate', 'reserve', 'verify', 'restore', 'write', 'dns', 'start', 'health', 'done'])
+    expect(bed.docker('exec', bed.container('neuling'), 'cat', '/srv/data/marker')).toBe('fuer-neu')
+    expect(marker()).toBe('quelle-jetzt')
+    expect(JSON.parse(readFileSync(join(bed.baseDir, 'neuling', 'shop.json'), 'utf8'))).toMatchObject({ clonedFrom: shop, fromBackup: id, description: 'aus Backup' })
   })
 
   it('keeps only the newest backups', async () => {

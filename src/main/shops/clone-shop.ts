@@ -43,6 +43,13 @@ export function volumePairs(record: ShopRecord, source: string, target: string, 
     .map(({ key, volume }) => ({ key, from: volume, to: `${target}_${key}` }))
 }
 
+/** Secrets the copied data depends on come along; the others are new, so two shops share no more than needed. */
+export function secretsForCopy(template: Template, record: ShopRecord): Record<string, string> {
+  return Object.fromEntries(
+    template.manifest.secrets.map((s) => [s.id, s.onClone === 'keep' && record.secrets[s.id] ? record.secrets[s.id]! : generateSecret(s.length, s.alphabet)]),
+  )
+}
+
 export function startCloneShop(input: CloneShopInput, deps: CloneShopDeps): OperationSnapshot {
   return launchOperation(deps, 'clone', { hostId: input.hostId, shop: input.name }, cloneSteps, (op) => runClone(input, deps, op))
 }
@@ -59,10 +66,7 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
     const record = await readShopRecord(session, input.source)
     const template = await deps.template(record.metadata.template)
     const params = resolveParams(template.manifest, record.metadata.params)
-    // Secrets the copied data depends on come along; the others are new, so the two shops share no more than needed.
-    const secrets = Object.fromEntries(
-      template.manifest.secrets.map((s) => [s.id, s.onClone === 'keep' && record.secrets[s.id] ? record.secrets[s.id]! : generateSecret(s.length, s.alphabet)]),
-    )
+    const secrets = secretsForCopy(template, record)
     const image = record.metadata.image
     const rendered = renderShop(template, { name: input.name, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
     const pairs = volumePairs(record, input.source, input.name, template)

@@ -51,6 +51,30 @@ cd /to && tar --numeric-owner -xf "/from/$NAME.tar"
 kill "$reporter" 2>/dev/null
 echo "copied $(du -sk "/from/$NAME.tar" | cut -f1)"`
 
+/** Checks every archive of a backup against its manifest, on the host, before anything is overwritten. */
+export async function verifyArchives(session: HostSession, helperImage: string, dir: string, manifest: BackupManifest): Promise<void> {
+  const failed: string[] = []
+  try {
+    await runHelper(session.docker, helperImage, {
+      binds: [`${dir}:/from:ro`],
+      script: 'cd /from && printf "%s\\n" "$SUMS" | sha512sum -c -',
+      env: { SUMS: manifest.volumes.map((v) => `${v.sha512}  ${v.file}`).join('\n') },
+      what: 'Checking the archives',
+      onLine: (line) => void (/FAILED/.test(line) && failed.push(line.split(':')[0] ?? line)),
+    })
+  } catch (error) {
+    const which = failed.length > 0 ? failed.join(', ') : (error as Error).message
+    throw new AppError('invalid_input', `The backup ${manifest.id} is damaged (${which} does not match its checksum). Nothing was restored.`)
+  }
+}
+
+/** Empties `volume` and unpacks the archive of `key` from the backup folder `dir` into it. */
+export function unpackArchive(session: HostSession, helperImage: string, dir: string, key: string, volume: string, onProgress: (p: { done: number; total: number }) => void): Promise<void> {
+  return runHelper(session.docker, helperImage, { binds: [`${dir}:/from:ro`, `${volume}:/to`], script: UNPACK, env: { NAME: key }, what: `Restoring ${volume}`, onProgress })
+}
+
+export const backupDir = (shopDirectory: string, id: string): string => posix.join(shopDirectory, BACKUPS, id)
+
 /** 2026-11-22T23:15:00.123Z → 2026-11-22T23-15-00Z: sortable and safe as a folder name. */
 export function backupId(date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
@@ -216,20 +240,7 @@ async function runRestore(input: RestoreInput, deps: BackupDeps, op: OperationHa
 
     await withShopLock(session, input.shop, deps.user, async () => {
       steps.begin('verify')
-      const sums = manifest.volumes.map((v) => `${v.sha512}  ${v.file}`).join('\n')
-      const failed: string[] = []
-      try {
-        await runHelper(session.docker, deps.helperImage, {
-          binds: [`${dir}:/from:ro`],
-          script: 'cd /from && printf "%s\\n" "$SUMS" | sha512sum -c -',
-          env: { SUMS: sums },
-          what: 'Checking the archives',
-          onLine: (line) => void (/FAILED/.test(line) && failed.push(line.split(':')[0] ?? line)),
-        })
-      } catch (error) {
-        const which = failed.length > 0 ? failed.join(', ') : (error as Error).message
-        throw new AppError('invalid_input', `The backup ${manifest.id} is damaged (${which} does not match its checksum). Nothing was restored.`)
-      }
+      await verifyArchives(session, deps.helperImage, dir, manifest)
 
       steps.begin('stop')
       const stopped = await runCompose(session, record.dir, input.shop, ['stop'], { timeoutMs: 5 * 60_000 })
@@ -244,13 +255,7 @@ async function runRestore(input: RestoreInput, deps: BackupDeps, op: OperationHa
         if (!(await volumeExists(session.docker, volume))) {
           await session.docker.createVolume({ Name: volume, Labels: { 'com.docker.compose.project': input.shop, 'com.docker.compose.volume': archived.key } })
         }
-        await runHelper(session.docker, deps.helperImage, {
-          binds: [`${dir}:/from:ro`, `${volume}:/to`],
-          script: UNPACK,
-          env: { NAME: archived.key },
-          what: `Restoring ${volume}`,
-          onProgress: (progress) => op.progress('restore', progress, volume),
-        })
+        await unpackArchive(session, deps.helperImage, dir, archived.key, volume, (progress) => op.progress('restore', progress, volume))
       }
 
       steps.begin('start')

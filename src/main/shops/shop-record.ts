@@ -18,6 +18,8 @@ export interface ShopMetadata {
   createdBy: string
   createdAt: string
   clonedFrom?: string
+  /** Set when the shop was made from a backup of `clonedFrom`: the backup's id. */
+  fromBackup?: string
   editedBy?: string
   editedAt?: string
 }

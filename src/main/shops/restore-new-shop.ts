@@ -1,0 +1,85 @@
+// A new shop from a backup of another: the source shop's template, parameters and image, the secrets its data
+// depends on, and every volume filled from the backup's archives (checked first) instead of from the live shop.
+import { AppError } from '@shared/errors'
+import { restoreNewSteps, type OperationSnapshot } from '@shared/operations'
+import type { HostSession } from '../host/host-session'
+import { writeShopFiles } from '../host/remote-files'
+import type { OperationHandle } from '../operations/operation-registry'
+import { resolveParams } from '../templates/parameters'
+import { renderShop } from '../templates/render'
+import { secretsForCopy } from './clone-shop'
+import { asAppError, publishStep, reserveShop, settleFailure, startNewShop, stepper, type PublishName } from './reserve-shop'
+import { backupDir, listBackups, unpackArchive, verifyArchives } from './shop-backup'
+import { launchOperation, type ShopOperationDeps } from './shop-operation'
+import { newShopMetadata, readShopRecord, shopDir, shopFiles } from './shop-record'
+
+export interface RestoreNewInput {
+  hostId: string
+  /** The shop the backup belongs to. */
+  shop: string
+  backupId: string
+  name: string
+  domain: string
+  description: string
+}
+
+export interface RestoreNewDeps extends ShopOperationDeps {
+  certResolver: string | null
+  helperImage: string
+  publishName?: PublishName
+}
+
+export function startRestoreAsNewShop(input: RestoreNewInput, deps: RestoreNewDeps): OperationSnapshot {
+  return launchOperation(deps, 'restore', { hostId: input.hostId, shop: input.name }, restoreNewSteps, (op) => runRestoreNew(input, deps, op))
+}
+
+async function runRestoreNew(input: RestoreNewInput, deps: RestoreNewDeps, op: OperationHandle): Promise<void> {
+  const started = Date.now()
+  const steps = stepper(op)
+  let session: HostSession | undefined
+  let reserved: string | undefined
+  const createdVolumes: string[] = []
+  try {
+    steps.begin('validate')
+    session = await deps.session(input.hostId)
+    const record = await readShopRecord(session, input.shop)
+    const manifest = (await listBackups(session, input.shop)).find((b) => b.id === input.backupId)
+    if (!manifest) throw new AppError('not_found', `There is no backup "${input.backupId}" of "${input.shop}".`)
+    const template = await deps.template(record.metadata.template)
+    const params = resolveParams(template.manifest, record.metadata.params)
+    const secrets = secretsForCopy(template, record)
+    const image = record.metadata.image
+    const rendered = renderShop(template, { name: input.name, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
+    const wanted = new Set(Object.keys(template.compose.volumes ?? {}))
+    const volumes = manifest.volumes.filter((v) => wanted.has(v.key)).map((v) => ({ key: v.key, volume: `${input.name}_${v.key}` }))
+    const archives = backupDir(record.dir, manifest.id)
+    steps.cancelled()
+
+    steps.begin('reserve')
+    const dir = shopDir(session, input.name)
+    await reserveShop(session, dir, input.name, volumes.map((v) => v.volume))
+    reserved = dir
+    steps.cancelled()
+
+    steps.begin('verify')
+    await verifyArchives(session, deps.helperImage, archives, manifest)
+
+    steps.begin('restore')
+    for (const { key, volume } of volumes) {
+      steps.cancelled()
+      await session.docker.createVolume({ Name: volume, Labels: { 'com.docker.compose.project': input.name, 'com.docker.compose.volume': key } })
+      createdVolumes.push(volume)
+      await unpackArchive(session, deps.helperImage, archives, key, volume, (progress) => op.progress('restore', progress, volume))
+    }
+
+    steps.begin('write')
+    const metadata = newShopMetadata({ template: template.id, description: input.description, domain: input.domain, params, image, clonedFrom: input.shop, fromBackup: manifest.id, createdBy: deps.user })
+    await writeShopFiles(session, dir, shopFiles(rendered, metadata))
+    await publishStep(op, steps, input.domain, deps.publishName)
+    await startNewShop(session, op, steps, { dir, name: input.name, domain: input.domain, template, secrets, startedAt: started })
+  } catch (error) {
+    const failure = asAppError(error)
+    if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'clone', step: steps.current, createdVolumes })
+    op.fail(failure, steps.current)
+  }
+}
