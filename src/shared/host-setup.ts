@@ -13,4 +13,6 @@ export interface SetupOutcome {
   applied: SetupChange[]
   /** Changes that could not be made, each with the reason (e.g. the autostart unit without root). */
   skipped: Array<{ change: SetupChange; reason: string }>
+  /** The last step: is the proxy running (and healthy) now? */
+  verified: { ok: boolean; detail: string }
 }

@@ -40,7 +40,8 @@ describe('host setup with a stand-in for the Traefik image', () => {
       '#!/bin/sh',
       'case "$1" in healthcheck) exit 0;; esac',
       'test -f /etc/traefik/traefik.yml && test -f /run/secrets/hetzner_token || { echo "config missing" >&2; exit 1; }',
-      'mkdir -p /www && echo fake-traefik > /www/index.html && exec httpd -f -p 80 -h /www',
+      // Stops at once on SIGTERM, as Traefik does (httpd as PID 1 would ignore it).
+      'mkdir -p /www && echo fake-traefik > /www/index.html && httpd -f -p 80 -h /www & trap "kill $!; exit 0" TERM; wait',
     ].join('\\n')
     execFileSync('docker', ['build', '-q', '-t', FAKE, '-'], { env, input: `FROM ${info.image}\nRUN printf '${script}\\n' > /bin/traefik && chmod 755 /bin/traefik\nENTRYPOINT ["/bin/traefik"]\n`, stdio: ['pipe', 'ignore', 'inherit'] })
     execFileSync('mkdir', ['-p', parent])
@@ -89,6 +90,7 @@ describe('host setup with a stand-in for the Traefik image', () => {
   it('applies: files with their modes, the proxy network, a running stack that compose accepts', async () => {
     const outcome = await applyHostSetup(session, await planHostSetup(session, source, input, compose))
     expect(outcome.skipped).toEqual([])
+    expect(outcome.verified).toEqual({ ok: true, detail: 'traefik: healthy' })
     const dir = join(base, 'traefik')
     expect(statSync(join(dir, 'hetzner_token')).mode & 0o777).toBe(0o600)
     expect(statSync(join(dir, 'traefik.yml')).mode & 0o777).toBe(0o644)
@@ -106,7 +108,7 @@ describe('host setup with a stand-in for the Traefik image', () => {
     const id = docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)
     const plan = await planHostSetup(session, source, input, compose)
     expect(plan.changes).toEqual([])
-    expect(await applyHostSetup(session, plan)).toEqual({ applied: [], skipped: [] })
+    expect(await applyHostSetup(session, plan)).toEqual({ applied: [], skipped: [], verified: { ok: true, detail: 'traefik: healthy' } })
     expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)).toBe(id)
   })
 
@@ -116,8 +118,11 @@ describe('host setup with a stand-in for the Traefik image', () => {
     expect(plan.changes.map((c) => `${c.kind}:${c.action}:${c.target.split('/').pop()}`)).toEqual(['file:update:traefik.yml', 'file:update:hetzner_token', 'stack:start:traefik'])
     expect(plan.changes[0]?.diff).toMatch(/-\s+email: ops@shops\.test\n\+\s+email: it@shops\.test/)
     expect(JSON.stringify(plan.changes)).not.toContain('hz-new-token')
-    await applyHostSetup(session, plan)
+    const before = docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)
+    expect((await applyHostSetup(session, plan)).verified.ok).toBe(true)
     expect(readFileSync(join(base, 'traefik', 'hetzner_token'), 'utf8')).toBe('hz-new-token-987654321\n')
+    // Traefik reads traefik.yml only when it starts: the container is a new one.
+    expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)).not.toBe(before)
     expect((await planHostSetup(session, source, changed, compose)).changes).toEqual([])
   })
 

@@ -10,6 +10,8 @@ import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
 import { runCompose } from '../shops/compose'
 import { listProjectContainers } from '../shops/discovery'
+import { describeContainers } from '../shops/reserve-shop'
+import { waitHealthy } from '../shops/wait-healthy'
 import { renderTraefikStack, type StackFile, type TraefikStackInput } from './traefik-stack'
 
 export const STACK_DIR = 'traefik'
@@ -123,7 +125,7 @@ async function asRoot(session: HostSession): Promise<string[] | null> {
 }
 
 export async function applyHostSetup(session: HostSession, plan: HostSetupPlan): Promise<SetupOutcome> {
-  const outcome: SetupOutcome = { applied: [], skipped: [] }
+  const outcome: SetupOutcome = { applied: [], skipped: [], verified: { ok: false, detail: '' } }
   const has = (kind: SetupChangeKind) => plan.changes.filter((c) => c.kind === kind)
   for (const change of has('directory')) {
     const made = await session.exec(['mkdir', '-p', '-m', '0755', '--', change.target], { timeoutMs: 10_000 })
@@ -142,7 +144,9 @@ export async function applyHostSetup(session: HostSession, plan: HostSetupPlan):
     outcome.applied.push(...has('file'))
   }
   for (const change of has('stack')) {
-    const up = await runCompose(session, plan.stackDir, STACK_PROJECT, ['up', '-d', '--remove-orphans'], { timeoutMs: 10 * 60_000 })
+    // Traefik reads its static configuration only at start: changed files mean a fresh container.
+    const recreate = changedFiles.length > 0 ? ['--force-recreate'] : []
+    const up = await runCompose(session, plan.stackDir, STACK_PROJECT, ['up', '-d', '--remove-orphans', ...recreate], { timeoutMs: 10 * 60_000 })
     if (up.code !== 0) throw new AppError('internal', `Starting the Traefik stack failed: ${up.stderr.trim().split('\n').slice(-3).join(' ')}`)
     outcome.applied.push(change)
   }
@@ -159,5 +163,16 @@ export async function applyHostSetup(session: HostSession, plan: HostSetupPlan):
     if (write.code !== 0) outcome.skipped.push({ change, reason: write.stderr.trim() || `exit ${write.code}` })
     else outcome.applied.push(change)
   }
+  outcome.verified = await verifyProxy(session)
   return outcome
+}
+
+/** The proxy is up when its container runs and its health check (Traefik's ping) says healthy. */
+async function verifyProxy(session: HostSession): Promise<SetupOutcome['verified']> {
+  try {
+    const containers = await waitHealthy(session, STACK_PROJECT, { timeoutMs: 60_000, failOnUnhealthy: true, pollMs: 500 })
+    return { ok: true, detail: describeContainers(containers) }
+  } catch (error) {
+    return { ok: false, detail: (error as Error).message }
+  }
 }
