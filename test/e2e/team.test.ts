@@ -1,0 +1,108 @@
+/// <reference lib="dom" />
+// Team access as an admin sees it: the own key is listed, a colleague's key is added and revoked again,
+// and the authorized_keys file ends as it began. Then this laptop's identity on the Settings page.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import ssh2 from 'ssh2'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchApp, outputDir, type AppUnderTest } from './harness'
+import { HostAdminPage } from './pages/host-admin-page'
+import { ShellPage } from './pages/shell-page'
+
+const info = inject('testbed')
+const home = `/home/${info.ssh.teamUser}`
+const file = join(home, '.ssh', 'authorized_keys')
+const original = `${readFileSync(`${info.ssh.keys.ed25519}.pub`, 'utf8').trim()}\n`
+const poll = { timeout: 20_000, interval: 100 }
+
+describe('team keys and identity in Chromium', () => {
+  let app: AppUnderTest
+  let shell: ShellPage
+  let admin: HostAdminPage
+  let hostId = ''
+  const bea = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'Bea [sales] shop-manager' })
+
+  beforeAll(async () => {
+    mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 })
+    writeFileSync(file, original, { mode: 0o600 })
+    execFileSync('chown', ['-R', `${info.ssh.teamUser}:`, join(home, '.ssh')])
+    app = await launchApp(info)
+    const host = await app.services.hosts.save({
+      name: 'Team-Testbed',
+      address: info.ssh.host,
+      port: info.ssh.port,
+      user: info.ssh.teamUser,
+      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
+      dockerSocket: info.dockerSocket,
+      baseDir: info.ssh.baseDir,
+      role: 'admin',
+      shopDomain: 'shops.test',
+    })
+    hostId = host.id
+    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
+    await app.reload()
+    shell = new ShellPage(app.page)
+    admin = new HostAdminPage(app.page)
+  })
+  afterAll(async () => {
+    await app?.close()
+    rmSync(join(home, '.ssh'), { recursive: true, force: true })
+  })
+
+  const error = () => admin.team.getByTestId('team-error').innerText({ timeout: 100 }).catch(() => '')
+  const rows = async () => {
+    const e = await error()
+    if (e) return [`error: ${e}`]
+    return admin.teamRows().evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-own')}|${tr.querySelector('[data-testid="team-person"]')?.textContent?.trim() ?? ''}|${tr.querySelector('[data-testid="team-role"]')?.textContent?.trim() ?? ''}`))
+  }
+
+  it('lists the key this app logs in with as its own', async () => {
+    await shell.open('hosts')
+    await admin.openTeam(hostId)
+    await expect.poll(rows, poll).toHaveLength(1)
+    const [own] = await rows()
+    expect(own).toMatch(/^true\|.*dieser Laptop/)
+  })
+
+  it('adds a colleague key: it shows with person and role', async () => {
+    await admin.team.getByTestId('team-new-key').locator('textarea').fill(bea.public.trim())
+    await admin.team.getByTestId('team-add').click()
+    await expect.poll(rows, poll).toContain('false|Bea|Vertrieb')
+    expect(readFileSync(file, 'utf8')).toBe(`${original}${bea.public.trim()}\n`)
+  })
+
+  it('revokes it after a confirmation: it is gone and the file is as before', async () => {
+    const row = admin.teamRows().filter({ hasText: 'Bea' })
+    await row.getByTestId('team-revoke').click()
+    const confirm = app.page.getByTestId('team-revoke-dialog')
+    await confirm.waitFor()
+    expect(await confirm.getByTestId('team-confirm-own').count()).toBe(0)
+    await confirm.getByTestId('team-revoke-confirm').click()
+    await expect.poll(rows, poll).toHaveLength(1)
+    await expect.poll(() => admin.team.getByTestId('team-ended').innerText(), poll).toMatch(/andere Verbindung(en)? beendet/)
+    expect(readFileSync(file, 'utf8')).toBe(original)
+    await shell.screenshot(join(outputDir, 'team-keys.png'))
+  })
+
+  it('asks for the extra confirmation before revoking the own key', async () => {
+    await admin.teamRows().filter({ hasText: 'dieser Laptop' }).getByTestId('team-revoke').click()
+    const confirm = app.page.getByTestId('team-revoke-dialog')
+    await confirm.waitFor()
+    expect(await confirm.getByTestId('team-confirm-own').count()).toBe(1)
+    expect(await confirm.getByTestId('team-revoke-confirm').isDisabled()).toBe(true)
+    await confirm.getByRole('button', { name: 'Abbrechen' }).click()
+    await app.page.keyboard.press('Escape')
+    expect(readFileSync(file, 'utf8')).toBe(original)
+  })
+
+  it('generates this laptop’s identity on the Settings page and shows its public key', async () => {
+    await shell.open('settings')
+    const card = app.page.getByTestId('identity-card')
+    await card.getByTestId('identity-person').locator('input').fill('Erika E2E')
+    await card.getByTestId('identity-generate').click()
+    const key = card.getByTestId('identity-public-key').locator('textarea').first()
+    await expect.poll(() => key.inputValue().catch(() => ''), poll).toMatch(/^ssh-ed25519 /)
+    expect(await card.getByTestId('identity-fingerprint').innerText()).toMatch(/^SHA256:/)
+  })
+})
