@@ -1,0 +1,102 @@
+/// <reference lib="dom" />
+// Backups on the shop's page: make one, see it listed, change the data, restore it after typing the name.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createDispatch } from '../../src/main/ipc/dispatch'
+import { createHandlers } from '../../src/main/services'
+import type { OperationSnapshot } from '../../src/shared/operations'
+import { launchApp, outputDir, type AppUnderTest } from './harness'
+import { BackupsPage } from './pages/backups-page'
+import { ShellPage } from './pages/shell-page'
+import { ShopsPage } from './pages/shops-page'
+
+const info = inject('testbed')
+const env = { ...process.env, DOCKER_HOST: info.dockerHost }
+const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
+const baseDir = join(info.ssh.baseDir, `backups-${process.pid}`)
+const poll = { timeout: 60_000, interval: 200 }
+const shop = 'sicherung'
+const web = (): string => docker('ps', '-q', '--filter', `label=com.docker.compose.project=${shop}`, '--filter', 'label=com.docker.compose.service=web')
+const marker = (): string => docker('exec', web(), 'cat', '/srv/data/marker')
+
+describe('backups in Chromium', () => {
+  let app: AppUnderTest
+  let shell: ShellPage
+  let backups: BackupsPage
+
+  beforeAll(async () => {
+    mkdirSync(baseDir, { recursive: true })
+    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
+    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    app = await launchApp(info)
+    const host = await app.services.hosts.save({
+      name: 'Testbed',
+      address: info.ssh.host,
+      port: info.ssh.port,
+      user: info.ssh.user,
+      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
+      dockerSocket: info.dockerSocket,
+      baseDir,
+      role: 'admin',
+      shopDomain: 'shops.test',
+    })
+    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
+    // The test bed reaches no registry: the helper that packs and unpacks volumes is its own image.
+    app.services.settings.update({ activeHostId: host.id, helperImage: info.image })
+    const dispatch = createDispatch(createHandlers(app.services), console)
+    const started = await dispatch('shops:create', { hostId: host.id, name: shop, templateId: 'busybox', domain: `${shop}.shops.test`, params: { greeting: 'Hallo' } })
+    if (!started.ok) throw new Error(`setup: create refused: ${JSON.stringify(started.error)}`)
+    const id = (started.value as OperationSnapshot).id
+    const deadline = Date.now() + 90_000
+    while (app.services.operations.get(id)?.status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+    const done = app.services.operations.get(id)!
+    if (done.status !== 'succeeded') throw new Error(`setup: create ${done.status}: ${JSON.stringify(done.error)}`)
+    docker('exec', web(), 'sh', '-c', 'echo vorher > /srv/data/marker')
+    await app.reload()
+    shell = new ShellPage(app.page)
+    backups = new BackupsPage(app.page)
+  })
+  afterAll(async () => {
+    await app?.close()
+    try {
+      execFileSync('docker-compose', ['-p', shop, 'down', '-v', '-t', '1'], { cwd: join(baseDir, shop), env, stdio: 'ignore' })
+    } catch {
+      // already gone
+    }
+    rmSync(baseDir, { recursive: true, force: true })
+  })
+
+  it('makes a backup from the Backups tab and lists it', async () => {
+    const shopsPage = new ShopsPage(app.page)
+    await shell.open('shops')
+    await expect.poll(() => shopsPage.light(shop), poll).toBe('green')
+    await shopsPage.openDetail(shop)
+    await backups.open()
+    expect(await backups.ids()).toEqual([])
+    await app.page.getByTestId('backup-create').click()
+    await expect.poll(() => backups.outcome(), poll).toBe('succeeded')
+    expect(await app.page.getByTestId('create-step-archive').getAttribute('data-status')).toBe('done')
+    await backups.closeProgress()
+    await expect.poll(async () => (await backups.ids()).length, poll).toBe(1)
+    expect((await backups.ids())[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/)
+  })
+
+  it('restores the backup only after the name is typed, and the data is back', async () => {
+    docker('exec', web(), 'sh', '-c', 'echo nachher > /srv/data/marker')
+    expect(marker()).toBe('nachher')
+    const [id] = await backups.ids()
+    await app.page.getByTestId(`backup-restore-${id}`).click()
+    const submit = app.page.getByTestId('backup-restore-submit')
+    const field = app.page.getByTestId('backup-restore-confirm-name').locator('input')
+    await field.fill(shop.slice(0, -1))
+    expect(await submit.isDisabled()).toBe(true)
+    await field.fill(shop)
+    await submit.click()
+    await expect.poll(() => backups.outcome(), poll).toBe('succeeded')
+    await shell.screenshot(join(outputDir, 'backup-restored.png'))
+    await backups.closeProgress()
+    await expect.poll(() => marker(), poll).toBe('vorher')
+  })
+})
