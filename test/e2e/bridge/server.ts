@@ -68,6 +68,9 @@ export async function startBridge(rendererDir: string, dispatch: Dispatch, event
     })().catch((error: unknown) => sendJson(response, 500, { error: String(error) }))
   })
 
+  // Node closes an idle keep-alive socket after 5 s; Chromium may send a POST on it in that very moment and get
+  // "Failed to fetch" (it resends only what is safe to resend). Electron's IPC has no sockets: keep them open.
+  server.keepAliveTimeout = 10 * 60_000
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
   return {
