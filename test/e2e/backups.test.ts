@@ -18,8 +18,9 @@ const docker = (...args: string[]) => execFileSync('docker', args, { env, encodi
 const baseDir = join(info.ssh.baseDir, `backups-${process.pid}`)
 const poll = { timeout: 60_000, interval: 200 }
 const shop = 'sicherung'
-const web = (): string => docker('ps', '-q', '--filter', `label=com.docker.compose.project=${shop}`, '--filter', 'label=com.docker.compose.service=web')
-const marker = (): string => docker('exec', web(), 'cat', '/srv/data/marker')
+const copy = 'sicherungneu'
+const web = (project = shop): string => docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=web')
+const marker = (project = shop): string => docker('exec', web(project), 'cat', '/srv/data/marker')
 
 describe('backups in Chromium', () => {
   let app: AppUnderTest
@@ -60,10 +61,12 @@ describe('backups in Chromium', () => {
   })
   afterAll(async () => {
     await app?.close()
-    try {
-      execFileSync('docker-compose', ['-p', shop, 'down', '-v', '-t', '1'], { cwd: join(baseDir, shop), env, stdio: 'ignore' })
-    } catch {
-      // already gone
+    for (const project of [shop, copy]) {
+      try {
+        execFileSync('docker-compose', ['-p', project, 'down', '-v', '-t', '1'], { cwd: join(baseDir, project), env, stdio: 'ignore' })
+      } catch {
+        // already gone
+      }
     }
     rmSync(baseDir, { recursive: true, force: true })
   })
@@ -98,5 +101,28 @@ describe('backups in Chromium', () => {
     await shell.screenshot(join(outputDir, 'backup-restored.png'))
     await backups.closeProgress()
     await expect.poll(() => marker(), poll).toBe('vorher')
+  })
+
+  it("makes a new shop of the backup: its own name and domain, the backup's data, the source untouched", async () => {
+    docker('exec', web(), 'sh', '-c', 'echo quelle > /srv/data/marker')
+    const [id] = await backups.ids()
+    await app.page.getByTestId(`backup-newshop-${id}`).click()
+    const dialog = app.page.getByTestId('backup-newshop-dialog')
+    const submit = dialog.getByTestId('backup-newshop-submit')
+    const name = dialog.getByTestId('backup-newshop-name').locator('input')
+    // Taken names are refused as the user types: the source itself is listed on this host.
+    await name.fill(shop)
+    await expect.poll(() => dialog.getByTestId('backup-newshop-name').innerText(), poll).toContain('gibt es auf dem Host schon')
+    expect(await submit.isDisabled()).toBe(true)
+    await name.fill(copy)
+    expect(await dialog.getByTestId('backup-newshop-domain').locator('input').inputValue()).toBe(`${copy}.shops.test`)
+    await submit.click()
+    await expect.poll(() => backups.outcome(), poll).toBe('succeeded')
+    expect(await app.page.getByTestId('create-step-verify').getAttribute('data-status')).toBe('done')
+    await backups.closeProgress()
+    await expect.poll(() => marker(copy), poll).toBe('vorher')
+    expect(marker()).toBe('quelle')
+    const domain = docker('inspect', '-f', '{{ index .Config.Labels "traefik.http.routers.' + copy + '.rule" }}', web(copy))
+    expect(domain).toContain(`${copy}.shops.test`)
   })
 })
