@@ -11,8 +11,8 @@ export interface SetupChange {
 
 export interface SetupOutcome {
   applied: SetupChange[]
-  /** Changes that could not be made, each with the reason (e.g. the autostart unit without root). */
-  skipped: Array<{ change: SetupChange; reason: string }>
+  /** Changes that could not be made: `needs_root` (the autostart unit without root or sudo) or `failed`, with the host's words. */
+  skipped: Array<{ change: SetupChange; code: 'needs_root' | 'failed'; reason: string }>
   /** The last step: is the proxy running (and healthy) now? */
   verified: { ok: boolean; detail: string }
 }

@@ -131,6 +131,6 @@ describe('host setup with a stand-in for the Traefik image', () => {
     expect(plan.changes.map((c) => c.kind)).toEqual(['autostart'])
     expect(plan.changes[0]?.diff).toContain(`+WorkingDirectory=${join(base, 'traefik')}`)
     const outcome = await applyHostSetup(session, plan)
-    expect(outcome.skipped).toEqual([{ change: plan.changes[0], reason: 'needs root or password-less sudo on the host' }])
+    expect(outcome.skipped).toEqual([{ change: plan.changes[0], code: 'needs_root', reason: 'needs root or password-less sudo on the host' }])
   })
 })

@@ -153,14 +153,14 @@ export async function applyHostSetup(session: HostSession, plan: HostSetupPlan):
   for (const change of has('autostart')) {
     const root = await asRoot(session)
     if (!root || !plan.unit) {
-      outcome.skipped.push({ change, reason: 'needs root or password-less sudo on the host' })
+      outcome.skipped.push({ change, code: 'needs_root', reason: 'needs root or password-less sudo on the host' })
       continue
     }
     const write = await session.exec([...root, 'sh', '-c', 'cat > "$1" && systemctl daemon-reload && systemctl enable shopmanager-traefik.service', 'sh', UNIT_PATH], {
       stdin: plan.unit,
       timeoutMs: 30_000,
     })
-    if (write.code !== 0) outcome.skipped.push({ change, reason: write.stderr.trim() || `exit ${write.code}` })
+    if (write.code !== 0) outcome.skipped.push({ change, code: 'failed', reason: write.stderr.trim() || `exit ${write.code}` })
     else outcome.applied.push(change)
   }
   outcome.verified = await verifyProxy(session)

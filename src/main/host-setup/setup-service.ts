@@ -65,7 +65,7 @@ export class HostSetupService {
         await this.dns.ensureWildcard(profile, token ?? undefined)
         outcome.applied.push(change)
       } catch (error) {
-        outcome.skipped.push({ change, reason: (error as Error).message })
+        outcome.skipped.push({ change, code: 'failed', reason: (error as Error).message })
       }
     }
     return outcome
