@@ -35,8 +35,14 @@ export interface AppUnderTest {
   close(): Promise<void>
 }
 
-export async function launchApp(testbed: TestbedInfo): Promise<AppUnderTest> {
+export interface LaunchOptions {
+  /** Runs on the empty data folder before the main-process services start (to plant a file they find there). */
+  beforeStart?: (dataDir: string) => void | Promise<void>
+}
+
+export async function launchApp(testbed: TestbedInfo, options: LaunchOptions = {}): Promise<AppUnderTest> {
   const dataDir = await mkdtemp(join(tmpdir(), 'shopmgr-e2e-'))
+  await options.beforeStart?.(dataDir)
   useKeyringEnv(testbed)
   const services = createServices({
     store: new Conf({ cwd: dataDir, configName: 'settings' }),

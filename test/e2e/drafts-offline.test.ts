@@ -1,0 +1,108 @@
+/// <reference lib="dom" />
+// Drafts in the field: a store file that was cut off is moved aside and reported at start; with the host's sshd
+// down the drafts page says it is offline and drafts are made, duplicated and imported all the same; once sshd is
+// back, a draft is deployed.
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { restartSshd } from '../integration/support/testbed-control'
+import { launchApp, outputDir, type AppUnderTest } from './harness'
+import { DraftsPage } from './pages/drafts-page'
+import { ShellPage } from './pages/shell-page'
+
+const info = inject('testbed')
+const env = { ...process.env, DOCKER_HOST: info.dockerHost }
+const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
+const baseDir = join(info.ssh.baseDir, `drafts-offline-${process.pid}`)
+const poll = { timeout: 30_000, interval: 100 }
+const draft = 'feldtest'
+/** What a crash in the middle of a write would leave, if the store did not write atomically. */
+const truncated = '{"drafts":[{"id":"7f0c2a8e-3b1d-4c55-9a71-0d2f5e6b8c90","name":"messe","templateId":"busy'
+
+describe('drafts offline in Chromium', () => {
+  let app: AppUnderTest
+  let shell: ShellPage
+  let page: DraftsPage
+  let hostId: string
+
+  beforeAll(async () => {
+    mkdirSync(baseDir, { recursive: true })
+    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
+    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    app = await launchApp(info, { beforeStart: (dataDir) => writeFileSync(join(dataDir, 'drafts.json'), truncated) })
+    const host = await app.services.hosts.save({
+      name: 'Testbed',
+      address: info.ssh.host,
+      port: info.ssh.port,
+      user: info.ssh.user,
+      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
+      dockerSocket: info.dockerSocket,
+      baseDir,
+      role: 'admin',
+      shopDomain: 'shops.test',
+    })
+    hostId = host.id
+    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
+    app.services.settings.update({ activeHostId: host.id })
+    await app.reload()
+    shell = new ShellPage(app.page)
+    page = new DraftsPage(app.page)
+  })
+  afterAll(async () => {
+    await app?.close()
+    try {
+      execFileSync('docker-compose', ['-p', draft, 'down', '-v', '-t', '1'], { cwd: join(baseDir, draft), env, stdio: 'ignore' })
+    } catch {
+      // not deployed
+    }
+    rmSync(baseDir, { recursive: true, force: true })
+  })
+
+  it('reports the cut-off store file, moved aside with its content kept, and starts with no drafts', async () => {
+    await shell.open('drafts')
+    const banner = app.page.getByTestId('drafts-recovered')
+    await banner.waitFor()
+    const movedTo = /nach (\S+) verschoben/.exec(await banner.innerText())?.[1] ?? ''
+    expect(movedTo).toMatch(/drafts\.json\.corrupt-\d{4}-\d\d-\d\dT/)
+    expect(readFileSync(movedTo, 'utf8')).toBe(truncated)
+    expect(await page.row('messe').count()).toBe(0)
+  })
+
+  it('says the host is offline while its sshd is down, and drafts are made, duplicated and imported all the same', async () => {
+    await expect.poll(() => shell.statusConnection.getAttribute('data-state'), poll).toBe('connected')
+    const down = restartSshd(10)
+    await app.page.getByTestId('drafts-offline').waitFor({ timeout: 15_000 })
+    await app.page.getByTestId('draft-new').click()
+    await page.editor.waitFor()
+    await page.fill('draft-name', draft)
+    await page.fill('draft-notes', 'Ohne Netz vorbereitet')
+    await page.save()
+    await expect.poll(() => page.row(draft).count(), poll).toBe(1)
+    await page.action('duplicate', draft).click()
+    await expect.poll(() => page.row(`${draft}2`).count(), poll).toBe(1)
+    const file = join(outputDir, 'drafts-offline-import.json')
+    writeFileSync(file, JSON.stringify({ format: 'shop-manager-drafts', version: 1, drafts: [{ id: '0b6f3f0e-58a4-4d8e-9d3c-2a7c1c0e9f11', createdAt: '2026-11-20T09:00:00.000Z', updatedAt: '2026-11-20T09:00:00.000Z', deployed: null, hostId, name: 'kollege', description: 'Vom Admin', templateId: 'busybox', domain: 'kollege.shops.test', params: {}, notes: '' }] }))
+    await app.page.getByTestId('drafts-import-file').setInputFiles(file)
+    await expect.poll(() => page.row('kollege').count(), poll).toBe(1)
+    expect(await app.page.getByTestId('drafts-offline').isVisible()).toBe(true)
+    await shell.screenshot(join(outputDir, 'drafts-offline.png'))
+    await down
+  })
+
+  it('deploys once the host is back', async () => {
+    await expect.poll(() => app.page.getByTestId('drafts-offline').count(), { timeout: 60_000, interval: 200 }).toBe(0)
+    await page.action('deploy', draft).click()
+    const outcome = async (): Promise<string> => {
+      const error = await app.page.getByTestId('draft-deploy-error').innerText({ timeout: 100 }).catch(() => '')
+      if (error) return `error: ${error}`
+      const status = await app.page.getByTestId('create-progress').getAttribute('data-status', { timeout: 100 }).catch(() => 'none')
+      const stepError = await app.page.getByTestId('create-error').innerText({ timeout: 100 }).catch(() => '')
+      return stepError ? `${status}: ${stepError}` : String(status)
+    }
+    await expect.poll(outcome, { timeout: 90_000, interval: 200 }).toBe('succeeded')
+    await app.page.getByTestId('draft-deploy-close').click()
+    await expect.poll(() => app.page.getByTestId(`draft-deployed-${draft}`).count(), poll).toBe(1)
+    expect(existsSync(join(baseDir, draft, 'docker-compose.yml')) || existsSync(join(baseDir, draft, 'compose.yaml'))).toBe(true)
+  })
+})
