@@ -34,6 +34,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts', 'test/electron/**/*.test.ts'],
           globalSetup: [testbed],
+          setupFiles: [resolve(import.meta.dirname, 'test/e2e/capture-failures.ts')],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

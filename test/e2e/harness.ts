@@ -30,6 +30,8 @@ export interface AppUnderTest {
   services: Services
   bridge: Bridge
   dataDir: string
+  /** What the page reported that a test would not see: console errors, failed requests (with the IPC channel). */
+  diagnostics: string[]
   /** Opens the app again in a fresh page, as after a restart of the window. */
   reload(): Promise<void>
   close(): Promise<void>
@@ -62,23 +64,35 @@ export async function launchApp(testbed: TestbedInfo, options: LaunchOptions = {
   const bridge = await startBridge(rendererDir, createDispatch(createHandlers(services), console), services.events)
   const browser: Browser = await chromium.launch({ executablePath: testbed.chromium, args: chromiumArgs })
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' })
+  await bridge.attach(context)
   await context.addInitScript({ path: join(import.meta.dirname, 'bridge/client.js') })
+  const diagnostics: string[] = []
+  const watch = (p: Page): void => {
+    p.on('console', (message) => {
+      if (message.type() === 'error') diagnostics.push(`console: ${message.text()}`)
+    })
+    p.on('pageerror', (error) => diagnostics.push(`page error: ${error.message}`))
+    p.on('requestfailed', (request) => diagnostics.push(`request failed: ${request.method()} ${request.url()} ${request.postData()?.slice(0, 80) ?? ''} → ${request.failure()?.errorText ?? '?'}`))
+  }
   let page = await context.newPage()
+  watch(page)
   const open = async (): Promise<void> => {
     await page.goto(`${bridge.url}/index.html`)
     await page.getByTestId('status-bar').waitFor()
   }
   await open()
-  return {
+  const app: AppUnderTest = {
     get page() {
       return page
     },
     services,
     bridge,
     dataDir,
+    diagnostics,
     async reload() {
       await page.close()
       page = await context.newPage()
+      watch(page)
       await open()
     },
     async close() {
@@ -87,6 +101,16 @@ export async function launchApp(testbed: TestbedInfo, options: LaunchOptions = {
       await bridge.close()
       // The overview cache may still be writing its last file: retry instead of failing on ENOTEMPTY.
       await rm(dataDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 })
+      if (launched === app) launched = null
     },
   }
+  launched = app
+  return app
+}
+
+let launched: AppUnderTest | null = null
+
+/** The app this test file launched last and has not closed, for the failure capture. */
+export function launchedApp(): AppUnderTest | null {
+  return launched
 }

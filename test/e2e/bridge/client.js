@@ -1,10 +1,10 @@
-// Injected into the page before the app starts: window.api with the preload's shape, over HTTP + SSE.
+// Injected into the page before the app starts: window.api with the preload's shape. Calls are requests to the
+// app's origin that the test answers without the network; events arrive through __bridgeDeliver (see server.ts).
 ;(() => {
-  let source = null
-  function ensureSource() {
-    if (source) return
-    source = new EventSource('/__bridge/events')
-    source.onerror = () => {}
+  const listeners = new Map()
+  let announced = false
+  window.__bridgeDeliver = (event, payload) => {
+    for (const listener of listeners.get(event) ?? []) listener(payload)
   }
   window.api = Object.freeze({
     invoke(channel, input) {
@@ -15,10 +15,13 @@
       }).then((response) => response.json())
     },
     on(event, listener) {
-      ensureSource()
-      const forward = (message) => listener(JSON.parse(message.data))
-      source.addEventListener(event, forward)
-      return () => source.removeEventListener(event, forward)
+      if (!listeners.has(event)) listeners.set(event, new Set())
+      listeners.get(event).add(listener)
+      if (!announced) {
+        announced = true
+        void window.__bridgeListen?.()
+      }
+      return () => listeners.get(event)?.delete(listener)
     },
   })
 })()
