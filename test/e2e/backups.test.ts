@@ -1,21 +1,15 @@
 /// <reference lib="dom" />
 // Backups on the shop's page: make one, see it listed, change the data, restore it after typing the name.
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createDispatch } from '../../src/main/ipc/dispatch'
-import { createHandlers } from '../../src/main/services'
-import type { OperationSnapshot } from '../../src/shared/operations'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { BackupsPage } from './pages/backups-page'
 import { ShellPage } from './pages/shell-page'
 import { ShopsPage } from './pages/shops-page'
+import { e2eHostBed, testbedDocker, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
-const baseDir = join(info.ssh.baseDir, `backups-${process.pid}`)
+const docker = testbedDocker(info)
 const poll = { timeout: 60_000, interval: 200 }
 const shop = 'sicherung'
 const copy = 'sicherungneu'
@@ -24,36 +18,17 @@ const marker = (project = shop): string => docker('exec', web(project), 'cat', '
 
 describe('backups in Chromium', () => {
   let app: AppUnderTest
+  let bed: E2eHostBed
   let shell: ShellPage
   let backups: BackupsPage
 
   beforeAll(async () => {
-    mkdirSync(baseDir, { recursive: true })
-    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
-    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    bed = e2eHostBed(info, 'backups')
     app = await launchApp(info)
-    const host = await app.services.hosts.save({
-      name: 'Testbed',
-      address: info.ssh.host,
-      port: info.ssh.port,
-      user: info.ssh.user,
-      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
-      dockerSocket: info.dockerSocket,
-      baseDir,
-      role: 'admin',
-      shopDomain: 'shops.test',
-    })
-    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
+    const host = await bed.addHost(app)
     // The test bed reaches no registry: the helper that packs and unpacks volumes is its own image.
-    app.services.settings.update({ activeHostId: host.id, helperImage: info.image })
-    const dispatch = createDispatch(createHandlers(app.services), console)
-    const started = await dispatch('shops:create', { hostId: host.id, name: shop, templateId: 'busybox', domain: `${shop}.shops.test`, params: { greeting: 'Hallo' } })
-    if (!started.ok) throw new Error(`setup: create refused: ${JSON.stringify(started.error)}`)
-    const id = (started.value as OperationSnapshot).id
-    const deadline = Date.now() + 90_000
-    while (app.services.operations.get(id)?.status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-    const done = app.services.operations.get(id)!
-    if (done.status !== 'succeeded') throw new Error(`setup: create ${done.status}: ${JSON.stringify(done.error)}`)
+    app.services.settings.update({ helperImage: info.image })
+    await bed.createShop(app, host.id, shop)
     docker('exec', web(), 'sh', '-c', 'echo vorher > /srv/data/marker')
     await app.reload()
     shell = new ShellPage(app.page)
@@ -61,14 +36,7 @@ describe('backups in Chromium', () => {
   })
   afterAll(async () => {
     await app?.close()
-    for (const project of [shop, copy]) {
-      try {
-        execFileSync('docker-compose', ['-p', project, 'down', '-v', '-t', '1'], { cwd: join(baseDir, project), env, stdio: 'ignore' })
-      } catch {
-        // already gone
-      }
-    }
-    rmSync(baseDir, { recursive: true, force: true })
+    bed?.cleanup([shop, copy])
   })
 
   it('makes a backup from the Backups tab and lists it', async () => {

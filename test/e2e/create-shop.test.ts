@@ -1,17 +1,15 @@
 /// <reference lib="dom" />
 // The wizard at the customer meeting: type a name, press Create, watch it become healthy, show URL, QR, login.
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { ShellPage } from './pages/shell-page'
 import { ShopsPage } from './pages/shops-page'
+import { e2eHostBed, testbedDocker, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
-const baseDir = join(info.ssh.baseDir, `wizard-${process.pid}`)
+const docker = testbedDocker(info)
 const poll = { timeout: 30_000, interval: 100 }
 // A name of its own per attempt, so a retried test does not meet the shop of the first attempt.
 let shop = 'wizard'
@@ -20,41 +18,20 @@ const created: string[] = []
 
 describe('create wizard in Chromium', () => {
   let app: AppUnderTest
+  let bed: E2eHostBed
   let shell: ShellPage
 
   beforeAll(async () => {
-    mkdirSync(baseDir, { recursive: true })
-    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
-    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    bed = e2eHostBed(info, 'wizard')
     app = await launchApp(info)
-    shell = new ShellPage(app.page)
     // The host is set up as on the Hosts page (tested there); here the wizard is what counts.
-    const host = await app.services.hosts.save({
-      name: 'Testbed',
-      address: info.ssh.host,
-      port: info.ssh.port,
-      user: info.ssh.user,
-      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
-      dockerSocket: info.dockerSocket,
-      baseDir,
-      role: 'admin',
-      shopDomain: 'shops.test',
-    })
-    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
-    app.services.settings.update({ activeHostId: host.id })
+    await bed.addHost(app)
     await app.reload()
     shell = new ShellPage(app.page)
   })
   afterAll(async () => {
     await app?.close()
-    for (const name of created) {
-      try {
-        execFileSync('docker-compose', ['-p', name, 'down', '-v', '-t', '1'], { cwd: join(baseDir, name), env, stdio: 'ignore' })
-      } catch {
-        // not created, or deleted by the test
-      }
-    }
-    rmSync(baseDir, { recursive: true, force: true })
+    bed?.cleanup(created)
   })
 
   it('checks the name as it is typed', async () => {
@@ -91,7 +68,7 @@ describe('create wizard in Chromium', () => {
     expect(await app.page.getByTestId('shop-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/)
     expect(await app.page.getByTestId('create-password').innerText()).toBe('••••••••')
     await app.page.getByTestId('create-reveal').click()
-    const secret = /SHOP_SECRET_ADMIN_PASSWORD=(\w+)/.exec(readFileSync(join(baseDir, shop, '.env'), 'utf8'))![1]
+    const secret = /SHOP_SECRET_ADMIN_PASSWORD=(\w+)/.exec(readFileSync(join(bed.baseDir, shop, '.env'), 'utf8'))![1]
     await expect
       .poll(async () => {
         const snackbar = app.page.getByTestId('error-snackbar')

@@ -2,19 +2,16 @@
 // Drafts in the field: a store file that was cut off is moved aside and reported at start; with the host's sshd
 // down the drafts page says it is offline and drafts are made, duplicated and imported all the same; once sshd is
 // back, a draft is deployed.
-import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { restartSshd } from '../integration/support/testbed-control'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { DraftsPage } from './pages/drafts-page'
 import { ShellPage } from './pages/shell-page'
+import { e2eHostBed, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
-const baseDir = join(info.ssh.baseDir, `drafts-offline-${process.pid}`)
 const poll = { timeout: 30_000, interval: 100 }
 const draft = 'feldtest'
 /** What a crash in the middle of a write would leave, if the store did not write atomically. */
@@ -22,41 +19,22 @@ const truncated = '{"drafts":[{"id":"7f0c2a8e-3b1d-4c55-9a71-0d2f5e6b8c90","name
 
 describe('drafts offline in Chromium', () => {
   let app: AppUnderTest
+  let bed: E2eHostBed
   let shell: ShellPage
   let page: DraftsPage
   let hostId: string
 
   beforeAll(async () => {
-    mkdirSync(baseDir, { recursive: true })
-    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
-    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    bed = e2eHostBed(info, 'drafts-offline')
     app = await launchApp(info, { beforeStart: (dataDir) => writeFileSync(join(dataDir, 'drafts.json'), truncated) })
-    const host = await app.services.hosts.save({
-      name: 'Testbed',
-      address: info.ssh.host,
-      port: info.ssh.port,
-      user: info.ssh.user,
-      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
-      dockerSocket: info.dockerSocket,
-      baseDir,
-      role: 'admin',
-      shopDomain: 'shops.test',
-    })
-    hostId = host.id
-    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
-    app.services.settings.update({ activeHostId: host.id })
+    hostId = (await bed.addHost(app)).id
     await app.reload()
     shell = new ShellPage(app.page)
     page = new DraftsPage(app.page)
   })
   afterAll(async () => {
     await app?.close()
-    try {
-      execFileSync('docker-compose', ['-p', draft, 'down', '-v', '-t', '1'], { cwd: join(baseDir, draft), env, stdio: 'ignore' })
-    } catch {
-      // not deployed
-    }
-    rmSync(baseDir, { recursive: true, force: true })
+    bed?.cleanup([draft])
   })
 
   it('reports the cut-off store file, moved aside with its content kept, and starts with no drafts', async () => {
@@ -103,6 +81,6 @@ describe('drafts offline in Chromium', () => {
     await expect.poll(outcome, { timeout: 90_000, interval: 200 }).toBe('succeeded')
     await app.page.getByTestId('draft-deploy-close').click()
     await expect.poll(() => app.page.getByTestId(`draft-deployed-${draft}`).count(), poll).toBe(1)
-    expect(existsSync(join(baseDir, draft, 'docker-compose.yml')) || existsSync(join(baseDir, draft, 'compose.yaml'))).toBe(true)
+    expect(existsSync(join(bed.baseDir, draft, 'docker-compose.yml')) || existsSync(join(bed.baseDir, draft, 'compose.yaml'))).toBe(true)
   })
 })

@@ -1,24 +1,23 @@
 /// <reference lib="dom" />
 // Drafts: prepared before the meeting, edited, duplicated, exported for a colleague, then deployed to the host.
 // Also the wizard's domain check for a name that does not resolve.
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { DraftsPage } from './pages/drafts-page'
 import { ShellPage } from './pages/shell-page'
+import { e2eHostBed, testbedDocker, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
-const baseDir = join(info.ssh.baseDir, `drafts-${process.pid}`)
+const docker = testbedDocker(info)
 const poll = { timeout: 30_000, interval: 100 }
 const draft = 'entwurf'
 const created: string[] = [draft]
 
 describe('drafts in Chromium', () => {
   let app: AppUnderTest
+  let bed: E2eHostBed
   let shell: ShellPage
   let page: DraftsPage
 
@@ -28,38 +27,18 @@ describe('drafts in Chromium', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(baseDir, { recursive: true })
-    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
-    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    bed = e2eHostBed(info, 'drafts')
     app = await launchApp(info)
-    const host = await app.services.hosts.save({
-      name: 'Testbed',
-      address: info.ssh.host,
-      port: info.ssh.port,
-      user: info.ssh.user,
-      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
-      dockerSocket: info.dockerSocket,
-      baseDir,
-      role: 'admin',
-      shopDomain: 'shops.test',
-    })
-    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
+    await bed.addHost(app)
     // Lookups stay on loopback: nothing resolves, nothing leaves the machine.
-    app.services.settings.update({ activeHostId: host.id, dnsResolvers: ['127.0.0.1:9'] })
+    app.services.settings.update({ dnsResolvers: ['127.0.0.1:9'] })
     await app.reload()
     shell = new ShellPage(app.page)
     page = new DraftsPage(app.page)
   })
   afterAll(async () => {
     await app?.close()
-    for (const name of created) {
-      try {
-        execFileSync('docker-compose', ['-p', name, 'down', '-v', '-t', '1'], { cwd: join(baseDir, name), env, stdio: 'ignore' })
-      } catch {
-        // not deployed
-      }
-    }
-    rmSync(baseDir, { recursive: true, force: true })
+    bed?.cleanup(created)
   })
 
   it('creates a draft and edits it', async () => {

@@ -1,49 +1,35 @@
 /// <reference lib="dom" />
 // Host setup as an admin sees it: the domain mode in the host form, then the setup preview with its diffs.
 // Only the preview: applying would start a real Traefik on ports 80/443, which the test bed does not offer.
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { HostAdminPage } from './pages/host-admin-page'
 import { ShellPage } from './pages/shell-page'
+import { e2eHostBed, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const baseDir = join(info.ssh.baseDir, `setup-${process.pid}`)
 const poll = { timeout: 20_000, interval: 100 }
 const token = 'e2eSecretToken_0123456789abcdef'
 
 describe('host setup in Chromium', () => {
   let app: AppUnderTest
+  let bed: E2eHostBed
   let shell: ShellPage
   let admin: HostAdminPage
   let hostId = ''
 
   beforeAll(async () => {
-    mkdirSync(baseDir, { recursive: true })
-    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
+    bed = e2eHostBed(info, 'setup')
     app = await launchApp(info)
-    const host = await app.services.hosts.save({
-      name: 'Setup-Testbed',
-      address: info.ssh.host,
-      port: info.ssh.port,
-      user: info.ssh.user,
-      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
-      dockerSocket: info.dockerSocket,
-      baseDir,
-      role: 'admin',
-      shopDomain: 'shops.test',
-    })
-    hostId = host.id
-    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
+    hostId = (await bed.addHost(app, { name: 'Setup-Testbed', activate: false })).id
     await app.reload()
     shell = new ShellPage(app.page)
     admin = new HostAdminPage(app.page)
   })
   afterAll(async () => {
     await app?.close()
-    rmSync(baseDir, { recursive: true, force: true })
+    bed?.cleanup([])
   })
 
   it('saves the domain mode from the host form and shows it as a chip', async () => {

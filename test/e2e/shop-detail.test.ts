@@ -1,22 +1,18 @@
 /// <reference lib="dom" />
 // A shop's page after the meeting: read its logs (secrets masked, live, searched, saved), edit it, clone it.
-import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest'
-import { createDispatch } from '../../src/main/ipc/dispatch'
-import { createHandlers } from '../../src/main/services'
-import type { OperationSnapshot } from '../../src/shared/operations'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { ShellPage } from './pages/shell-page'
 import { ShopDetailPage } from './pages/shop-detail-page'
 import { ShopsPage } from './pages/shops-page'
+import { e2eHostBed, testbedDocker, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
-const baseDir = join(info.ssh.baseDir, `detail-${process.pid}`)
+const docker = testbedDocker(info)
+let bed: E2eHostBed
 const poll = { timeout: 30_000, interval: 100 }
 const shop = 'detail'
 // A name of its own per attempt, so a retried clone does not meet the clone of the first attempt.
@@ -30,7 +26,7 @@ const missingHelper = 'shopmgr/absent-helper:test'
 const web = (name: string): string => docker('ps', '-q', '--filter', `label=com.docker.compose.project=${name}`, '--filter', 'label=com.docker.compose.service=web')
 /** Writes a line to the container's output, as if the shop itself had logged it. */
 const logLine = (name: string, shell: string): void => void docker('exec', web(name), 'sh', '-c', `${shell} > /proc/1/fd/1`)
-const password = (name: string): string => /SHOP_SECRET_ADMIN_PASSWORD=(\w+)/.exec(readFileSync(join(baseDir, name, '.env'), 'utf8'))![1]!
+const password = (name: string): string => /SHOP_SECRET_ADMIN_PASSWORD=(\w+)/.exec(readFileSync(join(bed.baseDir, name, '.env'), 'utf8'))![1]!
 
 describe('shop detail page in Chromium', () => {
   let app: AppUnderTest
@@ -50,63 +46,19 @@ describe('shop detail page in Chromium', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(baseDir, { recursive: true })
-    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
-    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    bed = e2eHostBed(info, 'detail')
     app = await launchApp(info)
-    const host = await app.services.hosts.save({
-      name: 'Testbed',
-      address: info.ssh.host,
-      port: info.ssh.port,
-      user: info.ssh.user,
-      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
-      dockerSocket: info.dockerSocket,
-      baseDir,
-      role: 'admin',
-      shopDomain: 'shops.test',
-    })
-    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
-    app.services.settings.update({ activeHostId: host.id })
+    const host = await bed.addHost(app)
     // The shop is made as the wizard would (tested in create-shop): here its page is what counts.
-    const dispatch = createDispatch(createHandlers(app.services), console)
-    const started = await dispatch('shops:create', { hostId: host.id, name: shop, templateId: 'busybox', domain: `${shop}.shops.test`, params: { greeting: 'Hallo' } })
-    if (!started.ok) throw new Error(`setup: create refused: ${JSON.stringify(started.error)}`)
-    const id = (started.value as OperationSnapshot).id
-    const deadline = Date.now() + 90_000
-    while (app.services.operations.get(id)?.status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
-    const done = app.services.operations.get(id)!
-    if (done.status !== 'succeeded') throw new Error(`setup: create ${done.status}: ${JSON.stringify(done.error)}`)
+    await bed.createShop(app, host.id, shop)
     await app.reload()
     shell = new ShellPage(app.page)
     shopsPage = new ShopsPage(app.page)
     detail = new ShopDetailPage(app.page)
   })
-  // A failed test leaves a picture of the page and where it was scrolled, to tell a UI problem from a slow host.
-  beforeEach(({ task, onTestFailed }) => {
-    onTestFailed(async () => {
-      const name = task.name.replace(/\W+/g, '-').slice(0, 60)
-      await app.page.screenshot({ path: join(outputDir, `failed-${name}.png`) }).catch(() => undefined)
-      const where = await app.page
-        .evaluate(() => ({ url: location.hash, scrollX: window.scrollX, scrollY: window.scrollY, width: document.documentElement.scrollWidth, viewport: window.innerWidth }))
-        .catch(() => null)
-      console.error(`page when "${task.name}" failed: ${JSON.stringify(where)}`)
-    })
-  })
   afterAll(async () => {
     await app?.close()
-    for (const name of created) {
-      try {
-        execFileSync('docker-compose', ['-p', name, 'down', '-v', '-t', '1'], { cwd: join(baseDir, name), env, stdio: 'ignore' })
-      } catch {
-        // not created, or its directory already gone
-      }
-      try {
-        docker('volume', 'rm', '-f', `${name}_data`)
-      } catch {
-        // in use or gone
-      }
-    }
-    rmSync(baseDir, { recursive: true, force: true })
+    bed?.cleanup(created)
   })
 
   it('shows the shop’s parameters, image and no failure', async () => {
@@ -192,7 +144,7 @@ describe('shop detail page in Chromium', () => {
     await expect.poll(async () => `${await detail.editDialog.isVisible()}${await snackbar()}`, poll).toBe('false')
     await expect.poll(() => detail.fact('description').innerText(), poll).toContain('Für die Messe')
     expect(await detail.param('greeting').innerText()).toBe('Begrüßung: Servus')
-    const record = JSON.parse(readFileSync(join(baseDir, shop, 'shop.json'), 'utf8')) as { description: string; params: Record<string, unknown> }
+    const record = JSON.parse(readFileSync(join(bed.baseDir, shop, 'shop.json'), 'utf8')) as { description: string; params: Record<string, unknown> }
     expect(record.description).toBe('Für die Messe')
     expect(record.params['greeting']).toBe('Servus')
     await expect.poll(() => docker('exec', web(shop), 'wget', '-qO-', 'http://127.0.0.1:8080/'), poll).toContain(`Servus – ${shop}`)

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { HostAdminPage } from './pages/host-admin-page'
 import { ShellPage } from './pages/shell-page'
+import { e2eHostBed, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
 const home = `/home/${info.ssh.teamUser}`
@@ -18,6 +19,7 @@ const poll = { timeout: 20_000, interval: 100 }
 
 describe('team keys and identity in Chromium', () => {
   let app: AppUnderTest
+  let bed: E2eHostBed
   let shell: ShellPage
   let admin: HostAdminPage
   let hostId = ''
@@ -27,20 +29,9 @@ describe('team keys and identity in Chromium', () => {
     mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 })
     writeFileSync(file, original, { mode: 0o600 })
     execFileSync('chown', ['-R', `${info.ssh.teamUser}:`, join(home, '.ssh')])
+    bed = e2eHostBed(info, 'team')
     app = await launchApp(info)
-    const host = await app.services.hosts.save({
-      name: 'Team-Testbed',
-      address: info.ssh.host,
-      port: info.ssh.port,
-      user: info.ssh.teamUser,
-      auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
-      dockerSocket: info.dockerSocket,
-      baseDir: info.ssh.baseDir,
-      role: 'admin',
-      shopDomain: 'shops.test',
-    })
-    hostId = host.id
-    app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
+    hostId = (await bed.addHost(app, { name: 'Team-Testbed', user: info.ssh.teamUser, baseDir: info.ssh.baseDir, activate: false })).id
     await app.reload()
     shell = new ShellPage(app.page)
     admin = new HostAdminPage(app.page)
@@ -48,6 +39,7 @@ describe('team keys and identity in Chromium', () => {
   afterAll(async () => {
     await app?.close()
     rmSync(join(home, '.ssh'), { recursive: true, force: true })
+    bed?.cleanup([])
   })
 
   const error = () => admin.team.getByTestId('team-error').innerText({ timeout: 100 }).catch(() => '')
@@ -92,8 +84,9 @@ describe('team keys and identity in Chromium', () => {
     expect(await confirm.getByTestId('team-confirm-own').count()).toBe(1)
     expect(await confirm.getByTestId('team-revoke-confirm').isDisabled()).toBe(true)
     await confirm.getByRole('button', { name: 'Abbrechen' }).click()
-    await app.page.keyboard.press('Escape')
+    await confirm.waitFor({ state: 'hidden' })
     expect(readFileSync(file, 'utf8')).toBe(original)
+    await admin.closeTeam()
   })
 
   it('generates this laptop’s identity on the Settings page and shows its public key', async () => {

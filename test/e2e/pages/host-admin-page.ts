@@ -44,6 +44,12 @@ export class HostAdminPage {
     await this.team.waitFor()
   }
 
+  /** Closes the team dialog by its button (an Escape may reach a dialog that is still closing instead). */
+  async closeTeam(): Promise<void> {
+    await this.team.getByRole('button', { name: 'Schließen' }).click()
+    await this.team.waitFor({ state: 'hidden' })
+  }
+
   teamRows(): Locator {
     return this.team.getByTestId('team-row')
   }

@@ -1,0 +1,88 @@
+// What the end-to-end files share on the test bed: a base directory of their own on the host, the test bed
+// added as a trusted host (as the Hosts page would, which hosts-overview tests), shops made as the wizard would
+// (create-shop tests the wizard), and the cleanup of every shop a file made.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type { HostProfile } from '../../src/shared/hosts'
+import type { OperationSnapshot } from '../../src/shared/operations'
+import { createDispatch } from '../../src/main/ipc/dispatch'
+import { createHandlers } from '../../src/main/services'
+import type { TestbedInfo } from '../testbed/testbed'
+import type { AppUnderTest } from './harness'
+
+export interface E2eHostBed {
+  /** `<test bed base>/<prefix>-<pid>`, owned by the SSH user. */
+  baseDir: string
+  docker(...args: string[]): string
+  /** The test bed as a trusted admin host; the active host unless `activate` is false. */
+  addHost(app: AppUnderTest, options?: { name?: string; user?: string; baseDir?: string; activate?: boolean }): Promise<HostProfile>
+  /** A busybox shop made through the main process (no UI), waited for until it is healthy. */
+  createShop(app: AppUnderTest, hostId: string, name: string, params?: Record<string, string>): Promise<void>
+  /** Brings down the named compose projects with their volumes (those that exist) and removes the base directory. */
+  cleanup(projects: string[]): void
+}
+
+/** The docker CLI against the test bed's engine; returns trimmed stdout. */
+export function testbedDocker(info: TestbedInfo): (...args: string[]) => string {
+  const env = { ...process.env, DOCKER_HOST: info.dockerHost }
+  return (...args) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
+}
+
+export function e2eHostBed(info: TestbedInfo, prefix: string): E2eHostBed {
+  const env = { ...process.env, DOCKER_HOST: info.dockerHost }
+  const docker = testbedDocker(info)
+  const baseDir = join(info.ssh.baseDir, `${prefix}-${process.pid}`)
+  mkdirSync(baseDir, { recursive: true })
+  execFileSync('chown', [`${info.ssh.user}:`, baseDir])
+  if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+
+  return {
+    baseDir,
+    docker,
+    async addHost(app, options = {}) {
+      const host = await app.services.hosts.save({
+        name: options.name ?? 'Testbed',
+        address: info.ssh.host,
+        port: info.ssh.port,
+        user: options.user ?? info.ssh.user,
+        auth: { kind: 'key', privateKey: readFileSync(info.ssh.keys.ed25519, 'utf8') },
+        dockerSocket: info.dockerSocket,
+        baseDir: options.baseDir ?? baseDir,
+        role: 'admin',
+        shopDomain: 'shops.test',
+      })
+      app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
+      if (options.activate !== false) app.services.settings.update({ activeHostId: host.id })
+      return host
+    },
+    async createShop(app, hostId, name, params = { greeting: 'Hallo' }) {
+      const dispatch = createDispatch(createHandlers(app.services), console)
+      const started = await dispatch('shops:create', { hostId, name, templateId: 'busybox', domain: `${name}.shops.test`, params })
+      if (!started.ok) throw new Error(`setup: create of ${name} refused: ${JSON.stringify(started.error)}`)
+      const snapshot = started.value as OperationSnapshot
+      const deadline = Date.now() + 90_000
+      while (app.services.operations.get(snapshot.id)?.status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+      const done = app.services.operations.get(snapshot.id)!
+      if (done.status !== 'succeeded') throw new Error(`setup: create of ${name} ${done.status}: ${JSON.stringify(done.error)}`)
+    },
+    cleanup(projects) {
+      for (const project of projects) {
+        try {
+          execFileSync('docker-compose', ['-p', project, 'down', '-v', '-t', '1'], { cwd: join(baseDir, project), env, stdio: 'ignore' })
+        } catch {
+          // never made, or already deleted by the test
+        }
+        // A create that failed early leaves volumes without a compose file to bring them down with.
+        for (const volume of docker('volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${project}`).split('\n').filter(Boolean)) {
+          try {
+            docker('volume', 'rm', '-f', volume)
+          } catch {
+            // still in use
+          }
+        }
+      }
+      rmSync(baseDir, { recursive: true, force: true })
+    },
+  }
+}

@@ -1,0 +1,85 @@
+/// <reference lib="dom" />
+// Image updates from the shop's page: a good image is applied; one whose health check fails is rolled back on
+// its own and the dialog says so with the failing service's last lines; the shop is green on the old image.
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { launchApp, outputDir, type AppUnderTest } from './harness'
+import { ShellPage } from './pages/shell-page'
+import { ShopDetailPage } from './pages/shop-detail-page'
+import { ShopsPage } from './pages/shops-page'
+import { e2eHostBed, testbedDocker, type E2eHostBed } from './testbed-host'
+
+const info = inject('testbed')
+const env = { ...process.env, DOCKER_HOST: info.dockerHost }
+const docker = testbedDocker(info)
+const poll = { timeout: 90_000, interval: 200 }
+const shop = 'auffrischung'
+const GOOD = 'shopmgr/busybox-next:e2e'
+const BROKEN = 'shopmgr/busybox-broken:e2e'
+const web = (): string => docker('ps', '-q', '--filter', `label=com.docker.compose.project=${shop}`, '--filter', 'label=com.docker.compose.service=web')
+const image = (): string => docker('inspect', '-f', '{{.Config.Image}}', web())
+
+describe('image updates in Chromium', () => {
+  let app: AppUnderTest
+  let bed: E2eHostBed
+  let shell: ShellPage
+  let shops: ShopsPage
+  let detail: ShopDetailPage
+
+  const dialog = () => app.page.getByTestId('update-dialog')
+  const status = () => dialog().getByTestId('create-progress').getAttribute('data-status', { timeout: 100 }).catch(() => 'none')
+  async function update(to: string): Promise<void> {
+    await app.page.getByTestId('shop-update-image').click()
+    await dialog().getByTestId('update-image').locator('input').fill(to)
+    await dialog().getByTestId('update-submit').click()
+  }
+  async function close(): Promise<void> {
+    await dialog().getByRole('button', { name: 'Schließen' }).click()
+    await dialog().waitFor({ state: 'hidden' })
+  }
+
+  beforeAll(async () => {
+    bed = e2eHostBed(info, 'update')
+    const build = (tag: string, dockerfile: string) => execFileSync('docker', ['build', '-q', '-t', tag, '-'], { env, input: dockerfile, stdio: ['pipe', 'ignore', 'inherit'] })
+    build(GOOD, `FROM ${info.image}\nLABEL version=next\n`)
+    // Serves as before but cannot pass the template's health check (it has no wget).
+    build(BROKEN, `FROM ${info.image}\nRUN rm /bin/wget\nLABEL version=broken\n`)
+    app = await launchApp(info)
+    const host = await bed.addHost(app)
+    await bed.createShop(app, host.id, shop)
+    await app.reload()
+    shell = new ShellPage(app.page)
+    shops = new ShopsPage(app.page)
+    detail = new ShopDetailPage(app.page)
+  })
+  afterAll(async () => {
+    await app?.close()
+    bed?.cleanup([shop])
+  })
+
+  it('applies a good image: the progress ends in done and the page shows the new image', async () => {
+    await shell.open('shops')
+    await expect.poll(() => shops.light(shop), poll).toBe('green')
+    await shops.openDetail(shop)
+    await update(GOOD)
+    await expect.poll(status, poll).toBe('succeeded')
+    await close()
+    expect(image()).toBe(GOOD)
+    await expect.poll(() => detail.fact('image').innerText(), poll).toContain(GOOD)
+  })
+
+  it('rolls back an image that does not become healthy, says so with the last lines, and the shop is green again', async () => {
+    await update(BROKEN)
+    const rolledBack = dialog().getByTestId('update-rolled-back')
+    await rolledBack.waitFor({ timeout: 120_000 })
+    expect(await rolledBack.innerText()).toContain('läuft wieder mit dem alten')
+    expect(await rolledBack.innerText()).toContain(`${BROKEN} did not become healthy`)
+    expect(await dialog().getByTestId('create-step-rollback').getAttribute('data-status')).toBe('done')
+    await shell.screenshot(join(outputDir, 'update-rolled-back.png'))
+    await close()
+    expect(image()).toBe(GOOD)
+    await shell.open('shops')
+    await expect.poll(() => shops.light(shop), poll).toBe('green')
+  })
+})
