@@ -71,14 +71,7 @@ describe('drafts offline in Chromium', () => {
   it('deploys once the host is back', async () => {
     await expect.poll(() => app.page.getByTestId('drafts-offline').count(), { timeout: 60_000, interval: 200 }).toBe(0)
     await page.action('deploy', draft).click()
-    const outcome = async (): Promise<string> => {
-      const error = await app.page.getByTestId('draft-deploy-error').innerText({ timeout: 100 }).catch(() => '')
-      if (error) return `error: ${error}`
-      const status = await app.page.getByTestId('create-progress').getAttribute('data-status', { timeout: 100 }).catch(() => 'none')
-      const stepError = await app.page.getByTestId('create-error').innerText({ timeout: 100 }).catch(() => '')
-      return stepError ? `${status}: ${stepError}` : String(status)
-    }
-    await expect.poll(outcome, { timeout: 90_000, interval: 200 }).toBe('succeeded')
+    await expect.poll(() => page.deployOutcome(), { timeout: 90_000, interval: 200 }).toBe('succeeded')
     await app.page.getByTestId('draft-deploy-close').click()
     await expect.poll(() => app.page.getByTestId(`draft-deployed-${draft}`).count(), poll).toBe(1)
     expect(existsSync(join(bed.baseDir, draft, 'docker-compose.yml')) || existsSync(join(bed.baseDir, draft, 'compose.yaml'))).toBe(true)

@@ -89,14 +89,7 @@ describe('drafts in Chromium', () => {
 
   it('deploys the draft to the host: progress until done, then the draft shows where it went', async () => {
     await page.action('deploy', draft).click()
-    const outcome = async (): Promise<string> => {
-      const error = await app.page.getByTestId('draft-deploy-error').innerText({ timeout: 100 }).catch(() => '')
-      if (error) return `error: ${error}`
-      const status = await app.page.getByTestId('create-progress').getAttribute('data-status', { timeout: 100 }).catch(() => 'none')
-      const stepError = await app.page.getByTestId('create-error').innerText({ timeout: 100 }).catch(() => '')
-      return stepError ? `${status}: ${stepError}` : String(status)
-    }
-    await expect.poll(outcome, { timeout: 90_000, interval: 200 }).toBe('succeeded')
+    await expect.poll(() => page.deployOutcome(), { timeout: 90_000, interval: 200 }).toBe('succeeded')
     expect(await app.page.getByTestId('create-step-done').getAttribute('data-status')).toBe('done')
     await shell.screenshot(join(outputDir, 'drafts-deployed.png'))
     await app.page.getByTestId('draft-deploy-close').click()

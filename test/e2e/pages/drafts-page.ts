@@ -26,6 +26,15 @@ export class DraftsPage {
     await this.editor.waitFor({ state: 'hidden' })
   }
 
+  /** The deploy's status ('succeeded', 'running', …), or its error when it failed or did not start. */
+  async deployOutcome(): Promise<string> {
+    const error = await this.page.getByTestId('draft-deploy-error').innerText({ timeout: 100 }).catch(() => '')
+    if (error) return `error: ${error}`
+    const status = await this.page.getByTestId('create-progress').getAttribute('data-status', { timeout: 100 }).catch(() => 'none')
+    const stepError = await this.page.getByTestId('create-error').innerText({ timeout: 100 }).catch(() => '')
+    return stepError ? `${status}: ${stepError}` : String(status)
+  }
+
   action(kind: 'edit' | 'duplicate' | 'deploy' | 'remove', name: string): Locator {
     return this.page.getByTestId(`draft-${kind}-${name}`)
   }
