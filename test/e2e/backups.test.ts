@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 // Backups on the shop's page: make one, see it listed, change the data, restore it after typing the name.
+import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
@@ -92,5 +93,30 @@ describe('backups in Chromium', () => {
     expect(marker()).toBe('quelle')
     const domain = docker('inspect', '-f', '{{ index .Config.Labels "traefik.http.routers.' + copy + '.rule" }}', web(copy))
     expect(domain).toContain(`${copy}.shops.test`)
+  })
+
+  it('downloads the backup to the laptop and uploads it to the new shop, where it is listed', async () => {
+    const [id] = await backups.ids()
+    await app.page.getByTestId(`backup-download-${id}`).click()
+    await expect.poll(() => backups.outcome(), poll).toBe('succeeded')
+    const where = await app.page.getByTestId('backup-download-path').innerText()
+    const folder = join(app.dataDir, 'transfers', `${shop}-${id}`)
+    expect(where).toContain(folder)
+    const manifest = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { id: string; volumes: { file: string; bytes: number }[] }
+    expect(manifest.id).toBe(id)
+    for (const volume of manifest.volumes) expect(statSync(join(folder, volume.file)).size).toBeGreaterThan(0)
+    await backups.closeProgress()
+
+    // The folder dialog, answered with the downloaded backup.
+    app.services.chooseFolder = async () => folder
+    const shopsPage = new ShopsPage(app.page)
+    await shell.open('shops')
+    await expect.poll(() => shopsPage.light(copy), poll).toBe('green')
+    await shopsPage.openDetail(copy)
+    await backups.open()
+    await app.page.getByTestId('backup-upload').click()
+    await expect.poll(() => backups.outcome(), poll).toBe('succeeded')
+    await backups.closeProgress()
+    await expect.poll(() => backups.ids(), poll).toContain(id)
   })
 })
