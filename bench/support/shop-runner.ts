@@ -16,6 +16,8 @@ export interface TimedOperation {
   totalMs: number
   /** When each step started running and ended, in ms since the operation started. */
   steps: Map<string, { start: number; end: number }>
+  /** When a step first showed a message (`<step>: <message>`), in ms since the operation started. */
+  notes: Map<string, number>
 }
 
 export class ShopRunner {
@@ -25,6 +27,7 @@ export class ShopRunner {
   private readonly templates = new TemplateService(resolve(import.meta.dirname, '../../templates'), () => null)
   private readonly waiters = new Map<string, (snapshot: OperationSnapshot) => void>()
   private readonly marks = new Map<string, Map<string, { start: number; end: number }>>()
+  private readonly notes = new Map<string, Map<string, number>>()
   private readonly operations = new OperationRegistry((snapshot) => this.observe(snapshot))
 
   constructor(private readonly info: TestbedInfo, label: string) {
@@ -97,14 +100,19 @@ export class ShopRunner {
     const totalMs = performance.now() - begin
     if (snapshot.status !== 'succeeded') throw new Error(`${snapshot.kind} ${snapshot.shop} ${snapshot.status}: ${JSON.stringify(snapshot.error)}`)
     const steps = new Map([...this.marks.get(id)!].map(([step, mark]) => [step, { start: mark.start - begin, end: mark.end - begin }]))
-    return { snapshot, totalMs, steps }
+    const notes = new Map([...(this.notes.get(id) ?? [])].map(([note, at]) => [note, at - begin]))
+    return { snapshot, totalMs, steps, notes }
   }
 
   private observe(snapshot: OperationSnapshot): void {
     const now = performance.now()
     const marks = this.marks.get(snapshot.id) ?? new Map<string, { start: number; end: number }>()
     this.marks.set(snapshot.id, marks)
+    const notes = this.notes.get(snapshot.id) ?? new Map<string, number>()
+    this.notes.set(snapshot.id, notes)
     for (const step of snapshot.steps) {
+      const note = `${step.id}: ${step.message ?? ''}`
+      if (step.message && !notes.has(note)) notes.set(note, now)
       const mark = marks.get(step.id)
       if (step.status === 'running' && !mark) marks.set(step.id, { start: now, end: now })
       if ((step.status === 'done' || step.status === 'failed') && mark && mark.end === mark.start) mark.end = now

@@ -82,6 +82,7 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
     await withShopLock(active, input.source, deps.user, async () => {
       steps.begin('pause')
       const paused = await pauseShop(active, input.source)
+      const unpaused = (): void => op.step('resume', 'running', 'unpaused; healthy again at the next health check')
       op.step('pause', 'done', paused.paused > 0 ? `${paused.paused} paused` : 'not running')
       try {
         steps.enter('copy')
@@ -103,11 +104,11 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
         op.step('copy', 'done', `${pairs.length} volume(s)`)
       } catch (error) {
         // Back as it was, whatever happened to the copy; the failure stays the copy's.
-        op.step('resume', 'done', await paused.resume())
+        op.step('resume', 'done', await paused.resume(unpaused))
         throw error
       }
       steps.enter('resume')
-      op.step('resume', 'done', await paused.resume())
+      op.step('resume', 'done', await paused.resume(unpaused))
     })
     steps.cancelled()
 

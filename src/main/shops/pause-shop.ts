@@ -9,8 +9,12 @@ export interface PausedShop {
   paused: number
   /** Service → image, as the shop ran. */
   images: Record<string, string>
-  /** Unpauses and waits until healthy again; says how it went, for the progress. */
-  resume(): Promise<string>
+  /**
+   * Unpauses and waits until healthy again; says how it went, for the progress. Docker reports a paused container
+   * unhealthy and says healthy again only at its next probe (one health-check interval after the unpause), and
+   * Traefik routes only to healthy containers: `onUnpaused` marks where the freeze ended and that wait begins.
+   */
+  resume(onUnpaused?: () => void): Promise<string>
 }
 
 const BACK_WITHIN_MS = 60_000
@@ -23,9 +27,10 @@ export async function pauseShop(session: HostSession, shop: string): Promise<Pau
   return {
     paused: running.length,
     images,
-    async resume() {
+    async resume(onUnpaused) {
       if (running.length === 0) return 'not running'
       await Promise.all(running.map((c) => session.docker.getContainer(c.id).unpause()))
+      onUnpaused?.()
       try {
         await waitHealthy(session, shop, { timeoutMs: BACK_WITHIN_MS, pollMs: 250 })
         return 'running again'

@@ -125,6 +125,7 @@ async function runBackup(input: { hostId: string; shop: string }, deps: BackupDe
     await withShopLock(session, input.shop, deps.user, async () => {
       steps.begin('pause')
       const paused = await pauseShop(session, input.shop)
+      const unpaused = (): void => op.step('resume', 'running', 'unpaused; healthy again at the next health check')
       images = paused.images
       op.step('pause', 'done', paused.paused > 0 ? `${paused.paused} paused` : 'not running')
       try {
@@ -154,11 +155,11 @@ async function runBackup(input: { hostId: string; shop: string }, deps: BackupDe
         op.step('archive', 'done', `${archived.length} volume(s)`)
       } catch (error) {
         // Back as it was; the failure stays the archive's.
-        op.step('resume', 'done', await paused.resume())
+        op.step('resume', 'done', await paused.resume(unpaused))
         throw error
       }
       steps.enter('resume')
-      op.step('resume', 'done', await paused.resume())
+      op.step('resume', 'done', await paused.resume(unpaused))
     })
 
     steps.begin('manifest', id)
