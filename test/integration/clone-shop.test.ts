@@ -55,7 +55,8 @@ describe('cloning a shop on the test bed', () => {
     expect(bed.docker('exec', bed.container(name), 'stat', '-c', '%u:%g', '/srv/data/owned')).toBe('999:999')
     // The source is the same container, running and healthy again, its data untouched by the clone.
     expect(bed.container(source)).toBe(sourceWeb)
-    expect(bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', sourceWeb)).toBe('running healthy')
+    expect(bed.docker('inspect', '-f', '{{.State.Status}}', sourceWeb)).toBe('running')
+    await expect.poll(() => bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', sourceWeb), { timeout: 10_000, interval: 200 }).toBe('running healthy')
     bed.docker('exec', bed.container(name), 'sh', '-c', 'echo kopie > /srv/data/marker')
     expect(read(source, 'marker')).toBe('quelle')
 

@@ -41,7 +41,9 @@ describe('backups on the test bed', () => {
     expect(manifest).toMatchObject({ id, shop, template: 'busybox', createdBy: 'eva', images: { web: info.image } })
     expect(manifest!.volumes).toEqual([{ key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: expect.any(Number), sha512: expect.stringMatching(/^[0-9a-f]{128}$/) }])
     expect(manifest!.volumes[0]!.bytes).toBeGreaterThan(2 * 1024 * 1024)
-    expect(bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', web())).toBe('running healthy')
+    // Running at once; Docker calls it healthy again at its next probe (it reports paused containers unhealthy).
+    expect(bed.docker('inspect', '-f', '{{.State.Status}}', web())).toBe('running')
+    await expect.poll(() => bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', web()), { timeout: 10_000, interval: 200 }).toBe('running healthy')
   })
 
   it('restores: the marker is back, ownership kept, the shop healthy again', async () => {

@@ -81,8 +81,8 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
     const active = session
     await withShopLock(active, input.source, deps.user, async () => {
       steps.begin('pause')
-      const paused = await pauseShop(active, input.source)
-      const unpaused = (): void => op.step('resume', 'running', 'unpaused; healthy again at the next health check')
+      const paused = await pauseShop(active, input.source, pairs.map((pair) => pair.from))
+      const unpaused = (): void => op.step('resume', 'running', 'unpaused')
       op.step('pause', 'done', paused.paused > 0 ? `${paused.paused} paused` : 'not running')
       try {
         steps.enter('copy')

@@ -124,8 +124,8 @@ async function runBackup(input: { hostId: string; shop: string }, deps: BackupDe
 
     await withShopLock(session, input.shop, deps.user, async () => {
       steps.begin('pause')
-      const paused = await pauseShop(session, input.shop)
-      const unpaused = (): void => op.step('resume', 'running', 'unpaused; healthy again at the next health check')
+      const paused = await pauseShop(session, input.shop, volumes.map((v) => v.volume))
+      const unpaused = (): void => op.step('resume', 'running', 'unpaused')
       images = paused.images
       op.step('pause', 'done', paused.paused > 0 ? `${paused.paused} paused` : 'not running')
       try {

@@ -1,0 +1,63 @@
+// The freeze for a consistent copy: only services that can write to the copied volumes are paused (a reader that
+// mounts them read-only, like nginx serving static files, keeps answering), and a paused service counts as back
+// as soon as it runs again, without waiting for Docker's next health probe.
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { HostSession } from '../../src/main/host/host-session'
+import { pauseShop } from '../../src/main/shops/pause-shop'
+import { shopBed, type ShopBed } from './support/shop-bed'
+
+const info = inject('testbed')
+const project = 'pausetest'
+const volume = `${project}_data`
+
+describe('pausing a shop for a copy', () => {
+  let bed: ShopBed
+  let session: HostSession
+  const state = (service: string) => bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', `${project}-${service}`)
+  const service = (name: string, mount: string) =>
+    bed.docker(
+      'run', '-d', '--name', `${project}-${name}`,
+      '--label', `com.docker.compose.project=${project}`, '--label', `com.docker.compose.service=${name}`,
+      '-v', mount, '--health-cmd', 'true', '--health-interval', '2s', '--health-retries', '3',
+      info.image, 'sleep', '600',
+    )
+
+  beforeAll(async () => {
+    bed = shopBed(info, 'pause')
+    bed.docker('volume', 'create', volume)
+    service('db', `${volume}:/data`)
+    service('nginx', `${volume}:/srv:ro`)
+    const deadline = Date.now() + 20_000
+    while (`${state('db')} ${state('nginx')}` !== 'running healthy running healthy' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200))
+    session = bed.session()
+  })
+  afterAll(() => {
+    bed?.docker('rm', '-f', `${project}-db`, `${project}-nginx`)
+    bed?.docker('volume', 'rm', '-f', volume)
+    bed?.cleanup()
+  })
+
+  it('pauses the writer only; the read-only reader keeps running and healthy', async () => {
+    const paused = await pauseShop(session, project, [volume])
+    try {
+      expect(paused.paused).toBe(1)
+      expect(state('db')).toBe('paused unhealthy')
+      expect(state('nginx')).toBe('running healthy')
+    } finally {
+      // Docker now says "unhealthy" until its next probe; back means running with no failed probe.
+      const started = Date.now()
+      let marked = false
+      expect(await paused.resume(() => (marked = true))).toBe('running again')
+      expect(marked).toBe(true)
+      expect(Date.now() - started).toBeLessThan(1500)
+    }
+    expect(state('db')).toMatch(/^running /)
+    await expect.poll(() => state('db'), { timeout: 10_000, interval: 200 }).toBe('running healthy')
+  })
+
+  it('without a list of volumes, every running service is paused', async () => {
+    const paused = await pauseShop(session, project)
+    expect(paused.paused).toBe(2)
+    expect(await paused.resume()).toBe('running again')
+  })
+})
