@@ -116,14 +116,32 @@ export async function listProjectContainers(docker: Docker, project?: string): P
   const label = project ? `${PROJECT_LABEL}=${project}` : PROJECT_LABEL
   const list = await docker.listContainers({ all: true, filters: { label: [label] } })
   const byProject = new Map<string, ShopContainer[]>()
-  for (const info of list) {
+  const containers = await Promise.all(list.map((info) => recheckUnhealthy(docker, toShopContainer(info))))
+  for (const [i, info] of list.entries()) {
     const name = info.Labels[PROJECT_LABEL]
     if (!name) continue
     const group = byProject.get(name) ?? []
-    group.push(toShopContainer(info))
+    group.push(containers[i]!)
     byProject.set(name, group)
   }
   return byProject
+}
+
+/**
+ * Docker reports a paused container unhealthy, and after the unpause still does until its next probe (up to one
+ * health-check interval, 30 s for b2xproc), though no probe failed. Such a container is shown as being checked
+ * (yellow), not as failing (red): only a container whose probes failed is unhealthy. One inspect, for the rare
+ * container that lists as unhealthy.
+ */
+async function recheckUnhealthy(docker: Docker, container: ShopContainer): Promise<ShopContainer> {
+  if (container.health !== 'unhealthy' || container.state !== 'running') return container
+  try {
+    const health = (await docker.getContainer(container.id).inspect()).State.Health
+    if (!health || health.FailingStreak > 0) return container
+    return { ...container, health: 'starting', light: containerLight({ state: container.state, health: 'starting' }) }
+  } catch {
+    return container
+  }
 }
 
 export async function discoverShops(session: HostSession): Promise<ShopSummary[]> {

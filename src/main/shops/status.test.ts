@@ -22,7 +22,7 @@ describe('traffic lights', () => {
     ['created', null, 'yellow'],
     ['exited', null, 'red'],
     ['dead', null, 'red'],
-    ['paused', null, 'red'],
+    ['paused', null, 'yellow'],
   ])('a %s container with health %s is %s', (state, health, light) => {
     expect(containerLight({ state, health })).toBe(light)
   })

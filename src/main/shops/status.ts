@@ -13,7 +13,8 @@ export function containerLight({ state, health }: ContainerFacts): ShopLight {
     if (health === 'starting') return 'yellow'
     return 'green'
   }
-  if (state === 'restarting' || state === 'created') return 'yellow'
+  // Paused: frozen for a copy (clone, backup) a moment long, not failed.
+  if (state === 'restarting' || state === 'created' || state === 'paused') return 'yellow'
   return 'red'
 }
 
