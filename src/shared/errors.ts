@@ -68,6 +68,11 @@ export class AppError extends Error {
   }
 }
 
+/** Anything thrown, as an AppError: itself, or `internal` with its message. */
+export function toAppError(error: unknown): AppError {
+  return error instanceof AppError ? error : new AppError('internal', error instanceof Error ? error.message : String(error))
+}
+
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && (errorCodes as readonly string[]).includes(value)
 }
