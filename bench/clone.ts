@@ -64,7 +64,7 @@ try {
         await copy(i)
       }
     }
-    progress(`${size} MB samples: app ${app.map((x) => Math.round(x)).join(" ")} / raw ${raw.map((x) => Math.round(x)).join(" ")}`)
+    progress(`${size} MB samples: app ${app.map((x) => Math.round(x)).join(' ')} / raw ${raw.map((x) => Math.round(x)).join(' ')}`)
     const appMbS = bytes / MB / (median(app) / 1000)
     const rawMbS = bytes / MB / (median(raw) / 1000)
     figures.set(size, { app: appMbS, raw: rawMbS })

@@ -5,8 +5,8 @@
 //
 // Docker reports a paused container unhealthy and calls it healthy again only at its next probe, one health-check
 // interval after the unpause (30 s for the b2xproc template). Waiting for that would add up to an interval to every
-// clone and backup, so a service counts as back once it runs again and no probe has failed: the last probe before
-// the pause passed and the failing streak is 0.
+// clone and backup, so a service counts as back once it runs again and is not failing as the overview sees it
+// (listProjectContainers shows such a container as being checked, not unhealthy).
 import type Docker from 'dockerode'
 import type { HostSession } from '../host/host-session'
 import { listProjectContainers } from './discovery'
@@ -28,15 +28,6 @@ function writes(info: Inspected, volumes: ReadonlySet<string> | null): boolean {
   return (info.Mounts ?? []).some((m) => m.Type === 'volume' && m.Name !== undefined && volumes.has(m.Name) && m.RW)
 }
 
-/** Running, and healthy or (right after an unpause) with no failed probe since the last one passed. */
-function back(info: Inspected): boolean {
-  if (!info.State.Running || info.State.Paused) return false
-  const health = info.State.Health
-  if (!health || health.Status === 'healthy') return true
-  const last = health.Log?.at(-1)
-  return health.Status === 'unhealthy' && health.FailingStreak === 0 && last?.ExitCode === 0
-}
-
 export async function pauseShop(session: HostSession, shop: string, volumes?: readonly string[]): Promise<PausedShop> {
   const containers = (await listProjectContainers(session.docker, shop)).get(shop) ?? []
   const inspected = await Promise.all(containers.map(async (c) => ({ c, info: await session.docker.getContainer(c.id).inspect() })))
@@ -51,8 +42,11 @@ export async function pauseShop(session: HostSession, shop: string, volumes?: re
       if (frozen.length === 0) return inspected.some(({ c }) => c.state === 'running') ? 'kept running' : 'not running'
       await Promise.all(frozen.map((c) => session.docker.getContainer(c.id).unpause()))
       onUnpaused?.()
-      const after = await Promise.all(frozen.map(async (c) => ({ c, info: await session.docker.getContainer(c.id).inspect() })))
-      const behind = after.filter(({ info }) => !back(info)).map(({ c, info }) => `${c.service} ${info.State.Health?.Status ?? info.State.Status}`)
+      const listed = (await listProjectContainers(session.docker, shop)).get(shop) ?? []
+      const behind = frozen
+        .map((c) => listed.find((l) => l.id === c.id) ?? { ...c, state: 'missing', health: null })
+        .filter((c) => c.state !== 'running' || c.health === 'unhealthy')
+        .map((c) => `${c.service} ${c.health ?? c.state}`)
       return behind.length === 0 ? 'running again' : `running again, not yet healthy: ${behind.join(', ')}`
     },
   }
