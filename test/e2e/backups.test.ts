@@ -7,10 +7,11 @@ import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { BackupsPage } from './pages/backups-page'
 import { ShellPage } from './pages/shell-page'
 import { ShopsPage } from './pages/shops-page'
-import { e2eHostBed, testbedDocker, type E2eHostBed } from './testbed-host'
+import { testbedDocker } from '../support/testbed-dir'
+import { e2eHostBed, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const docker = testbedDocker(info)
+const { docker } = testbedDocker(info)
 const poll = { timeout: 60_000, interval: 200 }
 const shop = 'sicherung'
 const copy = 'sicherungneu'

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { ShellPage } from './pages/shell-page'
 import { ShopsPage } from './pages/shops-page'
-import { e2eHostBed, testbedDocker, type E2eHostBed } from './testbed-host'
+import { testbedDocker } from '../support/testbed-dir'
+import { e2eHostBed, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const docker = testbedDocker(info)
+const { docker } = testbedDocker(info)
 const poll = { timeout: 30_000, interval: 100 }
 // A name of its own per attempt, so a retried test does not meet the shop of the first attempt.
 let shop = 'wizard'

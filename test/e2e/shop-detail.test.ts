@@ -8,10 +8,11 @@ import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { ShellPage } from './pages/shell-page'
 import { ShopDetailPage } from './pages/shop-detail-page'
 import { ShopsPage } from './pages/shops-page'
-import { e2eHostBed, testbedDocker, type E2eHostBed } from './testbed-host'
+import { testbedDocker } from '../support/testbed-dir'
+import { e2eHostBed, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const docker = testbedDocker(info)
+const { docker } = testbedDocker(info)
 let bed: E2eHostBed
 const poll = { timeout: 30_000, interval: 100 }
 const shop = 'detail'

@@ -2,13 +2,14 @@
 // added as a trusted host (as the Hosts page would, which hosts-overview tests), shops made as the wizard would
 // (create-shop tests the wizard), and the cleanup of every shop a file made.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HostProfile } from '../../src/shared/hosts'
 import type { OperationSnapshot } from '../../src/shared/operations'
 import { createDispatch } from '../../src/main/ipc/dispatch'
 import { createHandlers } from '../../src/main/services'
 import type { TestbedInfo } from '../testbed/testbed'
+import { testbedBaseDir, testbedDocker } from '../support/testbed-dir'
 import type { AppUnderTest } from './harness'
 
 export interface E2eHostBed {
@@ -23,19 +24,9 @@ export interface E2eHostBed {
   cleanup(projects: string[]): void
 }
 
-/** The docker CLI against the test bed's engine; returns trimmed stdout. */
-export function testbedDocker(info: TestbedInfo): (...args: string[]) => string {
-  const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-  return (...args) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
-}
-
 export function e2eHostBed(info: TestbedInfo, prefix: string): E2eHostBed {
-  const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-  const docker = testbedDocker(info)
-  const baseDir = join(info.ssh.baseDir, `${prefix}-${process.pid}`)
-  mkdirSync(baseDir, { recursive: true })
-  execFileSync('chown', [`${info.ssh.user}:`, baseDir])
-  if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+  const { env, docker } = testbedDocker(info)
+  const baseDir = testbedBaseDir(info, prefix)
 
   return {
     baseDir,

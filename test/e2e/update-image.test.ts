@@ -8,11 +8,11 @@ import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { ShellPage } from './pages/shell-page'
 import { ShopDetailPage } from './pages/shop-detail-page'
 import { ShopsPage } from './pages/shops-page'
-import { e2eHostBed, testbedDocker, type E2eHostBed } from './testbed-host'
+import { testbedDocker } from '../support/testbed-dir'
+import { e2eHostBed, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-const docker = testbedDocker(info)
+const { env, docker } = testbedDocker(info)
 const poll = { timeout: 90_000, interval: 200 }
 const shop = 'auffrischung'
 const GOOD = 'shopmgr/busybox-next:e2e'

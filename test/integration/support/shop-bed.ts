@@ -1,6 +1,6 @@
 // A base directory of its own on the test bed, a session to it, and quick ways to create and clean up shops.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { HostProfile } from '../../../src/shared/hosts'
 import type { OperationSnapshot } from '../../../src/shared/operations'
@@ -8,6 +8,7 @@ import { openHostSession, type HostSession } from '../../../src/main/host/host-s
 import { OperationRegistry } from '../../../src/main/operations/operation-registry'
 import { startCreateShop, type CreateShopInput } from '../../../src/main/shops/create-shop'
 import { TemplateService } from '../../../src/main/templates/template-service'
+import { testbedBaseDir, testbedDocker } from '../../support/testbed-dir'
 import type { TestbedInfo } from '../../testbed/testbed'
 import { key, testbedProfile } from './hosts'
 
@@ -32,12 +33,8 @@ export interface ShopBed {
 }
 
 export function shopBed(info: TestbedInfo, label: string): ShopBed {
-  const baseDir = join(info.ssh.baseDir, `${label}-${process.pid}`)
-  const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-  const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
-  mkdirSync(baseDir, { recursive: true })
-  execFileSync('chown', [`${info.ssh.user}:`, baseDir])
-  if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+  const baseDir = testbedBaseDir(info, label)
+  const { env, docker } = testbedDocker(info)
   const sessions: HostSession[] = []
   const shops = new Set<string>()
   const bed: ShopBed = {
