@@ -21,7 +21,8 @@ let clone = 'detailcopy'
 let failed = 'detailfail'
 let attempt = 0
 const created: string[] = [shop]
-const missingHelper = 'shopmgr/absent-helper:test'
+// On a registry port nothing listens at: the pull fails at once and never leaves the machine.
+const missingHelper = '127.0.0.1:9/shopmgr/absent-helper:test'
 
 /** The shop's web container (it changes when an edit recreates it). */
 const web = (name: string): string => docker('ps', '-q', '--filter', `label=com.docker.compose.project=${name}`, '--filter', 'label=com.docker.compose.service=web')
