@@ -317,6 +317,17 @@ describe('what Hetzner refuses', () => {
     expect(error.message).toBe(`Hetzner's API (${new URL(emulator.url).host}) did not answer within 0.2 s.`)
   })
 
+  it('Hetzner not reachable at all: said at once, no retry, nothing written', async () => {
+    const baseUrl = emulator.url
+    await emulator.close()
+    const started = Date.now()
+    const error = await failure(client({ baseUrl }).upsertAddressRecords('example.com', 'shop1', { ipv4: IPV4 }))
+    expect(error.code).toBe('connection_lost')
+    expect(error.message).toBe(`Hetzner's API (${new URL(baseUrl).host}) cannot be reached from this network.`)
+    expect(Date.now() - started).toBeLessThan(2_000)
+    emulator = await HetznerEmulator.start()
+  })
+
   it("an action that ends in error: Hetzner's message, and the change is not there", async () => {
     emulator.actionPolls = 1
     emulator.failActions(1, { message: 'Zone could not be published to the name servers' })
