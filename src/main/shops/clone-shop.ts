@@ -2,16 +2,14 @@
 // its volumes are copied (a consistent, crash-safe snapshot), then put back as it was; the copy runs on the host.
 import { cloneSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
-import { writeShopFiles } from '../host/remote-files'
 import type { OperationHandle } from '../operations/operation-registry'
-import { generateSecret, resolveParams } from '../templates/parameters'
-import { renderShop } from '../templates/render'
 import type { Template } from '../templates/template-loader'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { asAppError, publishStep, reserveShop, settleFailure, startNewShop, stepper, type PublishName } from './reserve-shop'
+import { asAppError, reserveShop, settleFailure, stepper } from './reserve-shop'
 import { pauseShop } from './pause-shop'
+import { finishShopCopy, planShopCopy, type CopyDeps } from './shop-copy'
 import { withShopLock } from './shop-lock'
-import { newShopMetadata, readShopRecord, shopDir, shopFiles, shopVolumes, type ShopRecord } from './shop-record'
+import { shopDir, shopVolumes, type ShopRecord } from './shop-record'
 import { copyVolume } from './volume-copy'
 
 export interface CloneShopInput {
@@ -22,9 +20,7 @@ export interface CloneShopInput {
   description: string
 }
 
-export interface CloneShopDeps extends ShopOperationDeps {
-  certResolver: string | null
-  publishName?: PublishName
+export interface CloneShopDeps extends ShopOperationDeps, CopyDeps {
   /** An image with sh, tar and du, for the copy on the host. */
   helperImage: string
 }
@@ -43,13 +39,6 @@ export function volumePairs(record: ShopRecord, source: string, target: string, 
     .map(({ key, volume }) => ({ key, from: volume, to: `${target}_${key}` }))
 }
 
-/** Secrets the copied data depends on come along; the others are new, so two shops share no more than needed. */
-export function secretsForCopy(template: Template, record: ShopRecord): Record<string, string> {
-  return Object.fromEntries(
-    template.manifest.secrets.map((s) => [s.id, s.onClone === 'keep' && record.secrets[s.id] ? record.secrets[s.id]! : generateSecret(s.length, s.alphabet)]),
-  )
-}
-
 export function startCloneShop(input: CloneShopInput, deps: CloneShopDeps): OperationSnapshot {
   return launchOperation(deps, 'clone', { hostId: input.hostId, shop: input.name }, cloneSteps, (op) => runClone(input, deps, op))
 }
@@ -63,13 +52,8 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
   try {
     steps.begin('validate')
     session = await deps.session(input.hostId)
-    const record = await readShopRecord(session, input.source)
-    const template = await deps.template(record.metadata.template)
-    const params = resolveParams(template.manifest, record.metadata.params)
-    const secrets = secretsForCopy(template, record)
-    const image = record.metadata.image
-    const rendered = renderShop(template, { name: input.name, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
-    const pairs = volumePairs(record, input.source, input.name, template)
+    const copy = await planShopCopy(session, deps, input.source, input)
+    const pairs = volumePairs(copy.record, input.source, input.name, copy.template)
     steps.cancelled()
 
     steps.begin('reserve')
@@ -112,11 +96,7 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
     })
     steps.cancelled()
 
-    steps.begin('write')
-    const metadata = newShopMetadata({ template: template.id, description: input.description, domain: input.domain, params, image, clonedFrom: input.source, createdBy: deps.user })
-    await writeShopFiles(session, dir, shopFiles(rendered, metadata))
-    await publishStep(op, steps, input.domain, deps.publishName)
-    await startNewShop(session, op, steps, { dir, name: input.name, domain: input.domain, template, secrets, startedAt: started })
+    await finishShopCopy(session, op, steps, deps, copy, { ...input, dir, startedAt: started })
   } catch (error) {
     const failure = asAppError(error)
     if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'clone', step: steps.current, createdVolumes })

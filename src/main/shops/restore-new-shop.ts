@@ -3,15 +3,12 @@
 import { AppError } from '@shared/errors'
 import { restoreNewSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
-import { writeShopFiles } from '../host/remote-files'
 import type { OperationHandle } from '../operations/operation-registry'
-import { resolveParams } from '../templates/parameters'
-import { renderShop } from '../templates/render'
-import { secretsForCopy } from './clone-shop'
-import { asAppError, publishStep, reserveShop, settleFailure, startNewShop, stepper, type PublishName } from './reserve-shop'
+import { asAppError, reserveShop, settleFailure, stepper } from './reserve-shop'
 import { backupDir, listBackups, unpackArchive, verifyArchives } from './shop-backup'
+import { finishShopCopy, planShopCopy, type CopyDeps } from './shop-copy'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { newShopMetadata, readShopRecord, shopDir, shopFiles } from './shop-record'
+import { shopDir } from './shop-record'
 
 export interface RestoreNewInput {
   hostId: string
@@ -23,10 +20,8 @@ export interface RestoreNewInput {
   description: string
 }
 
-export interface RestoreNewDeps extends ShopOperationDeps {
-  certResolver: string | null
+export interface RestoreNewDeps extends ShopOperationDeps, CopyDeps {
   helperImage: string
-  publishName?: PublishName
 }
 
 export function startRestoreAsNewShop(input: RestoreNewInput, deps: RestoreNewDeps): OperationSnapshot {
@@ -42,17 +37,12 @@ async function runRestoreNew(input: RestoreNewInput, deps: RestoreNewDeps, op: O
   try {
     steps.begin('validate')
     session = await deps.session(input.hostId)
-    const record = await readShopRecord(session, input.shop)
+    const copy = await planShopCopy(session, deps, input.shop, input)
     const manifest = (await listBackups(session, input.shop)).find((b) => b.id === input.backupId)
     if (!manifest) throw new AppError('not_found', `There is no backup "${input.backupId}" of "${input.shop}".`)
-    const template = await deps.template(record.metadata.template)
-    const params = resolveParams(template.manifest, record.metadata.params)
-    const secrets = secretsForCopy(template, record)
-    const image = record.metadata.image
-    const rendered = renderShop(template, { name: input.name, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
-    const wanted = new Set(Object.keys(template.compose.volumes ?? {}))
+    const wanted = new Set(Object.keys(copy.template.compose.volumes ?? {}))
     const volumes = manifest.volumes.filter((v) => wanted.has(v.key)).map((v) => ({ key: v.key, volume: `${input.name}_${v.key}` }))
-    const archives = backupDir(record.dir, manifest.id)
+    const archives = backupDir(copy.record.dir, manifest.id)
     steps.cancelled()
 
     steps.begin('reserve')
@@ -72,11 +62,7 @@ async function runRestoreNew(input: RestoreNewInput, deps: RestoreNewDeps, op: O
       await unpackArchive(session, deps.helperImage, archives, key, volume, (progress) => op.progress('restore', progress, volume))
     }
 
-    steps.begin('write')
-    const metadata = newShopMetadata({ template: template.id, description: input.description, domain: input.domain, params, image, clonedFrom: input.shop, fromBackup: manifest.id, createdBy: deps.user })
-    await writeShopFiles(session, dir, shopFiles(rendered, metadata))
-    await publishStep(op, steps, input.domain, deps.publishName)
-    await startNewShop(session, op, steps, { dir, name: input.name, domain: input.domain, template, secrets, startedAt: started })
+    await finishShopCopy(session, op, steps, deps, copy, { ...input, dir, startedAt: started, fromBackup: manifest.id })
   } catch (error) {
     const failure = asAppError(error)
     if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'clone', step: steps.current, createdVolumes })

@@ -1,0 +1,76 @@
+// A new shop made from an existing one's data, by a clone or from a backup: the source's template, parameters and
+// image, the secrets the copied data depends on, rendered for the new name and domain; once the volumes are filled,
+// its files are written, its name published and it is started like a created shop.
+import type { HostSession } from '../host/host-session'
+import { writeShopFiles } from '../host/remote-files'
+import type { OperationHandle } from '../operations/operation-registry'
+import { generateSecret, resolveParams } from '../templates/parameters'
+import { renderShop, type RenderedShop } from '../templates/render'
+import type { Template } from '../templates/template-loader'
+import { publishStep, startNewShop, type PublishName, type stepper } from './reserve-shop'
+import type { ShopOperationDeps } from './shop-operation'
+import { newShopMetadata, readShopRecord, shopFiles, type ShopRecord } from './shop-record'
+
+export interface CopyTarget {
+  name: string
+  domain: string
+  description: string
+}
+
+export interface CopyDeps extends Pick<ShopOperationDeps, 'template' | 'user'> {
+  certResolver: string | null
+  publishName?: PublishName
+}
+
+export interface ShopCopy {
+  source: string
+  record: ShopRecord
+  template: Template
+  params: ReturnType<typeof resolveParams>
+  secrets: Record<string, string>
+  image: string | undefined
+  rendered: RenderedShop
+}
+
+/** Secrets the copied data depends on come along; the others are new, so two shops share no more than needed. */
+export function secretsForCopy(template: Template, record: ShopRecord): Record<string, string> {
+  return Object.fromEntries(
+    template.manifest.secrets.map((s) => [s.id, s.onClone === 'keep' && record.secrets[s.id] ? record.secrets[s.id]! : generateSecret(s.length, s.alphabet)]),
+  )
+}
+
+/** Reads the source shop and renders the new one; touches nothing on the host. */
+export async function planShopCopy(session: HostSession, deps: CopyDeps, source: string, target: CopyTarget): Promise<ShopCopy> {
+  const record = await readShopRecord(session, source)
+  const template = await deps.template(record.metadata.template)
+  const params = resolveParams(template.manifest, record.metadata.params)
+  const secrets = secretsForCopy(template, record)
+  const image = record.metadata.image
+  const rendered = renderShop(template, { name: target.name, domain: target.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
+  return { source, record, template, params, secrets, image, rendered }
+}
+
+/** The volumes are filled: write the new shop's files (recording where it came from), publish its name, start it. */
+export async function finishShopCopy(
+  session: HostSession,
+  op: OperationHandle,
+  steps: ReturnType<typeof stepper>,
+  deps: CopyDeps,
+  copy: ShopCopy,
+  target: CopyTarget & { dir: string; startedAt: number; fromBackup?: string },
+): Promise<void> {
+  steps.begin('write')
+  const metadata = newShopMetadata({
+    template: copy.template.id,
+    description: target.description,
+    domain: target.domain,
+    params: copy.params,
+    image: copy.image,
+    clonedFrom: copy.source,
+    ...(target.fromBackup ? { fromBackup: target.fromBackup } : {}),
+    createdBy: deps.user,
+  })
+  await writeShopFiles(session, target.dir, shopFiles(copy.rendered, metadata))
+  await publishStep(op, steps, target.domain, deps.publishName)
+  await startNewShop(session, op, steps, { dir: target.dir, name: target.name, domain: target.domain, template: copy.template, secrets: copy.secrets, startedAt: target.startedAt })
+}
