@@ -111,8 +111,9 @@ export class ShopRunner {
     const notes = this.notes.get(snapshot.id) ?? new Map<string, number>()
     this.notes.set(snapshot.id, notes)
     for (const step of snapshot.steps) {
-      const note = `${step.id}: ${step.message ?? ''}`
-      if (step.message && !notes.has(note)) notes.set(note, now)
+      const said = step.note?.key ?? step.message
+      const note = `${step.id}: ${said ?? ''}`
+      if (said && !notes.has(note)) notes.set(note, now)
       const mark = marks.get(step.id)
       if (step.status === 'running' && !mark) marks.set(step.id, { start: now, end: now })
       if ((step.status === 'done' || step.status === 'failed') && mark && mark.end === mark.start) mark.end = now

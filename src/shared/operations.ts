@@ -18,10 +18,38 @@ export type OperationKind = 'create' | 'clone' | 'update' | 'backup' | 'restore'
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped'
 
+/** A step's remark in words: the renderer says it in the user's language (`operation.notes.<key>`). */
+export const stepNoteKeys = [
+  'dnsNothing',
+  'dnsWildcard',
+  'dnsWritten',
+  'dnsAlreadyRight',
+  'paused',
+  'notRunning',
+  'keptRunning',
+  'unpaused',
+  'runningAgain',
+  'notYetHealthy',
+  'volumes',
+  'templateImage',
+] as const
+export type StepNoteKey = (typeof stepNoteKeys)[number]
+
+export interface StepNote {
+  key: StepNoteKey
+  values?: Record<string, string | number>
+}
+
+/** What a step says about itself: data (a path, a volume, containers' states) as it is, or a note in words. */
+export type StepMessage = string | StepNote
+
 export interface OperationStep {
   id: string
   status: StepStatus
+  /** Data shown as it is: a path, a volume, the containers' states, the host's own words. */
   message?: string
+  /** Or a remark the renderer words. */
+  note?: StepNote
   /** Bytes copied so far and in all, for steps that move data. */
   progress?: { done: number; total: number }
 }

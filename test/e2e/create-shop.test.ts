@@ -65,6 +65,10 @@ describe('create wizard in Chromium', () => {
     }
     await expect.poll(outcome, poll).toBe('succeeded')
     expect(await app.page.getByTestId('create-step-health').getAttribute('data-status')).toBe('done')
+    // The test host manages no DNS: the step is skipped and says so in German.
+    const dns = app.page.getByTestId('create-step-dns')
+    expect(await dns.getAttribute('data-status')).toBe('skipped')
+    expect(await dns.locator('[data-note="dnsNothing"]').innerText()).toBe('Nichts einzutragen für diese Domain')
     expect(await app.page.getByTestId('create-url').innerText()).toBe(`https://${shop}.shops.test`)
     expect(await app.page.getByTestId('shop-qr').getAttribute('src')).toMatch(/^data:image\/png;base64,/)
     expect(await app.page.getByTestId('create-password').innerText()).toBe('••••••••')

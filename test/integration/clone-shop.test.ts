@@ -74,7 +74,7 @@ describe('cloning a shop on the test bed', () => {
     try {
       const done = await bed.finished(clone({ name }).id)
       expect(done.error).toBeUndefined()
-      expect(done.steps.find((s) => s.id === 'pause')?.message).toBe('not running')
+      expect(done.steps.find((s) => s.id === 'pause')?.note).toEqual({ key: 'notRunning' })
       expect(read(name, 'marker')).toBe('quelle')
       expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('exited')
     } finally {

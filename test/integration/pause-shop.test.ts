@@ -48,7 +48,7 @@ describe('pausing a shop for a copy', () => {
       // Docker now says "unhealthy" until its next probe; back means running with no failed probe.
       const started = Date.now()
       let marked = false
-      expect(await paused.resume(() => (marked = true))).toBe('running again')
+      expect(await paused.resume(() => (marked = true))).toEqual({ key: 'runningAgain' })
       expect(marked).toBe(true)
       expect(Date.now() - started).toBeLessThan(1500)
     }
@@ -63,6 +63,6 @@ describe('pausing a shop for a copy', () => {
   it('without a list of volumes, every running service is paused', async () => {
     const paused = await pauseShop(session, project)
     expect(paused.paused).toBe(2)
-    expect(await paused.resume()).toBe('running again')
+    expect(await paused.resume()).toEqual({ key: 'runningAgain' })
   })
 })

@@ -41,7 +41,7 @@ describe('shop names at Hetzner by domain mode', () => {
     await app.services.setup.saveDnsToken(hostId, emulator.tokens.readWrite)
     const done = await finished(await create(hostId, 'eins'))
     expect(done.error).toBeUndefined()
-    expect(done.steps.find((s) => s.id === 'dns')).toMatchObject({ status: 'done', message: 'eins.shops.test written' })
+    expect(done.steps.find((s) => s.id === 'dns')).toMatchObject({ status: 'done', note: { key: 'dnsWritten', values: { name: 'eins.shops.test' } } })
     expect(emulator.rrset('shops.test', 'eins', 'A')?.records).toEqual([{ value: '127.0.0.1', comment: null }])
     await app.handlers['shops:action']({ hostId, shop: 'eins', action: 'delete', confirm: 'eins' })
     expect(emulator.rrset('shops.test', 'eins', 'A')).toBeUndefined()
@@ -65,7 +65,7 @@ describe('shop names at Hetzner by domain mode', () => {
     const calls = emulator.calls.length
     const done = await finished(await create(hostId, 'zwei'))
     expect(done.error).toBeUndefined()
-    expect(done.steps.find((s) => s.id === 'dns')?.message).toBe('covered by *.shops.test')
+    expect(done.steps.find((s) => s.id === 'dns')?.note).toEqual({ key: 'dnsWildcard', values: { wildcard: '*.shops.test' } })
     expect(emulator.calls.length).toBe(calls)
   })
 
@@ -73,7 +73,7 @@ describe('shop names at Hetzner by domain mode', () => {
     const hostId = await app.addTestbedHost({ baseDir: bed.baseDir, domainMode: 'external', name: 'Extern' })
     const calls = emulator.calls.length
     const done = await finished(await create(hostId, 'drei'))
-    expect(done.steps.find((s) => s.id === 'dns')?.status).toBe('skipped')
+    expect(done.steps.find((s) => s.id === 'dns')).toMatchObject({ status: 'skipped', note: { key: 'dnsNothing' } })
     expect(emulator.calls.length).toBe(calls)
   })
 })

@@ -4,6 +4,7 @@
 import { isIPv4, isIPv6 } from 'node:net'
 import type { HostProfile } from '@shared/hosts'
 import { AppError } from '@shared/errors'
+import type { StepNote } from '@shared/operations'
 import { HetznerDnsClient } from '../dns/hetzner-client'
 import { ShopDns, type HostAddresses, type ShopDnsMode } from '../dns/shop-dns'
 import { hostAddresses } from './domain-check'
@@ -41,12 +42,12 @@ export class HostDns {
   }
 
   /** Makes `domain` resolve to the host; says what it did, or null when the name is not the app's to write. */
-  async publish(profile: HostProfile, domain: string, signal?: AbortSignal): Promise<string | null> {
+  async publish(profile: HostProfile, domain: string, signal?: AbortSignal): Promise<StepNote | null> {
     const mode = this.mode(profile)
     if (!mode || !this.manages(profile, domain)) return null
     const result = await (await this.shopDns(profile)).publish(domain, await this.addresses(profile), mode, signal ? { signal } : {})
-    if (result.via === 'wildcard') return `covered by ${mode.kind === 'wildcard' ? mode.wildcard : 'the wildcard'}`
-    return `${result.name}.${result.zone} ${result.changed ? 'written' : 'already right'}`
+    if (result.via === 'wildcard') return { key: 'dnsWildcard', values: { wildcard: mode.kind === 'wildcard' ? mode.wildcard : '*' } }
+    return { key: result.changed ? 'dnsWritten' : 'dnsAlreadyRight', values: { name: `${result.name}.${result.zone}` } }
   }
 
   /** Removes the shop's own record (per-shop mode); true when something was deleted. */

@@ -1,14 +1,20 @@
 // Running and finished operations: each pushes its snapshot on every change, and can be asked for it later.
 import { randomUUID } from 'node:crypto'
-import type { OperationSnapshot, OperationStep, StepStatus } from '@shared/operations'
+import type { OperationSnapshot, OperationStep, StepMessage, StepStatus } from '@shared/operations'
 import type { AppError } from '@shared/errors'
 
 const LOG_LINES = 500
 
+/** A new message replaces the step's last one, data or note; none keeps it. */
+function said(message: StepMessage | undefined): Partial<OperationStep> {
+  if (!message) return {}
+  return typeof message === 'string' ? { message, note: undefined } : { note: message, message: undefined }
+}
+
 export interface OperationHandle {
   readonly id: string
   readonly signal: AbortSignal
-  step(id: string, status: StepStatus, message?: string): void
+  step(id: string, status: StepStatus, message?: StepMessage): void
   /** Bytes moved so far in a step, with what is being moved. */
   progress(id: string, progress: { done: number; total: number }, message?: string): void
   log(line: string): void
@@ -76,12 +82,12 @@ export class OperationRegistry {
       step: (stepId, status, message) =>
         update((s) => {
           const step = s.steps.find((x) => x.id === stepId)
-          if (step) Object.assign(step, { status }, message ? { message } : {})
+          if (step) Object.assign(step, { status }, said(message))
         }),
       progress: (stepId, progress, message) =>
         update((s) => {
           const step = s.steps.find((x) => x.id === stepId)
-          if (step) Object.assign(step, { status: 'running', progress }, message ? { message } : {})
+          if (step) Object.assign(step, { status: 'running', progress }, said(message))
         }),
       log: (line) =>
         update((s) => {

@@ -66,8 +66,8 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
     await withShopLock(active, input.source, deps.user, async () => {
       steps.begin('pause')
       const paused = await pauseShop(active, input.source, pairs.map((pair) => pair.from))
-      const unpaused = (): void => op.step('resume', 'running', 'unpaused')
-      op.step('pause', 'done', paused.paused > 0 ? `${paused.paused} paused` : 'not running')
+      const unpaused = (): void => op.step('resume', 'running', { key: 'unpaused' })
+      op.step('pause', 'done', paused.paused > 0 ? { key: 'paused', values: { count: paused.paused } } : { key: 'notRunning' })
       try {
         steps.enter('copy')
         const totals = new Map<string, { done: number; total: number }>()
@@ -85,7 +85,7 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
             },
           })
         }
-        op.step('copy', 'done', `${pairs.length} volume(s)`)
+        op.step('copy', 'done', { key: 'volumes', values: { count: pairs.length } })
       } catch (error) {
         // Back as it was, whatever happened to the copy; the failure stays the copy's.
         op.step('resume', 'done', await paused.resume(unpaused))

@@ -9,6 +9,7 @@
 // (listProjectContainers shows such a container as being checked, not unhealthy).
 import type Docker from 'dockerode'
 import type { HostSession } from '../host/host-session'
+import type { StepNote } from '@shared/operations'
 import { listProjectContainers } from './discovery'
 
 export interface PausedShop {
@@ -17,7 +18,7 @@ export interface PausedShop {
   /** Service → image, as the shop ran. */
   images: Record<string, string>
   /** Unpauses and checks each service is back; says how it went, for the progress. `onUnpaused` marks the moment the freeze ended. */
-  resume(onUnpaused?: () => void): Promise<string>
+  resume(onUnpaused?: () => void): Promise<StepNote>
 }
 
 type Inspected = Awaited<ReturnType<Docker.Container['inspect']>>
@@ -39,15 +40,15 @@ export async function pauseShop(session: HostSession, shop: string, volumes?: re
     paused: frozen.length,
     images,
     async resume(onUnpaused) {
-      if (frozen.length === 0) return inspected.some(({ c }) => c.state === 'running') ? 'kept running' : 'not running'
+      if (frozen.length === 0) return { key: inspected.some(({ c }) => c.state === 'running') ? 'keptRunning' : 'notRunning' }
       await Promise.all(frozen.map((c) => session.docker.getContainer(c.id).unpause()))
       onUnpaused?.()
       const listed = (await listProjectContainers(session.docker, shop)).get(shop) ?? []
       const behind = frozen
         .map((c) => listed.find((l) => l.id === c.id) ?? { ...c, state: 'missing', health: null })
         .filter((c) => c.state !== 'running' || c.health === 'unhealthy')
-        .map((c) => `${c.service} ${c.health ?? c.state}`)
-      return behind.length === 0 ? 'running again' : `running again, not yet healthy: ${behind.join(', ')}`
+        .map((c) => `${c.service}: ${c.health ?? c.state}`)
+      return behind.length === 0 ? { key: 'runningAgain' } : { key: 'notYetHealthy', values: { services: behind.join(', ') } }
     },
   }
 }

@@ -1,6 +1,7 @@
 // The steps create and clone share: claiming a name on the host, walking through the steps of an operation,
 // starting the new shop until healthy, and leaving the host truthful when it fails.
 import { AppError } from '@shared/errors'
+import type { StepMessage, StepNote } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import { reserveDirectory } from '../host/remote-files'
 import type { OperationHandle } from '../operations/operation-registry'
@@ -34,14 +35,14 @@ export function stepper(op: OperationHandle) {
     get current(): string {
       return current
     },
-    begin(next: string, message?: string): void {
+    begin(next: string, message?: StepMessage): void {
       if (current !== next && !currentSkipped) op.step(current, 'done')
       current = next
       currentSkipped = false
       op.step(next, 'running', message)
     },
     /** Marks the previous step done and `next` skipped (nothing to do there), with why. */
-    skip(next: string, message?: string): void {
+    skip(next: string, message?: StepMessage): void {
       if (current !== next && !currentSkipped) op.step(current, 'done')
       current = next
       currentSkipped = true
@@ -120,9 +121,9 @@ export function loginOf(template: Template): { user: string; passwordSecretId: s
 export async function publishStep(op: OperationHandle, steps: ReturnType<typeof stepper>, domain: string, publish: PublishName | undefined): Promise<void> {
   steps.begin('dns', domain)
   const said = publish ? await publish(domain, op.signal) : null
-  if (said === null) steps.skip('dns', 'nothing to write for this domain')
+  if (said === null) steps.skip('dns', { key: 'dnsNothing' })
   else op.step('dns', 'running', said)
 }
 
 /** Makes a shop's name resolve to its host; null when the name is not the app's to write. */
-export type PublishName = (domain: string, signal: AbortSignal) => Promise<string | null>
+export type PublishName = (domain: string, signal: AbortSignal) => Promise<StepNote | null>

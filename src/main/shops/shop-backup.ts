@@ -125,9 +125,9 @@ async function runBackup(input: { hostId: string; shop: string }, deps: BackupDe
     await withShopLock(session, input.shop, deps.user, async () => {
       steps.begin('pause')
       const paused = await pauseShop(session, input.shop, volumes.map((v) => v.volume))
-      const unpaused = (): void => op.step('resume', 'running', 'unpaused')
+      const unpaused = (): void => op.step('resume', 'running', { key: 'unpaused' })
       images = paused.images
-      op.step('pause', 'done', paused.paused > 0 ? `${paused.paused} paused` : 'not running')
+      op.step('pause', 'done', paused.paused > 0 ? { key: 'paused', values: { count: paused.paused } } : { key: 'notRunning' })
       try {
         steps.enter('archive')
         const totals = new Map<string, { done: number; total: number }>()
@@ -152,7 +152,7 @@ async function runBackup(input: { hostId: string; shop: string }, deps: BackupDe
           })
           archived.push({ key, volume, file: `${key}.tar`, bytes, sha512: '' })
         }
-        op.step('archive', 'done', `${archived.length} volume(s)`)
+        op.step('archive', 'done', { key: 'volumes', values: { count: archived.length } })
       } catch (error) {
         // Back as it was; the failure stays the archive's.
         op.step('resume', 'done', await paused.resume(unpaused))

@@ -96,7 +96,7 @@ async function runUpdate(input: UpdateShopInput, deps: UpdateShopDeps, op: Opera
         const previous = record.metadata.image
         await apply(previous)
         await bringUp(active, record.dir, input.shop, { healthTimeoutMs: template.manifest.healthTimeoutSeconds * 1000, mask, onOutput: (line) => op.log(line) })
-        op.step('rollback', 'done', previous ?? 'template image')
+        op.step('rollback', 'done', previous ?? { key: 'templateImage' })
         throw new AppError('update_rolled_back', `${input.image} did not become healthy (${failure.message}); the shop runs ${previous ?? "the template's image"} again.${lines ? `\nLast lines of ${template.manifest.image.service}:\n${lines}` : ''}`)
       }
       op.step('health', 'done')
