@@ -67,7 +67,8 @@ export interface OperationSnapshot {
   finishedAt: string | null
   /** Whether cancelling now leaves nothing behind. */
   cancellable: boolean
-  error?: { code: string; message: string; step: string }
+  /** `details` carry what the renderer shows beside the sentence (an update's rollback: images, the last log lines). */
+  error?: { code: string; message: string; step: string; details?: Record<string, string> }
   result?: CreateResult
 }
 

@@ -1,7 +1,6 @@
 /// <reference lib="dom" />
 // Image updates from the shop's page: a good image is applied; one whose health check fails is rolled back on
 // its own and the dialog says so with the failing service's last lines; the shop is green on the old image.
-import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
@@ -9,10 +8,11 @@ import { ShellPage } from './pages/shell-page'
 import { ShopDetailPage } from './pages/shop-detail-page'
 import { ShopsPage } from './pages/shops-page'
 import { testbedDocker } from '../support/testbed-dir'
+import { BROKEN_SAYS, buildUpdateImages } from '../support/update-images'
 import { e2eHostBed, type E2eHostBed } from './testbed-host'
 
 const info = inject('testbed')
-const { env, docker } = testbedDocker(info)
+const { docker } = testbedDocker(info)
 const poll = { timeout: 90_000, interval: 200 }
 const shop = 'auffrischung'
 const GOOD = 'shopmgr/busybox-next:e2e'
@@ -41,10 +41,7 @@ describe('image updates in Chromium', () => {
 
   beforeAll(async () => {
     bed = e2eHostBed(info, 'update')
-    const build = (tag: string, dockerfile: string) => execFileSync('docker', ['build', '-q', '-t', tag, '-'], { env, input: dockerfile, stdio: ['pipe', 'ignore', 'inherit'] })
-    build(GOOD, `FROM ${info.image}\nLABEL version=next\n`)
-    // Serves as before but cannot pass the template's health check (it has no wget).
-    build(BROKEN, `FROM ${info.image}\nRUN rm /bin/wget\nLABEL version=broken\n`)
+    buildUpdateImages(info, { good: GOOD, broken: BROKEN })
     app = await launchApp(info)
     const host = await bed.addHost(app)
     await bed.createShop(app, host.id, shop)
@@ -73,8 +70,11 @@ describe('image updates in Chromium', () => {
     await update(BROKEN)
     const rolledBack = dialog().getByTestId('update-rolled-back')
     await rolledBack.waitFor({ timeout: 120_000 })
-    expect(await rolledBack.innerText()).toContain('läuft wieder mit dem alten')
-    expect(await rolledBack.innerText()).toContain(`${BROKEN} did not become healthy`)
+    expect(await rolledBack.innerText()).toContain(`„${BROKEN}“ wurde nicht „healthy“; der Shop läuft wieder mit ${GOOD}.`)
+    expect(await rolledBack.innerText()).toContain('Die letzten Zeilen von web:')
+    expect(await dialog().getByTestId('update-last-lines').innerText()).toContain(BROKEN_SAYS)
+    // Said once, in the warning: no second, red box repeating it.
+    expect(await dialog().getByTestId('create-error').count()).toBe(0)
     expect(await dialog().getByTestId('create-step-rollback').getAttribute('data-status')).toBe('done')
     await shell.screenshot(join(outputDir, 'update-rolled-back.png'))
     await close()

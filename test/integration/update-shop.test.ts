@@ -1,12 +1,12 @@
 // Safe updates: a good new image is applied and healthy; an image whose health check fails is rolled back on
 // its own and the shop is green again on the old image, with the failing service's last lines reported.
-import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
 import { startUpdateShop } from '../../src/main/shops/update-shop'
 import { shopBed, type ShopBed } from './support/shop-bed'
+import { BROKEN_SAYS, buildUpdateImages } from '../support/update-images'
 
 const info = inject('testbed')
 const GOOD = 'shopmgr/busybox-next:test'
@@ -23,11 +23,7 @@ describe('safe image updates on the test bed', () => {
 
   beforeAll(async () => {
     bed = shopBed(info, 'update')
-    const env = { ...process.env, DOCKER_HOST: info.dockerHost }
-    const build = (tag: string, dockerfile: string) => execFileSync('docker', ['build', '-q', '-t', tag, '-'], { env, input: dockerfile, stdio: ['pipe', 'ignore', 'inherit'] })
-    build(GOOD, `FROM ${info.image}\nLABEL version=next\n`)
-    // Serves as before but cannot pass the template's health check (no wget) and says why on its output.
-    build(BROKEN, `FROM ${info.image}\nRUN rm /bin/wget\nLABEL version=broken\n`)
+    buildUpdateImages(info, { good: GOOD, broken: BROKEN })
     session = bed.session()
     const done = await bed.finished(bed.create(session, { name: shop }).id)
     if (done.status !== 'succeeded') throw new Error(`setup: ${JSON.stringify(done.error)}`)
@@ -51,6 +47,8 @@ describe('safe image updates on the test bed', () => {
     expect(done.error).toMatchObject({ code: 'update_rolled_back', step: 'health' })
     expect(done.error?.message).toContain(`${BROKEN} did not become healthy`)
     expect(done.error?.message).toContain(`runs ${GOOD} again`)
+    expect(done.error?.details).toMatchObject({ image: BROKEN, previous: GOOD, service: 'web', reason: expect.stringContaining('web unhealthy') })
+    expect(done.error?.details?.['lastLines']).toContain(BROKEN_SAYS)
     expect(done.steps.find((s) => s.id === 'rollback')?.status).toBe('done')
     expect(image()).toBe(GOOD)
     expect(health()).toBe('healthy')

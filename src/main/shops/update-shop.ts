@@ -97,7 +97,12 @@ async function runUpdate(input: UpdateShopInput, deps: UpdateShopDeps, op: Opera
         await apply(previous)
         await bringUp(active, record.dir, input.shop, { healthTimeoutMs: template.manifest.healthTimeoutSeconds * 1000, mask, onOutput: (line) => op.log(line) })
         op.step('rollback', 'done', previous ?? { key: 'templateImage' })
-        throw new AppError('update_rolled_back', `${input.image} did not become healthy (${failure.message}); the shop runs ${previous ?? "the template's image"} again.${lines ? `\nLast lines of ${template.manifest.image.service}:\n${lines}` : ''}`)
+        const service = template.manifest.image.service
+        throw new AppError(
+          'update_rolled_back',
+          `${input.image} did not become healthy (${failure.message}); the shop runs ${previous ?? "the template's image"} again.${lines ? `\nLast lines of ${service}:\n${lines}` : ''}`,
+          { details: { image: input.image, previous: previous ?? '', reason: failure.message, service, lastLines: lines } },
+        )
       }
       op.step('health', 'done')
       op.step('rollback', 'skipped')
