@@ -172,7 +172,9 @@ export function createHandlers(services: Services): InvokeHandlers {
     'shops:backupTransfer': (input) =>
       startBackupTransfer(input, { session, operations: services.operations, helperImage: services.settings.get().helperImage, chooseFolder: services.chooseFolder }),
     'shops:edit': async ({ hostId, ...input }) => {
-      await editShop(await session(hostId), input, { template, user: services.userName, certResolver })
+      const profile = profileOf(hostId)
+      const dns = { publish: (domain: string) => services.dns.publish(profile, domain), unpublish: (domain: string) => services.dns.unpublish(profile, domain) }
+      await editShop(await session(hostId), input, { template, user: services.userName, certResolver, dns })
       await services.hosts.refresh(hostId)
       return null
     },
@@ -202,6 +204,10 @@ export function createHandlers(services: Services): InvokeHandlers {
       if (!profile) throw new AppError('not_found', 'This host profile no longer exists.')
       const resolvers = services.settings.get().dnsResolvers
       return checkDomain(domain, { expected: await hostAddresses(profile.address, resolvers), resolvers })
+    },
+    'domains:publish': async ({ hostId, shop }) => {
+      const record = await readShopRecord(await session(hostId), shop)
+      return services.dns.publish(profileOf(hostId), record.metadata.domain)
     },
     'drafts:list': () => services.drafts.list(),
     'drafts:save': (input) => services.drafts.save(input),

@@ -29,6 +29,7 @@ export const invokeChannelNames = [
   'logs:follow',
   'logs:stop',
   'domains:check',
+  'domains:publish',
   'drafts:list',
   'drafts:save',
   'drafts:duplicate',

@@ -6,7 +6,7 @@ import type { AppInfo, ConnectionState, Settings } from './domain'
 import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
 import { shopActions, type LogBatch, type LogLine, type ShopOverview } from './shops'
 import type { TemplateList } from './templates'
-import type { OperationSnapshot } from './operations'
+import type { OperationSnapshot, StepNote } from './operations'
 import type { DomainCheckResult } from './domains'
 import type { SetupChange, SetupOutcome } from './host-setup'
 import type { BackupManifest } from './backups'
@@ -180,6 +180,8 @@ export const invokeContract = {
   'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),
   'logs:stop': channel<null>()(z.object({ streamId: z.string().uuid() }).strict()),
   'domains:check': channel<DomainCheckResult>()(hostIdSchema.extend({ domain: z.string().trim().min(1).max(300) }).strict()),
+  /** Writes the shop's name at Hetzner as its host's domain mode says; null: the name is not the app's to write. */
+  'domains:publish': channel<StepNote | null>()(z.object({ hostId: z.string().min(1).max(100), shop: shopName }).strict()),
   'drafts:list': channel<DraftList>()(noInput),
   'drafts:save': channel<Draft>()(draftInputSchema.extend({ id: z.string().uuid().optional() }).strict()),
   'drafts:duplicate': channel<Draft>()(z.object({ id: z.string().uuid() }).strict()),

@@ -1,6 +1,8 @@
-// Shop names by the host's domain mode, against the Hetzner emulator: per shop, create writes the A record and
-// delete removes it; wildcard, a shop needs no call and host setup writes `*.<shop domain>` once (a second run
+// Shop names by the host's domain mode, against the Hetzner emulator: per shop, create writes the A record,
+// an edit to another name moves it and delete removes it; wildcard, a shop needs no call and host setup writes `*.<shop domain>` once (a second run
 // changes nothing); external, nothing is written.
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { OperationSnapshot } from '../../src/shared/operations'
 import { HetznerEmulator } from '../support/hetzner/emulator'
@@ -49,6 +51,32 @@ describe('shop names at Hetzner by domain mode', () => {
     const before = writes()
     const own = await finished(await create(hostId, 'kunde', 'shop.kunde.test'))
     expect(own.steps.find((s) => s.id === 'dns')?.status).toBe('skipped')
+    expect(writes()).toBe(before)
+  })
+
+  it('per shop: an edit to another name writes it before the shop moves and removes the old one; the page writes it again', async () => {
+    const hostId = await app.addTestbedHost({ baseDir: bed.baseDir, domainMode: 'per-shop', name: 'Umzug' })
+    await app.services.setup.saveDnsToken(hostId, emulator.tokens.readWrite)
+    expect((await finished(await create(hostId, 'umzug'))).error).toBeUndefined()
+    expect(emulator.rrset('shops.test', 'umzug', 'A')).toBeDefined()
+    const edit = (domain: string) => app.handlers['shops:edit']({ hostId, shop: 'umzug', description: '', domain, params: {}, image: null } as never)
+
+    // Hetzner refuses the new name: the shop stays as it was, on its old name.
+    emulator.fail({ method: 'POST', path: '/zones/shops.test/rrsets', status: 403, times: 1 })
+    await expect(edit('neu.shops.test')).rejects.toMatchObject({ code: 'forbidden' })
+    expect(readFileSync(join(bed.baseDir, 'umzug', 'shop.json'), 'utf8')).toContain('"domain": "umzug.shops.test"')
+    expect(emulator.rrset('shops.test', 'umzug', 'A')).toBeDefined()
+
+    await edit('neu.shops.test')
+    expect(emulator.rrset('shops.test', 'neu', 'A')?.records).toEqual([{ value: '127.0.0.1', comment: null }])
+    expect(emulator.rrset('shops.test', 'umzug', 'A')).toBeUndefined()
+
+    // Someone pointed the name elsewhere: the shop page's "write DNS" puts it right, and a second time costs no write.
+    emulator.putRRSet('shops.test', { name: 'neu', type: 'A', ttl: 3600, records: [{ value: '198.51.100.20', comment: null }] })
+    expect(await app.handlers['domains:publish']({ hostId, shop: 'umzug' })).toEqual({ key: 'dnsWritten', values: { name: 'neu.shops.test' } })
+    expect(emulator.rrset('shops.test', 'neu', 'A')?.records).toEqual([{ value: '127.0.0.1', comment: null }])
+    const before = writes()
+    expect(await app.handlers['domains:publish']({ hostId, shop: 'umzug' })).toEqual({ key: 'dnsAlreadyRight', values: { name: 'neu.shops.test' } })
     expect(writes()).toBe(before)
   })
 

@@ -25,7 +25,15 @@ export interface EditShopDeps {
   template: (id: string) => Promise<Template>
   user: string
   certResolver: string | null
+  /** The host's DNS as its domain mode says (per shop: the shop's own record); none: nothing is written. */
+  dns?: ShopNames
   now?: () => Date
+}
+
+export interface ShopNames {
+  publish(domain: string): Promise<unknown>
+  /** Resolves to whether a record was removed. */
+  unpublish(domain: string): Promise<boolean>
 }
 
 export async function editShop(session: HostSession, input: EditShopInput, deps: EditShopDeps): Promise<void> {
@@ -48,6 +56,9 @@ export async function editShop(session: HostSession, input: EditShopInput, deps:
       editedBy: deps.user,
       editedAt: (deps.now ?? (() => new Date()))().toISOString(),
     }
+    const moved = record.metadata.domain !== input.domain
+    // The new name first: should Hetzner refuse it, nothing of the shop has changed yet.
+    if (moved) await deps.dns?.publish(input.domain)
     let step = 'write'
     try {
       await writeShopFiles(session, record.dir, shopFiles(rendered, metadata))
@@ -58,6 +69,11 @@ export async function editShop(session: HostSession, input: EditShopInput, deps:
       const failure = error instanceof AppError ? error : new AppError('internal', (error as Error).message)
       await recordFailure(session, record.dir, { operation: 'edit', step, message: failure.message })
       throw failure
+    }
+    if (moved && record.metadata.domain) {
+      await deps.dns?.unpublish(record.metadata.domain).catch((error: unknown) => {
+        throw new AppError('dns_failed', `The shop now answers on ${input.domain}, but its old DNS record ${record.metadata.domain} could not be removed: ${(error as Error).message}`)
+      })
     }
   })
 }
