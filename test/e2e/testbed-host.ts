@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { HostProfile } from '../../src/shared/hosts'
+import type { DomainMode, HostProfile } from '../../src/shared/hosts'
 import type { OperationSnapshot } from '../../src/shared/operations'
 import { createDispatch } from '../../src/main/ipc/dispatch'
 import { createHandlers } from '../../src/main/services'
@@ -17,7 +17,7 @@ export interface E2eHostBed {
   baseDir: string
   docker(...args: string[]): string
   /** The test bed as a trusted admin host; the active host unless `activate` is false. */
-  addHost(app: AppUnderTest, options?: { name?: string; user?: string; baseDir?: string; activate?: boolean }): Promise<HostProfile>
+  addHost(app: AppUnderTest, options?: { name?: string; user?: string; baseDir?: string; activate?: boolean; domainMode?: DomainMode }): Promise<HostProfile>
   /** A busybox shop made through the main process (no UI), waited for until it is healthy. */
   createShop(app: AppUnderTest, hostId: string, name: string, params?: Record<string, string>): Promise<void>
   /** Brings down the named compose projects with their volumes (those that exist) and removes the base directory. */
@@ -42,6 +42,7 @@ export function e2eHostBed(info: TestbedInfo, prefix: string): E2eHostBed {
         baseDir: options.baseDir ?? baseDir,
         role: 'admin',
         shopDomain: 'shops.test',
+        ...(options.domainMode ? { domainMode: options.domainMode } : {}),
       })
       app.services.hosts.trust(host.id, info.ssh.hostKeyFingerprint)
       if (options.activate !== false) app.services.settings.update({ activeHostId: host.id })
