@@ -28,6 +28,11 @@ fi
 # Docker's exec root holds Unix sockets (108-byte path limit), so it lives under a short path of its own.
 EXEC_ROOT="/run/smtb-$(printf '%s' "$DIR" | sha256sum | cut -c1-8)"
 DOCKER_SOCK="$DIR/docker.sock"
+# The test bed's networks come from a pool of their own, so bridges it leaves behind (a killed dockerd keeps its
+# bridges in the kernel; the next one, on a fresh data root, would skip their subnets as taken until no default
+# pool was left) are known to be ours and can be removed.
+NET_POOL_PREFIX=10.213.
+NET_POOL="base=${NET_POOL_PREFIX}0.0/16,size=24"
 export DOCKER_HOST="unix://$DOCKER_SOCK"
 MARKER="$DIR/.shopmgr-testbed"
 
@@ -108,11 +113,15 @@ start_docker() {
   fi
   getent group docker >/dev/null || groupadd --system docker
   mkdir -p "$DIR/docker" "$EXEC_ROOT"
-  rm -f "$DOCKER_SOCK"
+  # What a killed dockerd leaves: its pid file (a new dockerd refuses to start over it), its containerd, bridges.
+  rm -f "$DOCKER_SOCK" "$DIR/dockerd.pid"
+  stop_pid "$EXEC_ROOT/containerd/containerd.pid" containerd 10 "$EXEC_ROOT/"
+  kill_orphaned_containers
+  remove_stale_bridges
   # --ip: published ports bind to loopback unless a test asks otherwise.
   setsid dockerd \
     --data-root "$DIR/docker" --exec-root "$EXEC_ROOT" --pidfile "$DIR/dockerd.pid" \
-    -H "unix://$DOCKER_SOCK" --group docker --ip 127.0.0.1 \
+    -H "unix://$DOCKER_SOCK" --group docker --ip 127.0.0.1 --default-address-pool "$NET_POOL" \
     --containerd-namespace shopmgr-testbed --containerd-plugins-namespace shopmgr-testbed-plugins \
     --shutdown-timeout 5 </dev/null >>"$DIR/dockerd.log" 2>&1 9>&- &
   local pid=$! i
@@ -158,15 +167,27 @@ stop_docker() {
     ids="$(docker ps -aq 2>/dev/null || true)"
     # shellcheck disable=SC2086
     [[ -z "$ids" ]] || docker rm -f $ids >/dev/null 2>&1 || true
+    # dockerd keeps a network's bridge in the kernel until the network is removed, exit or not.
+    docker network prune -f >/dev/null 2>&1 || true
     if [[ "${SHOPMGR_TESTBED_KEEP_IMAGES:-}" == 1 ]]; then
       docker volume prune -f >/dev/null 2>&1 || true
-      docker network prune -f >/dev/null 2>&1 || true
     fi
   fi
   stop_pid "$DIR/dockerd.pid" dockerd 30
   # dockerd stops its containerd on the way out; if dockerd had to be killed, containerd may be left.
   stop_pid "$EXEC_ROOT/containerd/containerd.pid" containerd 10 "$EXEC_ROOT/"
   kill_orphaned_containers
+  remove_stale_bridges
+}
+
+# Bridges with an address from the test bed's pool while no dockerd of ours runs: left by one that was killed.
+remove_stale_bridges() {
+  local dev
+  our_pid "$DIR/dockerd.pid" dockerd >/dev/null && return 0
+  for dev in $(ip -o -4 addr show type bridge 2>/dev/null | awk -v p="$NET_POOL_PREFIX" 'index($4, p) == 1 {print $2}' | sort -u); do
+    note "removing bridge $dev left by an earlier dockerd of the test bed"
+    ip link delete "$dev" 2>/dev/null || true
+  done
 }
 
 # After a crashed dockerd, container shims of our containerd (and the containers under them) live on.
