@@ -1,8 +1,11 @@
 // A rendered shop, brought up with docker-compose on the test bed's engine: what the template promised holds.
+// Every bundled template renders to a file compose accepts (b2xproc and PrestaShop need images from a registry,
+// which this machine cannot reach: they are checked with `docker-compose config`, not started).
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
+import { parse } from 'yaml'
 import { generateSecrets, resolveParams } from '../../src/main/templates/parameters'
 import { renderShop } from '../../src/main/templates/render'
 import { loadTemplate } from '../../src/main/templates/template-loader'
@@ -49,5 +52,37 @@ describe('a rendered busybox shop on the test bed', () => {
     expect(docker('volume', 'ls', '-q', '--filter', `name=${name}_data`)).toBe(`${name}_data`)
     expect(docker('inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', container).split(' ').sort()).toEqual(['proxy', `${name}_shop`])
     expect(docker('inspect', '-f', '{{index .Config.Labels "traefik.http.routers.' + name + '.rule"}}', container)).toBe(`Host(\`${name}.shops.test\`)`)
+  })
+})
+
+describe('every bundled template', () => {
+  const checked = join(info.dir, `render-config-${process.pid}`)
+  afterAll(() => rmSync(checked, { recursive: true, force: true }))
+
+  it.each(['b2xproc', 'prestashop', 'busybox'])('%s renders with its defaults to a file docker-compose config accepts', async (id) => {
+    const template = await loadTemplate(resolve(import.meta.dirname, '../../templates', id), id, 'bundled')
+    const shop = `cfg${id}`
+    const output = renderShop(template, { name: shop, domain: `${shop}.shops.test`, params: resolveParams(template.manifest, {}), secrets: generateSecrets(template.manifest), certResolver: 'letsencrypt' })
+    const at = join(checked, id)
+    mkdirSync(at, { recursive: true })
+    writeFileSync(join(at, 'docker-compose.yml'), output.compose)
+    writeFileSync(join(at, '.env'), output.env, { mode: 0o600 })
+    for (const [path, content] of Object.entries(output.files)) {
+      mkdirSync(join(at, path, '..'), { recursive: true })
+      writeFileSync(join(at, path), content)
+    }
+    // compose's own reading of the file, with the .env values put in: what `up` would run.
+    const config = parse(execFileSync('docker-compose', ['-p', shop, 'config'], { cwd: at, env, encoding: 'utf8' })) as {
+      services: Record<string, { restart?: string; networks?: Record<string, unknown>; labels?: Record<string, string> }>
+      volumes?: Record<string, { name?: string }>
+      networks: Record<string, { external?: boolean; name?: string }>
+    }
+    const entry = config.services[template.manifest.entry.service]!
+    expect(entry.labels?.['traefik.enable']).toBe('true')
+    expect(entry.labels?.[`traefik.http.routers.${shop}.rule`]).toBe(`Host(\`${shop}.shops.test\`)`)
+    expect(Object.keys(entry.networks ?? {})).toContain('proxy')
+    for (const service of Object.values(config.services)) expect(service.restart).toBe('unless-stopped')
+    for (const [key, volume] of Object.entries(config.volumes ?? {})) expect(volume.name).toBe(`${shop}_${key}`)
+    expect(Object.keys(config.volumes ?? {}).length).toBeGreaterThan(0)
   })
 })
