@@ -184,7 +184,9 @@ describe('shop detail page in Chromium', () => {
     const text = await detail.failure.innerText()
     expect(text).toMatch(/^Klonen fehlgeschlagen bei Schritt „[^“]+“: /)
     expect(text).toContain(missingHelper)
-    expect(text).toContain('„Starten“ versucht es erneut')
+    // The copy failed before the clone's files were written: there is nothing to start, only to clear.
+    expect(text).toContain('„Löschen“ räumt auf, danach lässt er sich neu anlegen')
+    expect(text).not.toContain('Starten')
     await shell.screenshot(join(outputDir, 'shop-failure.png'))
   })
 
