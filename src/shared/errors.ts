@@ -34,12 +34,55 @@ export interface FieldIssue {
   message: string
 }
 
+/**
+ * What an error says in words the renderer has in every language (`errorSay.<key>` with the values put in); the
+ * English `message` stays for logs, for tests and for errors that have no such words yet.
+ */
+export const errorSayKeys = [
+  'nameTaken',
+  'volumeExists',
+  'noShop',
+  'neverCreated',
+  'busy',
+  'adminOnly',
+  'confirmDelete',
+  'confirmRestore',
+  'backupDamaged',
+  'imageNotPulled',
+  'helperImageMissing',
+  'composeFailed',
+  'notHealthy',
+  'healthTimeout',
+  'cancelled',
+  'sshRefused',
+  'hostNotResolved',
+  'hostSilent',
+  'hostUnreachable',
+  'connectionDropped',
+  'keyRejected',
+  'dnsOldRecord',
+] as const
+export type ErrorSayKey = (typeof errorSayKeys)[number]
+
+export interface ErrorSay {
+  key: ErrorSayKey
+  values?: Record<string, string | number>
+}
+
+export function isErrorSay(value: unknown): value is ErrorSay {
+  if (!value || typeof value !== 'object') return false
+  const { key, values } = value as { key?: unknown; values?: unknown }
+  if (typeof key !== 'string' || !(errorSayKeys as readonly string[]).includes(key)) return false
+  return values === undefined || (typeof values === 'object' && values !== null && Object.values(values).every((v) => typeof v === 'string' || typeof v === 'number'))
+}
+
 export interface ErrorPayload {
   code: ErrorCode
   message: string
   fields?: FieldIssue[]
   /** Plain facts the UI may show, e.g. the fingerprint of an unknown host key. Never secrets. */
   details?: Record<string, string>
+  say?: ErrorSay
 }
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: ErrorPayload }
@@ -49,13 +92,15 @@ export class AppError extends Error {
   readonly code: ErrorCode
   readonly fields?: FieldIssue[]
   readonly details?: Record<string, string>
+  readonly say?: ErrorSay
 
-  constructor(code: ErrorCode, message: string, extra: { fields?: FieldIssue[]; details?: Record<string, string> } = {}) {
+  constructor(code: ErrorCode, message: string, extra: { fields?: FieldIssue[]; details?: Record<string, string>; say?: ErrorSay } = {}) {
     super(message)
     this.name = 'AppError'
     this.code = code
     if (extra.fields) this.fields = extra.fields
     if (extra.details) this.details = extra.details
+    if (extra.say) this.say = extra.say
   }
 
   toPayload(): ErrorPayload {
@@ -64,8 +109,14 @@ export class AppError extends Error {
       message: this.message,
       ...(this.fields ? { fields: this.fields } : {}),
       ...(this.details ? { details: this.details } : {}),
+      ...(this.say ? { say: this.say } : {}),
     }
   }
+}
+
+/** A long operation stopped at the user's request. */
+export function cancelledError(): AppError {
+  return new AppError('cancelled', 'The operation was cancelled.', { say: { key: 'cancelled' } })
 }
 
 /** Anything thrown, as an AppError: itself, or `internal` with its message. */
@@ -86,6 +137,7 @@ export function errorFromPayload(payload: unknown): AppError {
     return new AppError(code, message, {
       ...(Array.isArray(p.fields) ? { fields: p.fields } : {}),
       ...(p.details && typeof p.details === 'object' ? { details: p.details } : {}),
+      ...(isErrorSay(p.say) ? { say: p.say } : {}),
     })
   }
   return new AppError('internal', 'Unknown error')

@@ -1,4 +1,5 @@
 // Shops as the overview shows them: one compose project per shop directory on a host.
+import type { ErrorSay } from './errors'
 export const shopLights = ['green', 'yellow', 'red'] as const
 export type ShopLight = (typeof shopLights)[number]
 
@@ -44,6 +45,8 @@ export interface ShopFailure {
   operation: 'create' | 'clone' | 'edit'
   step: string
   message: string
+  /** The message in words the renderer has in every language, where there are such words. */
+  say?: ErrorSay
   at: string
 }
 

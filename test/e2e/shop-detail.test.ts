@@ -173,7 +173,8 @@ describe('shop detail page in Chromium', () => {
     await dialog.getByTestId('create-submit').click()
     const progress = app.page.getByTestId('create-progress')
     await expect.poll(() => progress.getAttribute('data-status', { timeout: 1000 }).catch(() => 'none'), poll).toBe('failed')
-    expect(await app.page.getByTestId('create-error').innerText()).toContain(missingHelper)
+    // Said in German, from the words the main process gave the error, with the image named.
+    expect(await app.page.getByTestId('create-error').innerText()).toContain(`Das Hilfs-Image „${missingHelper}“ ist nicht auf dem Host`)
     await app.page.keyboard.press('Escape')
 
     await shell.open('shops')
@@ -183,7 +184,7 @@ describe('shop detail page in Chromium', () => {
     expect(await detail.failure.getAttribute('data-operation')).toBe('clone')
     const text = await detail.failure.innerText()
     expect(text).toMatch(/^Klonen fehlgeschlagen bei Schritt „[^“]+“: /)
-    expect(text).toContain(missingHelper)
+    expect(text).toContain(`Das Hilfs-Image „${missingHelper}“ ist nicht auf dem Host`)
     // The copy failed before the clone's files were written: there is nothing to start, only to clear.
     expect(text).toContain('„Löschen“ räumt auf, danach lässt er sich neu anlegen')
     expect(text).not.toContain('Starten')

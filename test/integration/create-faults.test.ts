@@ -77,6 +77,9 @@ describe('create faults on the test bed', () => {
     const shop = (await discoverShops(session)).find((s) => s.name === name)
     expect(shop?.light).toBe('red')
     expect(shop?.failure).toMatchObject({ operation: 'create', step: 'start', message: expect.stringContaining('compose up failed') })
+    // The record keeps the error's words, so every laptop says it in its own language.
+    expect(shop?.failure?.say).toMatchObject({ key: 'composeFailed', values: { output: expect.stringContaining('does-not-exist') } })
+    expect(done.error?.say?.key).toBe('composeFailed')
     expect(shop?.reason).toMatch(/^start: /)
     // Nothing was deleted: the files and the volume stay for a retry.
     expect(existsSync(join(bed.baseDir, name, 'docker-compose.yml'))).toBe(true)

@@ -1,5 +1,5 @@
 // Bounds the SSH channels open at once below sshd's MaxSessions, queueing the rest in order.
-import { AppError } from '@shared/errors'
+import { cancelledError } from '@shared/errors'
 
 export class ChannelLimiter {
   private active = 0
@@ -17,7 +17,7 @@ export class ChannelLimiter {
 
   /** Resolves with a release function once a slot is free; rejects if the signal aborts while queued. */
   acquire(signal?: AbortSignal): Promise<() => void> {
-    if (signal?.aborted) return Promise.reject(new AppError('cancelled', 'The operation was cancelled.'))
+    if (signal?.aborted) return Promise.reject(cancelledError())
     if (this.active < this.max) {
       this.active++
       return Promise.resolve(this.releaser())
@@ -31,7 +31,7 @@ export class ChannelLimiter {
       const onAbort = (): void => {
         const index = this.waiting.indexOf(grant)
         if (index >= 0) this.waiting.splice(index, 1)
-        reject(new AppError('cancelled', 'The operation was cancelled.'))
+        reject(cancelledError())
       }
       signal?.addEventListener('abort', onAbort, { once: true })
       this.waiting.push(grant)

@@ -1,6 +1,6 @@
 // Runs commands on this machine, for the built-in "Local Docker" host; same contract as SshConnection.exec.
 import { spawn } from 'node:child_process'
-import { AppError } from '@shared/errors'
+import { AppError, cancelledError } from '@shared/errors'
 import type { ExecOptions, ExecResult } from './ssh-connection'
 
 export function execLocal(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
@@ -24,7 +24,7 @@ export function execLocal(argv: readonly string[], options: ExecOptions = {}): P
       options.onOutput?.(chunk.toString('utf8'), 'stderr')
     })
     child.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.name === 'AbortError') reject(new AppError('cancelled', 'The operation was cancelled.'))
+      if (error.name === 'AbortError') reject(cancelledError())
       // A missing program behaves like a shell's "command not found" so callers handle both alike.
       else if (error.code === 'ENOENT') resolve({ code: 127, stdout, stderr: `${command}: not found` })
       else reject(error)

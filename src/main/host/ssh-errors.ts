@@ -8,21 +8,27 @@ export interface Endpoint {
 
 const where = (e: Endpoint): string => `${e.host}:${e.port}`
 
+/** A host that does not answer in time, before or during the handshake. */
+const silent = (endpoint: Endpoint, timeoutMs: number, message: string): AppError =>
+  new AppError('host_unreachable', message, { say: { key: 'hostSilent', values: { where: where(endpoint), seconds: Math.round(timeoutMs / 1000) } } })
+
 export function socketError(error: NodeJS.ErrnoException, endpoint: Endpoint, timeoutMs: number): AppError {
   switch (error.code) {
     case 'ECONNREFUSED':
-      return new AppError('host_unreachable', `${where(endpoint)} refused the connection: no SSH server listens on that port.`)
+      return new AppError('host_unreachable', `${where(endpoint)} refused the connection: no SSH server listens on that port.`, { say: { key: 'sshRefused', values: { where: where(endpoint) } } })
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new AppError('host_unreachable', `The address ${endpoint.host} could not be resolved. Check the host name and the network.`)
+      return new AppError('host_unreachable', `The address ${endpoint.host} could not be resolved. Check the host name and the network.`, {
+        say: { key: 'hostNotResolved', values: { host: endpoint.host } },
+      })
     case 'ETIMEDOUT':
-      return new AppError('host_unreachable', `${where(endpoint)} did not answer within ${Math.round(timeoutMs / 1000)} s.`)
+      return silent(endpoint, timeoutMs, `${where(endpoint)} did not answer within ${Math.round(timeoutMs / 1000)} s.`)
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new AppError('host_unreachable', `${where(endpoint)} is not reachable from this network.`)
+      return new AppError('host_unreachable', `${where(endpoint)} is not reachable from this network.`, { say: { key: 'hostUnreachable', values: { where: where(endpoint) } } })
     case 'ECONNRESET':
     case 'EPIPE':
-      return new AppError('connection_lost', `The connection to ${where(endpoint)} was dropped.`)
+      return new AppError('connection_lost', `The connection to ${where(endpoint)} was dropped.`, { say: { key: 'connectionDropped', values: { where: where(endpoint) } } })
     default:
       return new AppError('host_unreachable', `Could not connect to ${where(endpoint)} (${error.code ?? error.message}).`)
   }
@@ -32,10 +38,10 @@ export function socketError(error: NodeJS.ErrnoException, endpoint: Endpoint, ti
 export function sshError(error: Error & { level?: string }, endpoint: Endpoint, timeoutMs: number): AppError {
   if (error instanceof AppError) return error
   if (error.level === 'client-authentication') {
-    return new AppError('auth_failed', `${where(endpoint)} rejected the login: the key is not authorised for this user.`)
+    return new AppError('auth_failed', `${where(endpoint)} rejected the login: the key is not authorised for this user.`, { say: { key: 'keyRejected', values: { where: where(endpoint) } } })
   }
   if (error.level === 'client-timeout') {
-    return new AppError('host_unreachable', `${where(endpoint)} did not complete the SSH handshake within ${Math.round(timeoutMs / 1000)} s.`)
+    return silent(endpoint, timeoutMs, `${where(endpoint)} did not complete the SSH handshake within ${Math.round(timeoutMs / 1000)} s.`)
   }
   if ((error as NodeJS.ErrnoException).code) return socketError(error as NodeJS.ErrnoException, endpoint, timeoutMs)
   return new AppError('connection_lost', `SSH connection to ${where(endpoint)} failed: ${error.message}`)

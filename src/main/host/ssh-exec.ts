@@ -1,6 +1,6 @@
 // Running commands over an SSH channel: opening with retry, collecting output, deadlines and cancel.
 import type { Client, ClientChannel } from 'ssh2'
-import { AppError } from '@shared/errors'
+import { AppError, cancelledError } from '@shared/errors'
 import type { ExecOptions, ExecResult, OperationOptions } from './ssh-connection'
 
 /**
@@ -87,7 +87,7 @@ export function withDeadline<T>(promise: Promise<T>, options: OperationOptions, 
       reject(error)
     }
     const timer = timeoutMs ? setTimeout(() => fail(new AppError('timeout', `The operation took longer than ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs) : undefined
-    const onAbort = (): void => fail(new AppError('cancelled', 'The operation was cancelled.'))
+    const onAbort = (): void => fail(cancelledError())
     if (signal?.aborted) return onAbort()
     signal?.addEventListener('abort', onAbort, { once: true })
     const cleanup = (): void => {

@@ -28,7 +28,8 @@ export async function composeUp(session: HostSession, dir: string, project: stri
         onOutput: (chunk) => chunk.split('\n').filter((l) => l.trim()).forEach((line) => options.onOutput?.(mask(line))),
       })
       if (up.code === 0) return
-      throw new AppError('internal', `compose up failed: ${mask(up.stderr.trim().split('\n').slice(-3).join(' '))}`)
+      const output = mask(up.stderr.trim().split('\n').slice(-3).join(' '))
+      throw new AppError('internal', `compose up failed: ${output}`, { say: { key: 'composeFailed', values: { output } } })
     } catch (error) {
       if (!isConnectionTrouble(error) || attempt >= attempts) throw error
       options.onOutput?.(`— ${error.message} Running compose up again once the connection is back (attempt ${attempt + 1} of ${attempts}).`)

@@ -1,6 +1,7 @@
 // Finds the shops on a host: shop directories under the base directory plus one container list, grouped by
 // compose project. A directory without containers is a (red) shop; containers without a directory are not.
 import type Docker from 'dockerode'
+import { isErrorSay } from '@shared/errors'
 import type { ShopContainer, ShopFailure, ShopParamValue, ShopSummary } from '@shared/shops'
 import { shopNameProblem } from '@shared/shop-rules'
 import type { HostSession } from '../host/host-session'
@@ -83,6 +84,7 @@ function failureOf(record: Record<string, unknown> | null | undefined): ShopFail
     operation: operation === 'clone' || operation === 'edit' ? operation : 'create',
     step: text(record['step']) ?? 'unknown',
     message: text(record['message']) ?? '',
+    ...(isErrorSay(record['say']) ? { say: record['say'] } : {}),
     at: text(record['at']) ?? '',
   }
 }

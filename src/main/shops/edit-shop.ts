@@ -10,7 +10,7 @@ import { composeUp } from './bring-up'
 import { secretMasker } from './secret-mask'
 import { checkRole } from './shop-actions'
 import { withShopLock } from './shop-lock'
-import { clearFailure, readShopRecord, recordFailure, shopFiles, type ShopMetadata } from './shop-record'
+import { clearFailure, failureWords, readShopRecord, recordFailure, shopFiles, type ShopMetadata } from './shop-record'
 
 export interface EditShopInput {
   shop: string
@@ -67,12 +67,15 @@ export async function editShop(session: HostSession, input: EditShopInput, deps:
       await clearFailure(session, record.dir)
     } catch (error) {
       const failure = error instanceof AppError ? error : new AppError('internal', (error as Error).message)
-      await recordFailure(session, record.dir, { operation: 'edit', step, message: failure.message })
+      await recordFailure(session, record.dir, { operation: 'edit', step, ...failureWords(failure) })
       throw failure
     }
     if (moved && record.metadata.domain) {
       await deps.dns?.unpublish(record.metadata.domain).catch((error: unknown) => {
-        throw new AppError('dns_failed', `The shop now answers on ${input.domain}, but its old DNS record ${record.metadata.domain} could not be removed: ${(error as Error).message}`)
+        const reason = (error as Error).message
+        throw new AppError('dns_failed', `The shop now answers on ${input.domain}, but its old DNS record ${record.metadata.domain} could not be removed: ${reason}`, {
+          say: { key: 'dnsOldRecord', values: { domain: input.domain, old: record.metadata.domain, reason } },
+        })
       })
     }
   })

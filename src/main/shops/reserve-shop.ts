@@ -1,6 +1,6 @@
 // The steps create and clone share: claiming a name on the host, walking through the steps of an operation,
 // starting the new shop until healthy, and leaving the host truthful when it fails.
-import { AppError } from '@shared/errors'
+import { AppError, cancelledError } from '@shared/errors'
 import type { StepMessage, StepNote } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import { reserveDirectory } from '../host/remote-files'
@@ -8,7 +8,7 @@ import type { OperationHandle } from '../operations/operation-registry'
 import type { Template } from '../templates/template-loader'
 import { bringUp } from './bring-up'
 import { secretMasker } from './secret-mask'
-import { clearFailure, recordFailure } from './shop-record'
+import { clearFailure, failureWords, recordFailure } from './shop-record'
 import { assertVolumesFree } from './volume-copy'
 
 /**
@@ -17,7 +17,7 @@ import { assertVolumesFree } from './volume-copy'
  */
 export async function reserveShop(session: HostSession, dir: string, name: string, volumes: readonly string[]): Promise<void> {
   if (!(await reserveDirectory(session, dir))) {
-    throw new AppError('invalid_input', `A shop named "${name}" already exists on this host.`, { fields: [{ path: 'name', message: 'taken' }] })
+    throw new AppError('invalid_input', `A shop named "${name}" already exists on this host.`, { fields: [{ path: 'name', message: 'taken' }], say: { key: 'nameTaken', values: { name } } })
   }
   try {
     await assertVolumesFree(session, volumes)
@@ -55,7 +55,7 @@ export function stepper(op: OperationHandle) {
       op.step(next, 'running')
     },
     cancelled(): void {
-      if (op.signal.aborted) throw new AppError('cancelled', 'The operation was cancelled.')
+      if (op.signal.aborted) throw cancelledError()
     },
   }
 }
@@ -80,7 +80,7 @@ export async function settleFailure(
     await session.exec(['rm', '-rf', '--', dir], { timeoutMs: 30_000 }).catch(() => undefined)
     return
   }
-  await recordFailure(session, dir, { operation: record.operation, step: record.step, message: failure.message })
+  await recordFailure(session, dir, { operation: record.operation, step: record.step, ...failureWords(failure) })
 }
 
 /**

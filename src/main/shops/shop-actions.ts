@@ -26,7 +26,7 @@ export interface ShopActionRequest {
 
 export function checkRole(role: 'sales' | 'admin', action: ShopAction | 'edit'): void {
   if (role !== 'admin' && !(salesActions as readonly string[]).includes(action)) {
-    throw new AppError('forbidden', `Only an admin may ${action} shops on this host.`)
+    throw new AppError('forbidden', `Only an admin may ${action} shops on this host.`, { say: { key: 'adminOnly' } })
   }
 }
 
@@ -34,7 +34,7 @@ export async function runShopAction(session: HostSession, request: ShopActionReq
   const { shop, action } = request
   checkRole(session.profile.role, action)
   if (action === 'delete' && request.confirm !== shop) {
-    throw new AppError('invalid_input', `To delete, type the shop's name "${shop}".`, { fields: [{ path: 'confirm', message: 'does not match' }] })
+    throw new AppError('invalid_input', `To delete, type the shop's name "${shop}".`, { fields: [{ path: 'confirm', message: 'does not match' }], say: { key: 'confirmDelete', values: { shop } } })
   }
   const dir = posix.join(session.profile.baseDir, shop)
   await withShopLock(session, shop, request.user, async ({ compose }) => {
@@ -61,7 +61,9 @@ async function removeDirectory(session: HostSession, dir: string, before: string
 async function settleUnwritten(session: HostSession, dir: string, shop: string, action: ShopAction): Promise<void> {
   if (action === 'remove') return
   if (action !== 'delete') {
-    throw new AppError('invalid_input', `The shop "${shop}" was never completely created, so there is nothing to ${action}. Delete it and create it again.`)
+    throw new AppError('invalid_input', `The shop "${shop}" was never completely created, so there is nothing to ${action}. Delete it and create it again.`, {
+      say: { key: 'neverCreated', values: { shop } },
+    })
   }
   const { Volumes } = await session.docker.listVolumes({ filters: { label: [`com.docker.compose.project=${shop}`] } })
   for (const volume of Volumes ?? []) await session.docker.getVolume(volume.Name).remove()

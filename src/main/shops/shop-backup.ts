@@ -64,7 +64,9 @@ export async function verifyArchives(session: HostSession, helperImage: string, 
     })
   } catch (error) {
     const which = failed.length > 0 ? failed.join(', ') : (error as Error).message
-    throw new AppError('invalid_input', `The backup ${manifest.id} is damaged (${which} does not match its checksum). Nothing was restored.`)
+    throw new AppError('invalid_input', `The backup ${manifest.id} is damaged (${which} does not match its checksum). Nothing was restored.`, {
+      say: { key: 'backupDamaged', values: { id: manifest.id, which } },
+    })
   }
 }
 
@@ -231,7 +233,10 @@ async function runRestore(input: RestoreInput, deps: BackupDeps, op: OperationHa
     const session = await deps.session(input.hostId)
     checkRole(session.profile.role, 'edit')
     if (input.confirm !== input.shop) {
-      throw new AppError('invalid_input', `To restore, type the shop's name "${input.shop}".`, { fields: [{ path: 'confirm', message: 'does not match' }] })
+      throw new AppError('invalid_input', `To restore, type the shop's name "${input.shop}".`, {
+        fields: [{ path: 'confirm', message: 'does not match' }],
+        say: { key: 'confirmRestore', values: { shop: input.shop } },
+      })
     }
     const record = await readShopRecord(session, input.shop)
     const manifest = (await listBackups(session, input.shop)).find((b) => b.id === input.backupId)

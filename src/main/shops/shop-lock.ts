@@ -32,7 +32,7 @@ async function withHostLock<T>(session: HostSession, dir: string, user: string, 
   if (answer !== 'taken') {
     const [owner = 'someone', since = '0'] = answer.split(' ')
     if (Date.now() - Number(since) * 1000 < STALE_LOCK_MS) {
-      throw new AppError('busy', `${owner} is running another action on this shop right now. Try again in a moment.`)
+      throw new AppError('busy', `${owner} is running another action on this shop right now. Try again in a moment.`, { say: { key: 'busy', values: { owner } } })
     }
     // A lock left behind by a crashed laptop: take it over.
     await session.exec(['sh', '-c', 'printf "%s %s" "$2" "$(date +%s)" > "$1/owner"', 'sh', lock, user], { timeoutMs: 10_000 })
@@ -58,7 +58,7 @@ export function withShopLock<T>(session: HostSession, shop: string, user: string
     // Anything but an answer is a failure of the check itself.
     if (exists.code !== 0) throw new AppError('internal', `Could not check ${dir} on the host (exit ${exists.code}): ${exists.stderr.trim()}`)
     const found = exists.stdout.trim()
-    if (found === 'none') throw new AppError('not_found', `There is no shop "${shop}" on this host.`)
+    if (found === 'none') throw new AppError('not_found', `There is no shop "${shop}" on this host.`, { say: { key: 'noShop', values: { shop } } })
     return withHostLock(session, dir, user, () => run({ compose: found === 'compose' }))
   })
 }

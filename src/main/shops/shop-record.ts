@@ -91,6 +91,11 @@ export async function readShopRecord(session: HostSession, shop: string): Promis
 }
 
 /** Best effort: the operation already failed; a second failure must not hide the first. */
+/** What a failure record keeps of an error: its message, and its words where it has them. */
+export function failureWords(error: AppError): Pick<ShopFailure, 'message' | 'say'> {
+  return { message: error.message, ...(error.say ? { say: error.say } : {}) }
+}
+
 export async function recordFailure(session: HostSession, dir: string, failure: Omit<ShopFailure, 'at'>): Promise<void> {
   const content = `${JSON.stringify({ ...failure, at: new Date().toISOString() }, null, 2)}\n`
   await writeShopFiles(session, dir, [{ path: FAILURE_FILE, content, mode: 0o644 }]).catch(() => undefined)

@@ -16,7 +16,7 @@ import { secretMasker } from './secret-mask'
 import { checkRole } from './shop-actions'
 import { withShopLock } from './shop-lock'
 import { readLogs } from './shop-logs'
-import { clearFailure, readShopRecord, recordFailure, shopFiles, type ShopMetadata, type ShopRecord } from './shop-record'
+import { clearFailure, failureWords, readShopRecord, recordFailure, shopFiles, type ShopMetadata, type ShopRecord } from './shop-record'
 
 export interface UpdateShopInput {
   hostId: string
@@ -39,8 +39,10 @@ async function pullImage(session: HostSession, image: string): Promise<void> {
     const stream = (await session.docker.pull(image)) as Readable
     await new Promise<void>((resolve, reject) => session.docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())))
   } catch (error) {
-    throw new AppError('invalid_input', `The image "${image}" could not be pulled: ${(error as Error).message}. Nothing was changed.`, {
+    const reason = (error as Error).message
+    throw new AppError('invalid_input', `The image "${image}" could not be pulled: ${reason}. Nothing was changed.`, {
       fields: [{ path: 'image', message: 'cannot be pulled' }],
+      say: { key: 'imageNotPulled', values: { image, reason } },
     })
   }
 }
@@ -113,7 +115,7 @@ async function runUpdate(input: UpdateShopInput, deps: UpdateShopDeps, op: Opera
   } catch (error) {
     const failure = asAppError(error)
     // A rolled-back update left the shop as it was: nothing to record as broken.
-    if (session && record && failure.code !== 'update_rolled_back') await recordFailure(session, record.dir, { operation: 'edit', step: steps.current, message: failure.message })
+    if (session && record && failure.code !== 'update_rolled_back') await recordFailure(session, record.dir, { operation: 'edit', step: steps.current, ...failureWords(failure) })
     op.fail(failure, failure.code === 'update_rolled_back' ? 'health' : steps.current)
   }
 }

@@ -3,7 +3,7 @@
 import type Docker from 'dockerode'
 import type { Readable } from 'node:stream'
 import { PassThrough } from 'node:stream'
-import { AppError } from '@shared/errors'
+import { AppError, cancelledError } from '@shared/errors'
 
 export interface CopyProgress {
   done: number
@@ -46,7 +46,10 @@ async function ensureImage(docker: Docker, image: string): Promise<void> {
     const stream = (await docker.pull(image)) as Readable
     await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())))
   } catch (error) {
-    throw new AppError('internal', `The helper image "${image}" is not on the host and could not be pulled (${(error as Error).message}). Choose another image with sh and tar in the settings.`)
+    const reason = (error as Error).message
+    throw new AppError('internal', `The helper image "${image}" is not on the host and could not be pulled (${reason}). Choose another image with sh and tar in the settings.`, {
+      say: { key: 'helperImageMissing', values: { image, reason } },
+    })
   }
 }
 
@@ -66,6 +69,7 @@ export async function assertVolumesFree(session: { docker: Docker }, names: read
     if (await volumeExists(session.docker, name)) {
       throw new AppError('invalid_input', `A volume named "${name}" already exists on this host (data of an earlier shop?). Choose another name.`, {
         fields: [{ path: 'name', message: 'taken' }],
+        say: { key: 'volumeExists', values: { name } },
       })
     }
   }
@@ -116,7 +120,7 @@ export async function runHelper(docker: Docker, image: string, run: HelperRun): 
     })
     await container.start()
     const { StatusCode } = (await container.wait()) as { StatusCode: number }
-    if (run.signal?.aborted) throw new AppError('cancelled', 'The operation was cancelled.')
+    if (run.signal?.aborted) throw cancelledError()
     if (StatusCode !== 0) throw new AppError('internal', `${run.what} failed (exit ${StatusCode}): ${stderr.trim().split('\n').slice(-2).join(' ')}`)
   } finally {
     run.signal?.removeEventListener('abort', kill)

@@ -2,7 +2,7 @@
 // slow poll beside them: if the connection drops, the events stream ends, and the poll carries on after the
 // session has reconnected.
 import type { Readable } from 'node:stream'
-import { AppError } from '@shared/errors'
+import { AppError, cancelledError } from '@shared/errors'
 import type { ShopContainer } from '@shared/shops'
 import type { HostSession } from '../host/host-session'
 import { listProjectContainers, PROJECT_LABEL } from './discovery'
@@ -49,7 +49,8 @@ export async function waitHealthy(session: HostSession, project: string, options
             if (last.length > 0 && shopLight(last) === 'green') return finish(() => resolve(last))
             const broken = options.failOnUnhealthy ? last.filter((c) => c.health === 'unhealthy' || c.state === 'exited' || c.state === 'dead') : []
             if (broken.length > 0) {
-              return finish(() => reject(new AppError('timeout', `Not healthy: ${broken.map((c) => `${c.service} ${c.health === 'unhealthy' ? 'unhealthy' : c.state}`).join(', ')}.`)))
+              const services = broken.map((c) => `${c.service} ${c.health === 'unhealthy' ? 'unhealthy' : c.state}`).join(', ')
+              return finish(() => reject(new AppError('timeout', `Not healthy: ${services}.`, { say: { key: 'notHealthy', values: { services } } })))
             }
           } while (again && !settled)
         } catch (error) {
@@ -61,10 +62,11 @@ export async function waitHealthy(session: HostSession, project: string, options
       }
       timer = setTimeout(() => {
         const why = lastError ? lastError.message : (shopReason(last) ?? 'no containers')
-        finish(() => reject(new AppError('timeout', `The shop was not healthy after ${Math.round(options.timeoutMs / 1000)} s (${why}).`)))
+        const seconds = Math.round(options.timeoutMs / 1000)
+        finish(() => reject(new AppError('timeout', `The shop was not healthy after ${seconds} s (${why}).`, { say: { key: 'healthTimeout', values: { seconds, why } } })))
       }, options.timeoutMs)
       poll = setInterval(() => void check(), options.pollMs ?? 2000)
-      options.signal?.addEventListener('abort', () => finish(() => reject(new AppError('cancelled', 'The operation was cancelled.'))), { once: true })
+      options.signal?.addEventListener('abort', () => finish(() => reject(cancelledError())), { once: true })
       session.docker
         .getEvents({ filters: { type: ['container'], label: [`${PROJECT_LABEL}=${project}`] } })
         .then((stream) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { errorCodes } from '@shared/errors'
+import { errorCodes, errorSayKeys } from '@shared/errors'
 import { probeCodes } from '@shared/hosts'
 import { stepNoteKeys } from '@shared/operations'
 import de from './de.json'
@@ -16,11 +16,12 @@ describe('locale files', () => {
     expect(keys(en).sort()).toEqual(keys(de).sort())
   })
 
-  it('word every error code, every probe finding and every step note in both languages', () => {
+  it('word every error code, every probe finding, every step note and what errors say, in both languages', () => {
     for (const messages of [de, en]) {
       const leaves = new Set(keys(messages))
       for (const code of errorCodes) expect(messages.errors[code], code).toBeTruthy()
       for (const key of stepNoteKeys) expect(messages.stepNotes[key], key).toBeTruthy()
+      for (const key of errorSayKeys) expect(messages.errorSay[key], key).toBeTruthy()
       for (const code of probeCodes) {
         expect(leaves.has(`hosts.probe.${code}`), code).toBe(true)
         expect(leaves.has(`hosts.probeFix.${code}`), code).toBe(true)
