@@ -61,6 +61,20 @@ export const errorSayKeys = [
   'connectionDropped',
   'keyRejected',
   'dnsOldRecord',
+  'hetznerToken',
+  'hetznerReadOnly',
+  'hetznerNoToken',
+  'hetznerDown',
+  'hetznerRateLimited',
+  'hetznerQuotaUsed',
+  'hetznerBudget',
+  'hetznerUnreachable',
+  'hetznerNotResolved',
+  'hetznerDropped',
+  'hetznerSilent',
+  'hetznerActionFailed',
+  'noZone',
+  'secondaryZone',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 

@@ -398,6 +398,11 @@ describe('what Hetzner refuses', () => {
     const error = await failure(client().listZones())
     expect(error.message).toContain('Bearer [token]')
     expect(error.message).not.toContain(emulator.tokens.readWrite)
+    // Also in the words the app shows for an error (an action's reason is put into them).
+    emulator.actionPolls = 1
+    emulator.failActions(1, { message: `publish failed for Bearer ${emulator.tokens.readWrite}` })
+    const action = await failure(client().upsertAddressRecords('example.com', 'shop9', { ipv4: IPV4 }))
+    expect(action.say).toEqual({ key: 'hetznerActionFailed', values: { reason: 'publish failed for Bearer [token]' } })
   })
 })
 

@@ -166,7 +166,7 @@ export class HetznerDnsClient {
       if (deadline.aborted && !options.signal?.aborted) throw actionTimeoutError(action, what, timeoutMs)
       throw error
     }
-    if (current.status === 'error') throw actionError(current, what)
+    if (current.status === 'error') throw this.http.scrub(actionError(current, what))
     return current
   }
 

@@ -1,7 +1,7 @@
 // Turns Hetzner's answers and network failures into errors a salesperson or admin can act on, and says which of
 // them are retried: exactly those Hetzner's own SDK (hcloud-go) retries — the codes conflict, rate_limit_exceeded,
 // bad_gateway and timeout, a 502/504 without Hetzner's error body, and network timeouts. Nothing else.
-import { AppError, type ErrorCode, type FieldIssue } from '@shared/errors'
+import { AppError, type ErrorCode, type ErrorSay, type FieldIssue } from '@shared/errors'
 import { invalidFieldsSchema, type Action } from './hetzner-schema'
 import { availableNow, clockTime, describeWait, msUntilAvailable, type RateLimit } from './rate-limit'
 
@@ -53,20 +53,31 @@ export function budgetError(rate: RateLimit, needed: number, now: number): AppEr
     'rate_limited',
     `This change needs ${needed} requests to Hetzner's API, but only ${left} of the project's limit of ${rate.limit} are left right now. ` +
       `It refills by itself: try again in about ${describeWait(msUntilAvailable(rate, needed, now))}; the full quota is back at ${clockTime(rate.resetAt)}. No record was changed.`,
-    { details: { resetAt: new Date(rate.resetAt).toISOString(), limit: String(rate.limit), remaining: String(left) } },
+    {
+      details: { resetAt: new Date(rate.resetAt).toISOString(), limit: String(rate.limit), remaining: String(left) },
+      say: { key: 'hetznerBudget', values: { needed, left, limit: rate.limit, seconds: waitSeconds(msUntilAvailable(rate, needed, now)), at: clockTime(rate.resetAt) } },
+    },
   )
 }
 
+const waitSeconds = (ms: number): number => Math.max(1, Math.round(ms / 1000))
+
 export function rateLimitedError(rate: RateLimit | null, now: number, extra: Record<string, string> = {}): AppError {
   if (!rate) {
-    return new AppError('rate_limited', "Hetzner's API request limit for this project is used up. It refills by itself; try again in a few minutes.", { details: extra })
+    return new AppError('rate_limited', "Hetzner's API request limit for this project is used up. It refills by itself; try again in a few minutes.", {
+      details: extra,
+      say: { key: 'hetznerQuotaUsed' },
+    })
   }
   const next = msUntilAvailable(rate, 1, now)
   return new AppError(
     'rate_limited',
     `Hetzner's limit of ${rate.limit} API requests for this project is used up. It refills by itself: try again in about ` +
       `${describeWait(next)}; the full quota is back at ${clockTime(rate.resetAt)}.`,
-    { details: { ...extra, resetAt: new Date(rate.resetAt).toISOString(), limit: String(rate.limit), remaining: String(rate.remaining) } },
+    {
+      details: { ...extra, resetAt: new Date(rate.resetAt).toISOString(), limit: String(rate.limit), remaining: String(rate.remaining) },
+      say: { key: 'hetznerRateLimited', values: { seconds: waitSeconds(next), at: clockTime(rate.resetAt) } },
+    },
   )
 }
 
@@ -74,23 +85,27 @@ export function rateLimitedError(rate: RateLimit | null, now: number, extra: Rec
 export function apiError(api: ApiFailure, subject: Subject, rate: RateLimit | null, now: number): AppError {
   const details = facts(api)
   const what = subject.what
-  const make = (code: ErrorCode, message: string, fields?: FieldIssue[]): AppError =>
-    new AppError(code, message, { details, ...(fields && fields.length > 0 ? { fields } : {}) })
+  const make = (code: ErrorCode, message: string, fields?: FieldIssue[], say?: ErrorSay): AppError =>
+    new AppError(code, message, { details, ...(fields && fields.length > 0 ? { fields } : {}), ...(say ? { say } : {}) })
   switch (api.code ?? statusCode(api.status)) {
     case 'unauthorized':
       return make(
         'auth_failed',
         "Hetzner rejected the DNS API token: it is wrong, expired or was deleted. Create an API token (Read & Write) for the project in Hetzner Console and enter it in the DNS settings.",
+        undefined,
+        { key: 'hetznerToken' },
       )
     case 'token_readonly':
       return make(
         'forbidden',
         'The Hetzner API token is read-only: it can read DNS records but not change them. Create a token with Read & Write permission in Hetzner Console and enter it in the DNS settings.',
+        undefined,
+        { key: 'hetznerReadOnly' },
       )
     case 'forbidden':
       return make('forbidden', `The Hetzner API token may not access ${what}.`)
     case 'maintenance':
-      return make('dns_failed', "Hetzner's API is down for maintenance; try again later.")
+      return make('dns_failed', "Hetzner's API is down for maintenance; try again later.", undefined, { key: 'hetznerDown' })
     case 'resource_limit_exceeded':
       return make('forbidden', `The Hetzner project has reached one of its limits, so ${what} cannot be changed.${quoted(api.message)}`)
     case 'not_found':
@@ -108,6 +123,8 @@ export function apiError(api: ApiFailure, subject: Subject, rate: RateLimit | nu
       return make(
         'invalid_input',
         `${subject.zone ? `The zone ${subject.zone}` : 'This zone'} is a secondary zone: its records come from another name server and cannot be changed through Hetzner.`,
+        undefined,
+        { key: 'secondaryZone', values: { zone: subject.zone ?? '—' } },
       )
     case 'locked':
       return make('busy', `Hetzner is still applying another change to ${subject.zone ? `the zone ${subject.zone}` : what}; try again in a moment.`)
@@ -122,7 +139,7 @@ export function apiError(api: ApiFailure, subject: Subject, rate: RateLimit | nu
     case 'timeout':
       return make('timeout', `Hetzner's API timed out while working on ${what}; try again in a moment.`)
     case 'unavailable':
-      return make('dns_failed', "Hetzner's API is unavailable at the moment; try again in a few minutes.")
+      return make('dns_failed', "Hetzner's API is unavailable at the moment; try again in a few minutes.", undefined, { key: 'hetznerDown' })
     case 'server_error':
       return make('dns_failed', `Hetzner's API had an internal error while working on ${what}; try again later.${quoted(api.message)}`)
     default:
@@ -170,22 +187,24 @@ const MAYBE_APPLIED = ' A change sent with it may or may not have been made; try
 export function networkError(error: unknown, context: { timedOut: boolean; timeoutMs: number; host: string; method: string }): AppError {
   const maybe = context.method === 'GET' ? '' : MAYBE_APPLIED
   if (context.timedOut) {
-    return new AppError('timeout', `Hetzner's API (${context.host}) did not answer within ${seconds(context.timeoutMs)}.${maybe}`)
+    return new AppError('timeout', `Hetzner's API (${context.host}) did not answer within ${seconds(context.timeoutMs)}.${maybe}`, {
+      say: { key: 'hetznerSilent', values: { host: context.host, seconds: seconds(context.timeoutMs) } },
+    })
   }
   const code = String((error as { code?: unknown })?.code ?? (error as Error)?.name ?? 'unknown')
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new AppError('connection_lost', `The address ${context.host} could not be resolved: is this computer online?`)
+      return new AppError('connection_lost', `The address ${context.host} could not be resolved: is this computer online?`, { say: { key: 'hetznerNotResolved', values: { host: context.host } } })
     case 'ECONNREFUSED':
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
-      return new AppError('connection_lost', `Hetzner's API (${context.host}) cannot be reached from this network.`)
+      return new AppError('connection_lost', `Hetzner's API (${context.host}) cannot be reached from this network.`, { say: { key: 'hetznerUnreachable', values: { host: context.host } } })
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
     case 'UND_ERR_CLOSED':
-      return new AppError('connection_lost', `The connection to Hetzner's API dropped before it answered.${maybe}`)
+      return new AppError('connection_lost', `The connection to Hetzner's API dropped before it answered.${maybe}`, { say: { key: 'hetznerDropped' } })
     default:
       return new AppError('connection_lost', `Could not talk to Hetzner's API (${context.host}, ${code}).${maybe}`)
   }
@@ -199,6 +218,7 @@ export function cancelledError(method: string): AppError {
 export function actionError(action: Action, what: string): AppError {
   const reason = action.error?.message ?? 'no reason given'
   return new AppError('dns_failed', `Hetzner could not complete the change to ${what}: ${reason}`, {
+    say: { key: 'hetznerActionFailed', values: { reason } },
     details: { actionId: String(action.id), command: action.command, ...(action.error ? { hetznerCode: action.error.code } : {}) },
   })
 }
@@ -218,10 +238,13 @@ export function withoutSecret(error: AppError, secret: string): AppError {
   const dirty =
     error.message.includes(secret) ||
     Object.values(error.details ?? {}).some((v) => v.includes(secret)) ||
-    (error.fields ?? []).some((f) => f.message.includes(secret) || f.path.includes(secret))
+    (error.fields ?? []).some((f) => f.message.includes(secret) || f.path.includes(secret)) ||
+    Object.values(error.say?.values ?? {}).some((v) => String(v).includes(secret))
   if (!dirty) return error
+  const say = error.say
   return new AppError(error.code, clean(error.message), {
     ...(error.fields ? { fields: error.fields.map((f) => ({ path: clean(f.path), message: clean(f.message) })) } : {}),
     ...(error.details ? { details: Object.fromEntries(Object.entries(error.details).map(([k, v]) => [k, clean(v)])) } : {}),
+    ...(say ? { say: { key: say.key, ...(say.values ? { values: Object.fromEntries(Object.entries(say.values).map(([k, v]) => [k, typeof v === 'string' ? clean(v) : v])) } : {}) } } : {}),
   })
 }

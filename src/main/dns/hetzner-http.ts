@@ -101,8 +101,13 @@ export class HetznerHttp {
     try {
       return await this.withRetries(call)
     } catch (error) {
-      throw error instanceof AppError ? withoutSecret(error, this.lastToken) : error
+      throw error instanceof AppError ? this.scrub(error) : error
     }
+  }
+
+  /** An error built from what Hetzner answered (an action's message, say), with the token taken out. */
+  scrub(error: AppError): AppError {
+    return withoutSecret(error, this.lastToken)
   }
 
   /**
@@ -207,7 +212,7 @@ export class HetznerHttp {
       throw new AppError('keychain_unavailable', 'The Hetzner API token could not be read from the keychain.')
     }
     if (!token) {
-      throw new AppError('auth_failed', 'No Hetzner API token is stored. Create one (Read & Write) in Hetzner Console and enter it in the DNS settings.')
+      throw new AppError('auth_failed', 'No Hetzner API token is stored. Create one (Read & Write) in Hetzner Console and enter it in the DNS settings.', { say: { key: 'hetznerNoToken' } })
     }
     // A header cannot carry it, and undici's complaint would be vaguer than this.
     if (!/^[\x21-\x7e]+$/.test(token)) {

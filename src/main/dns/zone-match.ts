@@ -1,7 +1,7 @@
 // Which zone a full domain name belongs to and what its record is called there: the longest zone suffix wins,
 // `@` is the apex, and case, a trailing dot and IDN (punycode) are normalised the way Hetzner stores names.
 import { domainToASCII } from 'node:url'
-import { AppError } from '@shared/errors'
+import { AppError, type ErrorSay } from '@shared/errors'
 import { isValidDomain } from '@shared/shop-rules'
 
 export interface ZoneLike {
@@ -19,8 +19,8 @@ export interface RecordLocation<Z extends ZoneLike = ZoneLike> {
 
 const LABEL = /^(?:[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)$/
 
-function invalid(path: string, message: string): AppError {
-  return new AppError('invalid_input', message, { fields: [{ path, message }] })
+function invalid(path: string, message: string, say?: ErrorSay): AppError {
+  return new AppError('invalid_input', message, { fields: [{ path, message }], ...(say ? { say } : {}) })
 }
 
 /** `Shop1.Müller.de.` → `shop1.xn--mller-kva.de`; a leading `*.` (wildcard) is kept. */
@@ -58,12 +58,16 @@ export function locateInZones<Z extends ZoneLike>(input: string, zones: readonly
   if (!best) {
     const names = zones.map((zone) => zone.name)
     const known = names.length === 0 ? 'it has no DNS zones' : `its zones: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`
-    throw invalid('domain', `${domain} is not in any DNS zone of this Hetzner project (${known}). Use a domain under one of them, or add its zone in Hetzner Console.`)
+    throw invalid('domain', `${domain} is not in any DNS zone of this Hetzner project (${known}). Use a domain under one of them, or add its zone in Hetzner Console.`, {
+      key: 'noZone',
+      values: { domain, zones: names.length === 0 ? '—' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}` },
+    })
   }
   if (best.zone.mode === 'secondary') {
     throw invalid(
       'domain',
       `${domain} belongs to ${best.zoneName}, a secondary zone at Hetzner: its records come from another name server, so they cannot be written here. Change the record at the primary name server.`,
+      { key: 'secondaryZone', values: { zone: best.zoneName } },
     )
   }
   const name = domain === best.zoneName ? '@' : domain.slice(0, -(best.zoneName.length + 1))

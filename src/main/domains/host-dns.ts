@@ -90,7 +90,12 @@ export class HostDns {
       baseUrl,
       token: async () => {
         const value = token ?? (await this.deps.token(profile.id))
-        if (!value) throw new AppError('invalid_input', 'This host has no Hetzner DNS token yet: enter one in the host setup.', { fields: [{ path: 'hetznerToken', message: 'required' }] })
+        if (!value) {
+          throw new AppError('invalid_input', 'This host has no Hetzner DNS token yet: enter one in the host setup.', {
+            fields: [{ path: 'hetznerToken', message: 'required' }],
+            say: { key: 'hetznerNoToken' },
+          })
+        }
         return value
       },
     })
