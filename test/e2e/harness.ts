@@ -7,6 +7,7 @@ import Conf from 'conf'
 import { chromium, type Browser, type Page } from 'playwright'
 import { createDispatch } from '../../src/main/ipc/dispatch'
 import { createHandlers, createServices, type Services } from '../../src/main/services'
+import type { SetupOverrides } from '../../src/main/host-setup/setup-service'
 import { Keychain } from '../../src/main/vault/keychain'
 import { useKeyringEnv, type TestbedInfo } from '../testbed/testbed'
 import { startBridge, type Bridge } from './bridge/server'
@@ -40,6 +41,8 @@ export interface AppUnderTest {
 export interface LaunchOptions {
   /** Runs on the empty data folder before the main-process services start (to plant a file they find there). */
   beforeStart?: (dataDir: string) => void | Promise<void>
+  /** Host setup with a stand-in for Traefik's image, publishing on free loopback ports. */
+  setupOverrides?: SetupOverrides
 }
 
 export async function launchApp(testbed: TestbedInfo, options: LaunchOptions = {}): Promise<AppUnderTest> {
@@ -60,6 +63,7 @@ export async function launchApp(testbed: TestbedInfo, options: LaunchOptions = {
     // The test bed's engine stands in for Docker on this laptop.
     localDockerSocket: testbed.dockerSocket,
     appInfo: { name: 'Shop-Manager', version: '0.1.0-e2e', platform: process.platform, dataDir },
+    ...(options.setupOverrides ? { setupOverrides: options.setupOverrides } : {}),
   })
   const bridge = await startBridge(rendererDir, createDispatch(createHandlers(services), console), services.events)
   const browser: Browser = await chromium.launch({ executablePath: testbed.chromium, args: chromiumArgs })

@@ -1,12 +1,15 @@
 /// <reference lib="dom" />
-// Host setup as an admin sees it: the domain mode in the host form, then the setup preview with its diffs.
-// Only the preview: applying would start a real Traefik on ports 80/443, which the test bed does not offer.
+// Host setup as an admin sees it: the domain mode in the host form, the setup preview with its diffs, then
+// applying it — with a stand-in for Traefik's image (no registry here) publishing on free loopback ports instead of
+// 80/443 — and a second preview on the set-up host that has nothing to do.
+import { statSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { HostAdminPage } from './pages/host-admin-page'
 import { ShellPage } from './pages/shell-page'
 import { e2eHostBed, type E2eHostBed } from './testbed-host'
+import { buildFakeTraefik, freePort } from '../support/fake-traefik'
 
 const info = inject('testbed')
 const poll = { timeout: 20_000, interval: 100 }
@@ -21,7 +24,7 @@ describe('host setup in Chromium', () => {
 
   beforeAll(async () => {
     bed = e2eHostBed(info, 'setup')
-    app = await launchApp(info)
+    app = await launchApp(info, { setupOverrides: { image: buildFakeTraefik(info), listen: { address: '127.0.0.1', http: await freePort(), https: await freePort() } } })
     hostId = (await bed.addHost(app, { name: 'Setup-Testbed', activate: false })).id
     await app.reload()
     shell = new ShellPage(app.page)
@@ -29,7 +32,7 @@ describe('host setup in Chromium', () => {
   })
   afterAll(async () => {
     await app?.close()
-    bed?.cleanup([])
+    bed?.cleanup(['traefik'])
   })
 
   it('saves the domain mode from the host form and shows it as a chip', async () => {
@@ -62,5 +65,22 @@ describe('host setup in Chromium', () => {
     const diffs = await admin.setup.getByTestId('setup-diff').allInnerTexts()
     expect(diffs.join('\n')).not.toContain(token)
     await shell.screenshot(join(outputDir, 'host-setup-preview.png'))
+  })
+
+  it('applies the preview with a stand-in Traefik image: files with their modes, the stack running and checked; a second preview has nothing to do', async () => {
+    await admin.setup.getByTestId('setup-apply').click()
+    const outcome = admin.setup.getByTestId('setup-outcome')
+    const error = () => admin.setup.getByTestId('setup-error').innerText({ timeout: 100 }).catch(() => '')
+    await expect.poll(async () => (await outcome.count()) || (await error()), { timeout: 90_000, interval: 200 }).toBe(1)
+    expect(await admin.setup.getByTestId('setup-verified').innerText()).toContain('Der Proxy läuft und meldet sich gesund.')
+    expect(await admin.setup.getByTestId('setup-applied').count()).toBeGreaterThan(3)
+    // On the host: the token as a file only its owner reads, and the proxy network.
+    expect(statSync(join(bed.baseDir, 'traefik', 'hetzner_token')).mode & 0o777).toBe(0o600)
+    expect(bed.docker('network', 'ls', '-q', '--filter', 'name=^proxy$')).not.toBe('')
+    expect(bed.docker('ps', '--filter', 'label=com.docker.compose.project=traefik', '--format', '{{.Status}}')).toMatch(/^Up .*\(healthy\)/)
+    await shell.screenshot(join(outputDir, 'host-setup-applied.png'))
+
+    await admin.setup.getByTestId('setup-preview').click()
+    await expect.poll(async () => (await admin.setup.getByTestId('setup-nothing').count()) || (await error()), poll).toBe(1)
   })
 })

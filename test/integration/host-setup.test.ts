@@ -2,7 +2,6 @@
 // directory, the proxy network, the stack's files with their modes, a stack that starts and passes
 // `compose config`; a second run changes nothing; a change shows its diff first; autostart needs root.
 import { execFileSync } from 'node:child_process'
-import { createServer } from 'node:net'
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
@@ -11,23 +10,15 @@ import { openHostSession } from '../../src/main/host/host-session'
 import { applyHostSetup, planHostSetup, STACK_PROJECT, type HostSetupInput } from '../../src/main/host-setup/host-setup'
 import { composeCommand } from '../../src/main/shops/compose'
 import { key, testbedProfile } from './support/hosts'
+import { buildFakeTraefik, freePort } from '../support/fake-traefik'
 
 const info = inject('testbed')
 const env = { ...process.env, DOCKER_HOST: info.dockerHost }
 const docker = (...args: string[]) => execFileSync('docker', args, { env, encoding: 'utf8' }).trim()
-const FAKE = 'shopmgr/fake-traefik:test'
 const source = resolve(import.meta.dirname, '../../traefik')
 const parent = join(info.ssh.baseDir, `setup-${process.pid}`)
 const base = join(parent, 'opt-docker')
 const token = 'hz-test-token-0123456789'
-
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const port = (server.address() as { port: number }).port
-  await new Promise<void>((r) => server.close(() => r()))
-  return port
-}
 
 describe('host setup with a stand-in for the Traefik image', () => {
   let session: HostSession
@@ -35,15 +26,7 @@ describe('host setup with a stand-in for the Traefik image', () => {
   let compose: string[]
 
   beforeAll(async () => {
-    // A stand-in that insists on its config and token files as Traefik would, and serves on :80 inside.
-    const script = [
-      '#!/bin/sh',
-      'case "$1" in healthcheck) exit 0;; esac',
-      'test -f /etc/traefik/traefik.yml && test -f /run/secrets/hetzner_token || { echo "config missing" >&2; exit 1; }',
-      // Stops at once on SIGTERM, as Traefik does (httpd as PID 1 would ignore it).
-      'mkdir -p /www && echo fake-traefik > /www/index.html && httpd -f -p 80 -h /www & trap "kill $!; exit 0" TERM; wait',
-    ].join('\\n')
-    execFileSync('docker', ['build', '-q', '-t', FAKE, '-'], { env, input: `FROM ${info.image}\nRUN printf '${script}\\n' > /bin/traefik && chmod 755 /bin/traefik\nENTRYPOINT ["/bin/traefik"]\n`, stdio: ['pipe', 'ignore', 'inherit'] })
+    const image = buildFakeTraefik(info)
     execFileSync('mkdir', ['-p', parent])
     execFileSync('chown', [`${info.ssh.user}:`, parent])
     session = openHostSession(testbedProfile(info, { baseDir: base }), { privateKey: key(info.ssh.keys.ed25519) })
@@ -53,7 +36,7 @@ describe('host setup with a stand-in for the Traefik image', () => {
       mode: 'wildcard',
       shopDomain: 'shops.test',
       hetznerToken: token,
-      image: FAKE,
+      image,
       listen: { address: '127.0.0.1', http: await freePort(), https: await freePort() },
       autostart: false,
     }
