@@ -75,6 +75,18 @@ export const errorSayKeys = [
   'hetznerActionFailed',
   'noZone',
   'secondaryZone',
+  'keysBusy',
+  'notPublicKey',
+  'ownKey',
+  'keyGone',
+  'identityExists',
+  'identityMissing',
+  'draftDeployed',
+  'draftHost',
+  'draftGone',
+  'notDraftsFile',
+  'noAgent',
+  'keyMissing',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 

@@ -9,9 +9,9 @@ import type { DraftStore } from './draft-store'
 
 export function deployDraft(drafts: DraftStore, id: string, hostId: string | undefined, deps: CreateShopDeps, events: EventBus): OperationSnapshot {
   const draft = drafts.get(id)
-  if (draft.deployed) throw new AppError('invalid_input', `This draft was deployed already as "${draft.deployed.shop}".`)
+  if (draft.deployed) throw new AppError('invalid_input', `This draft was deployed already as "${draft.deployed.shop}".`, { say: { key: 'draftDeployed', values: { shop: draft.deployed.shop } } })
   const target = hostId ?? draft.hostId
-  if (!target) throw new AppError('invalid_input', 'Choose the host to deploy this draft to.', { fields: [{ path: 'hostId', message: 'required' }] })
+  if (!target) throw new AppError('invalid_input', 'Choose the host to deploy this draft to.', { fields: [{ path: 'hostId', message: 'required' }], say: { key: 'draftHost' } })
   const parsed = createShopSchema.safeParse({
     hostId: target,
     name: draft.name,

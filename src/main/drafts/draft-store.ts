@@ -55,7 +55,7 @@ export class DraftStore {
 
   get(id: string): Draft {
     const draft = this.all().find((d) => d.id === id)
-    if (!draft) throw new AppError('not_found', 'This draft no longer exists.')
+    if (!draft) throw new AppError('not_found', 'This draft no longer exists.', { say: { key: 'draftGone' } })
     return draft
   }
 
@@ -65,7 +65,7 @@ export class DraftStore {
     const drafts = this.all()
     const now = this.now().toISOString()
     const existing = id ? drafts.find((d) => d.id === id) : undefined
-    if (id && !existing) throw new AppError('not_found', 'This draft no longer exists.')
+    if (id && !existing) throw new AppError('not_found', 'This draft no longer exists.', { say: { key: 'draftGone' } })
     const draft: Draft = existing
       ? { ...existing, ...parsed, updatedAt: now }
       : { ...parsed, id: randomUUID(), createdAt: now, updatedAt: now, deployed: null }
@@ -98,7 +98,7 @@ export class DraftStore {
     try {
       parsed = JSON.parse(content)
     } catch {
-      throw new AppError('invalid_input', 'This file is not a Shop-Manager drafts file (not JSON).')
+      throw new AppError('invalid_input', 'This file is not a Shop-Manager drafts file (not JSON).', { say: { key: 'notDraftsFile' } })
     }
     const file = z.object({ format: z.literal('shop-manager-drafts'), version: z.literal(1), drafts: z.array(storedDraft) }).safeParse(parsed)
     if (!file.success) throw new AppError('invalid_input', `This file is not a Shop-Manager drafts file (${file.error.issues[0]?.path.join('.') || 'format'}: ${file.error.issues[0]?.message ?? ''}).`)

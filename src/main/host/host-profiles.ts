@@ -119,11 +119,13 @@ export class HostProfiles {
   async secrets(profile: HostProfile): Promise<SshSecrets> {
     if (profile.kind === 'local') return {}
     if (profile.auth.kind === 'agent') {
-      if (!this.options.agentSocket) throw new AppError('auth_failed', 'No ssh-agent is running (SSH_AUTH_SOCK is not set).')
+      if (!this.options.agentSocket) throw new AppError('auth_failed', 'No ssh-agent is running (SSH_AUTH_SOCK is not set).', { say: { key: 'noAgent' } })
       return { agent: this.options.agentSocket }
     }
     const privateKey = await this.keychain.get(keyAccount(profile.id))
-    if (!privateKey) throw new AppError('key_invalid', `The private key for "${profile.name}" is missing from the keychain. Edit the host and choose it again.`)
+    if (!privateKey) throw new AppError('key_invalid', `The private key for "${profile.name}" is missing from the keychain. Edit the host and choose it again.`, {
+        say: { key: 'keyMissing', values: { host: profile.name } },
+      })
     const passphrase = profile.auth.hasPassphrase ? await this.keychain.get(passphraseAccount(profile.id)) : null
     return { privateKey, ...(passphrase ? { passphrase } : {}) }
   }

@@ -24,7 +24,7 @@ export class IdentityService {
 
   /** Makes a new key pair; an existing one is replaced only when asked (hosts that trust it lose it). */
   async generate(person: string, role: HostRole, replace = false): Promise<Identity> {
-    if (this.get() && !replace) throw new AppError('invalid_input', 'This installation has a key already; replacing it locks it out of every host that has it.')
+    if (this.get() && !replace) throw new AppError('invalid_input', 'This installation has a key already; replacing it locks it out of every host that has it.', { say: { key: 'identityExists' } })
     const comment = teamComment(person, role)
     const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment })
     const base64 = pair.public.split(' ')[1] ?? ''
@@ -37,7 +37,7 @@ export class IdentityService {
   /** The private key, for a host profile that logs in as this installation. */
   async privateKey(): Promise<string> {
     const key = await this.keychain.get(IDENTITY_ACCOUNT)
-    if (!key) throw new AppError('not_found', 'This installation has no key yet: create one under Settings.')
+    if (!key) throw new AppError('not_found', 'This installation has no key yet: create one under Settings.', { say: { key: 'identityMissing' } })
     return key
   }
 }

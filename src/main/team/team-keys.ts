@@ -43,7 +43,7 @@ async function editFile(session: HostSession, change: (text: string) => string):
   const dir = await sshDir(session)
   const lock = posix.join(dir, '.shopmanager-lock')
   const take = await session.exec(['sh', '-c', 'umask 077; mkdir -p "$1" && mkdir "$2"', 'sh', dir, lock], { timeoutMs: 10_000 })
-  if (take.code !== 0) throw new AppError('busy', 'Another admin is changing the keys of this host right now. Try again in a moment.')
+  if (take.code !== 0) throw new AppError('busy', 'Another admin is changing the keys of this host right now. Try again in a moment.', { say: { key: 'keysBusy' } })
   try {
     const before = await readFile(session, dir)
     const after = change(before)
@@ -64,7 +64,8 @@ export async function addTeamKey(session: HostSession, publicKeyLine: string): P
   const line = publicKeyLine.trim()
   const parsed = ssh2.utils.parseKey(line)
   if (parsed instanceof Error || line.includes('\n') || !/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) /.test(line)) {
-    throw new AppError('invalid_input', 'This is not an SSH public key line (it starts with ssh-ed25519, ssh-rsa or ecdsa-…).', { fields: [{ path: 'publicKey', message: 'not a public key' }] })
+    throw new AppError('invalid_input', 'This is not an SSH public key line (it starts with ssh-ed25519, ssh-rsa or ecdsa-…).', {
+      say: { key: 'notPublicKey' }, fields: [{ path: 'publicKey', message: 'not a public key' }] })
   }
   await editFile(session, (text) => withKey(text, line))
 }
@@ -95,12 +96,13 @@ echo "$n"`
 export async function revokeTeamKey(session: HostSession, fingerprint: string, own: string | null, confirmOwn: boolean): Promise<{ endedSessions: number }> {
   if (fingerprint === own && !confirmOwn) {
     throw new AppError('invalid_input', 'This is the key this app logs in with: after revoking it, this laptop cannot reach the host any more. Confirm to go on.', {
+      say: { key: 'ownKey' },
       fields: [{ path: 'confirmOwn', message: 'confirm' }],
     })
   }
   const dir = await sshDir(session)
   const key = parseAuthorizedKeys(await readFile(session, dir)).find((k) => k.fingerprint === fingerprint)
-  if (!key) throw new AppError('not_found', 'This key is not (or no longer) allowed on the host.')
+  if (!key) throw new AppError('not_found', 'This key is not (or no longer) allowed on the host.', { say: { key: 'keyGone' } })
   await editFile(session, (text) => withoutKey(text, fingerprint))
   // Our own session would end with it: then there is nothing left to do here.
   if (fingerprint === own) return { endedSessions: 0 }
