@@ -14,11 +14,19 @@ export interface ErrorLike {
 const isErrorLike = (value: unknown): value is ErrorLike =>
   typeof value === 'object' && value !== null && typeof (value as ErrorLike).code === 'string' && typeof (value as ErrorLike).message === 'string'
 
+/** The words an error or a failure record carries, in the user's language; null where it has none the app knows. */
+export function useSayText(): (say: ErrorSay | undefined) => string | null {
+  const { t, te } = useI18n()
+  return (say) => (say && te(`errorSay.${say.key}`) ? t(`errorSay.${say.key}`, say.values ?? {}) : null)
+}
+
 export function useErrorText(): (error: unknown) => string {
   const { t, te } = useI18n()
+  const sayText = useSayText()
   return (thrown) => {
     const error = isErrorLike(thrown) ? thrown : toAppError(thrown)
-    if (error.say && te(`errorSay.${error.say.key}`)) return t(`errorSay.${error.say.key}`, error.say.values ?? {})
+    const said = sayText(error.say)
+    if (said !== null) return said
     const key = `errors.${error.code}`
     if (!te(key)) return error.message
     const sentence = t(key)
