@@ -33,6 +33,7 @@ export const stepNoteKeys = [
   'notYetHealthy',
   'volumes',
   'templateImage',
+  'notStarted',
 ] as const
 export type StepNoteKey = (typeof stepNoteKeys)[number]
 

@@ -59,7 +59,7 @@ async function runCreate(input: CreateShopInput, deps: CreateShopDeps, op: Opera
     await publishStep(op, steps, input.domain, deps.publishName)
     steps.cancelled()
     if (!input.start) {
-      steps.skip('start', 'not started, as asked')
+      steps.skip('start', { key: 'notStarted' })
       op.step('health', 'skipped')
       op.step('done', 'done')
       op.succeed({ url: `https://${input.domain}`, login: null, seconds: (now().getTime() - started) / 1000 })
