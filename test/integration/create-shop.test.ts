@@ -30,7 +30,7 @@ describe('creating a shop on the test bed', () => {
     session = openHostSession(testbedProfile(info, { baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
   })
   afterAll(() => {
-    for (const name of ['hansen', ...twins]) {
+    for (const name of ['hansen', 'listig', ...twins]) {
       try {
         execFileSync('docker-compose', ['-p', name, 'down', '-v', '-t', '1'], { cwd: join(baseDir, name), env, stdio: 'ignore' })
       } catch {
@@ -103,5 +103,17 @@ describe('creating a shop on the test bed', () => {
     const done = await finished(create({ name: 'boese', domain: 'boese.shops.test`) || Host(`evil.test' }).id)
     expect(done.error).toMatchObject({ step: 'validate', code: 'invalid_input' })
     expect(() => statSync(join(baseDir, 'boese'))).toThrow()
+  })
+
+  it('keeps a hostile description as typed: a quote, backticks, $( ), ${ } and a new line break out of nothing', async () => {
+    const marker = join(baseDir, 'pwned')
+    const description = `Kunde "Listig" \`touch ${marker}\` $(touch ${marker})\nzweite Zeile \${SHOP_SECRET_ADMIN_PASSWORD} '; rm -rf /`
+    const done = await finished(create({ name: 'listig', description }).id)
+    expect(done.error).toBeUndefined()
+    expect(JSON.parse(readFileSync(join(baseDir, 'listig', 'shop.json'), 'utf8')).description).toBe(description)
+    expect((await discoverShops(session)).find((s) => s.name === 'listig')).toMatchObject({ description, light: 'green' })
+    // Nothing of it ran on the host, and the compose file (which compose interpolates) does not carry it.
+    expect(() => statSync(marker)).toThrow()
+    expect(readFileSync(join(baseDir, 'listig', 'docker-compose.yml'), 'utf8')).not.toContain('Listig')
   })
 })
