@@ -9,4 +9,9 @@ export const i18n = createI18n<[MessageSchema], 'de' | 'en', false>({
   locale: 'de',
   fallbackLocale: 'en',
   messages: { de, en },
+  // Dates and times as the app's language writes them, not the operating system's.
+  datetimeFormats: {
+    de: { short: { dateStyle: 'medium', timeStyle: 'short' } },
+    en: { short: { dateStyle: 'medium', timeStyle: 'short' } },
+  },
 })
