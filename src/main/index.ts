@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { app, BrowserWindow, dialog } from 'electron'
 import Store from 'electron-store'
 import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol'
+import { dialogTexts } from './dialog-texts'
 import { createDispatch } from './ipc/dispatch'
 import { forwardEvents, registerIpc } from './ipc/electron-ipc'
 import { createHandlers, createServices } from './services'
@@ -48,8 +49,9 @@ if (!app.requestSingleInstanceLock()) {
       draftsPath: join(app.getPath('userData'), 'drafts.json'),
       chooseFolder: async (purpose) => {
         const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+        const words = dialogTexts(services.settings.get().locale)
         const options = {
-          title: purpose === 'download' ? 'Backup speichern in … / Save backup in …' : 'Heruntergeladenes Backup wählen / Choose a downloaded backup',
+          title: purpose === 'download' ? words.saveBackupIn : words.chooseDownloadedBackup,
           properties: ['openDirectory', 'createDirectory'] as Array<'openDirectory' | 'createDirectory'>,
         }
         const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options)

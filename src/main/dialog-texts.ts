@@ -1,0 +1,14 @@
+// The few words the main process shows itself (native dialogs), in the language chosen in the app.
+import type { Locale } from '@shared/domain'
+
+export interface DialogTexts {
+  saveBackupIn: string
+  chooseDownloadedBackup: string
+}
+
+const texts: Record<Locale, DialogTexts> = {
+  de: { saveBackupIn: 'Backup speichern in …', chooseDownloadedBackup: 'Heruntergeladenes Backup wählen' },
+  en: { saveBackupIn: 'Save the backup in …', chooseDownloadedBackup: 'Choose a downloaded backup' },
+}
+
+export const dialogTexts = (locale: Locale): DialogTexts => texts[locale]
