@@ -87,6 +87,13 @@ export const errorSayKeys = [
   'notDraftsFile',
   'noAgent',
   'keyMissing',
+  'notBackupFolder',
+  'backupIncomplete',
+  'backupThere',
+  'uploadDamaged',
+  'noService',
+  'noContainers',
+  'noRecord',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 

@@ -74,12 +74,14 @@ export async function uploadBackup(session: HostSession, shop: string, folder: s
   try {
     manifest = manifestSchema.parse(JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')))
   } catch {
-    throw new AppError('invalid_input', `${folder} is not a downloaded Shop-Manager backup (no readable manifest.json).`)
+    throw new AppError('invalid_input', `${folder} is not a downloaded Shop-Manager backup (no readable manifest.json).`, { say: { key: 'notBackupFolder', values: { folder } } })
   }
   const files = new Set(await readdir(folder))
   const missing = manifest.volumes.filter((v) => !files.has(v.file)).map((v) => v.file)
-  if (missing.length > 0) throw new AppError('invalid_input', `The backup folder lacks ${missing.join(', ')}.`)
-  if ((await listBackups(session, shop)).some((b) => b.id === manifest.id)) throw new AppError('invalid_input', `The shop "${shop}" has the backup ${manifest.id} already.`)
+  if (missing.length > 0) throw new AppError('invalid_input', `The backup folder lacks ${missing.join(', ')}.`, { say: { key: 'backupIncomplete', values: { files: missing.join(', ') } } })
+  if ((await listBackups(session, shop)).some((b) => b.id === manifest.id)) {
+    throw new AppError('invalid_input', `The shop "${shop}" has the backup ${manifest.id} already.`, { say: { key: 'backupThere', values: { shop, id: manifest.id } } })
+  }
   const record = await readShopRecord(session, shop)
   const remote = posix.join(record.dir, 'backups', manifest.id)
   const made = await session.exec(['mkdir', '-p', '--', remote], { timeoutMs: 10_000 })
@@ -103,7 +105,7 @@ export async function uploadBackup(session: HostSession, shop: string, folder: s
       env: { SUMS: sums },
       what: 'Checking the uploaded archives',
     }).catch(() => {
-      throw new AppError('invalid_input', `The uploaded backup ${manifest.id} does not match its checksums; it was not kept.`)
+      throw new AppError('invalid_input', `The uploaded backup ${manifest.id} does not match its checksums; it was not kept.`, { say: { key: 'uploadDamaged', values: { id: manifest.id } } })
     })
     await writeShopFiles(session, remote, [{ path: 'manifest.json', content: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644 }])
     return manifest

@@ -30,7 +30,9 @@ async function containersOf(session: HostSession, query: LogsQuery) {
   const all = (await listProjectContainers(session.docker, query.shop)).get(query.shop) ?? []
   const chosen = query.service ? all.filter((c) => c.service === query.service) : all
   if (chosen.length === 0) {
-    throw new AppError('not_found', query.service ? `The shop "${query.shop}" has no service "${query.service}".` : `The shop "${query.shop}" has no containers (removed?).`)
+    throw query.service
+      ? new AppError('not_found', `The shop "${query.shop}" has no service "${query.service}".`, { say: { key: 'noService', values: { shop: query.shop, service: query.service } } })
+      : new AppError('not_found', `The shop "${query.shop}" has no containers (removed?).`, { say: { key: 'noContainers', values: { shop: query.shop } } })
   }
   return chosen
 }

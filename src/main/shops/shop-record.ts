@@ -76,7 +76,11 @@ export function shopVolumes(record: ShopRecord, shop: string): Array<{ key: stri
 export async function readShopRecord(session: HostSession, shop: string): Promise<ShopRecord> {
   const dir = shopDir(session, shop)
   const result = await session.exec(['sh', '-c', 'cat -- "$1/shop.json" && printf "\\036" && cat -- "$1/.env" && printf "\\036" && cat -- "$1/docker-compose.yml"', 'sh', dir], { timeoutMs: 15_000 })
-  if (result.code !== 0) throw new AppError('not_found', `The shop "${shop}" has no complete record on this host (${result.stderr.trim() || `exit ${result.code}`}).`)
+  if (result.code !== 0) {
+    throw new AppError('not_found', `The shop "${shop}" has no complete record on this host (${result.stderr.trim() || `exit ${result.code}`}).`, {
+      say: { key: 'noRecord', values: { shop } },
+    })
+  }
   const [json = '', env = '', compose = ''] = result.stdout.split('\u001e')
   let metadata: ShopMetadata
   try {
