@@ -87,6 +87,10 @@ describe('hosts and the live shop overview in Chromium', () => {
     await shopsPage.filter('garten')
     await expect.poll(() => shopsPage.row('kunde1').count()).toBe(0)
     expect(await shopsPage.row('gartenbau').count()).toBe(1)
+    // By the template's name as the table shows it, not only its id.
+    await shopsPage.filter('test-shop')
+    await expect.poll(() => shopsPage.row('kunde1').count()).toBe(1)
+    expect(await shopsPage.row('gartenbau').count()).toBe(1)
     await shopsPage.filter('')
     await shopsPage.toggleLight('red')
     await expect.poll(() => shopsPage.row('gartenbau').count()).toBe(0)

@@ -5,6 +5,7 @@ import type { ShopLight, ShopOverview, ShopSummary } from '@shared/shops'
 import { call, onEvent } from '../api'
 import { useErrorStore } from './errors'
 import { useSettingsStore } from './settings'
+import { useTemplatesStore } from './templates'
 
 /** For sorting by status: problems first. */
 export const lightRank: Record<ShopLight, number> = { red: 0, yellow: 1, green: 2 }
@@ -16,6 +17,7 @@ export const useShopsStore = defineStore('shops', () => {
   const lights = ref<ShopLight[]>([])
   const settings = useSettingsStore()
   const errors = useErrorStore()
+  const templates = useTemplatesStore()
   let subscribed = false
 
   const hostId = computed(() => settings.settings.activeHostId)
@@ -58,10 +60,16 @@ export const useShopsStore = defineStore('shops', () => {
 
   const visible = computed<ShopSummary[]>(() => {
     const needle = text.value.trim().toLowerCase()
+    // A template is found by its id and by its names as the overview shows them.
+    const templateNames = (id: string | null): string[] => {
+      const found = templates.list.templates.find((x) => x.id === id)
+      return found ? [found.name.de, found.name.en] : []
+    }
     return (overview.value?.shops ?? []).filter(
       (shop) =>
         (lights.value.length === 0 || lights.value.includes(shop.light)) &&
-        (!needle || [shop.name, shop.domain, shop.template, shop.description].some((field) => field?.toLowerCase().includes(needle))),
+        (!needle ||
+          [shop.name, shop.domain, shop.template, shop.description, ...templateNames(shop.template)].some((field) => field?.toLowerCase().includes(needle))),
     )
   })
 
