@@ -102,7 +102,7 @@ describe('hosts and the live shop overview in Chromium', () => {
     shops.compose(join(baseDir, 'kunde1'), '-p', 'kunde1', 'stop', '-t', '1', 'worker')
     await expect.poll(() => shopsPage.light('kunde1'), poll).toBe('red')
     await shopsPage.openDetail('kunde1')
-    await expect.poll(() => shopsPage.containers.innerText(), poll).toMatch(/worker\s+exited/)
+    await expect.poll(() => shopsPage.containers.innerText(), poll).toMatch(/worker\s+beendet/)
     await shell.screenshot(join(outputDir, 'shop-detail-red.png'))
     await shell.open('shops')
   })

@@ -1,0 +1,33 @@
+// A shop's state in the user's language: why its light is not green (its recorded failure, or which containers are
+// not running and healthy), and Docker's container states and health words.
+import { useI18n } from 'vue-i18n'
+import type { ShopContainer, ShopSummary } from '@shared/shops'
+import { useSayText } from './useErrorText'
+
+export interface ShopStatusText {
+  /** Docker's state (running, exited, …) in words; an unknown one as Docker says it. */
+  state: (state: string) => string
+  /** healthy, unhealthy, starting in words; none: a dash. */
+  health: (health: string | null) => string
+  /** A step of an operation by the name the progress shows. */
+  step: (id: string) => string
+  /** Why the shop is not green; null when it is. */
+  reason: (shop: Pick<ShopSummary, 'failure' | 'containers'>) => string | null
+}
+
+export function useShopStatusText(): ShopStatusText {
+  const { t, te } = useI18n()
+  const sayText = useSayText()
+  const word = (group: string, value: string): string => (te(`shops.${group}.${value}`) ? t(`shops.${group}.${value}`) : value)
+  const state = (value: string): string => word('states', value)
+  const health = (value: string | null): string => (value ? word('healthWords', value) : '—')
+  const step = (id: string): string => (te(`create.steps.${id}`) ? t(`create.steps.${id}`) : id)
+  const containerWord = (c: ShopContainer): string => (c.health && c.state === 'running' ? health(c.health) : state(c.state))
+  const reason = (shop: Pick<ShopSummary, 'failure' | 'containers'>): string | null => {
+    if (shop.failure) return `${step(shop.failure.step)}: ${sayText(shop.failure.say) ?? shop.failure.message}`
+    if (shop.containers.length === 0) return t('shops.noContainersShort')
+    const bad = shop.containers.filter((c) => c.light !== 'green')
+    return bad.length === 0 ? null : bad.map((c) => `${c.service}: ${containerWord(c)}`).join(', ')
+  }
+  return { state, health, step, reason }
+}
