@@ -73,6 +73,7 @@ export const errorSayKeys = [
   'hetznerDropped',
   'hetznerSilent',
   'hetznerActionFailed',
+  'hetznerCancelled',
   'noZone',
   'secondaryZone',
   'keysBusy',

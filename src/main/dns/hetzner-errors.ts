@@ -211,7 +211,9 @@ export function networkError(error: unknown, context: { timedOut: boolean; timeo
 }
 
 export function cancelledError(method: string): AppError {
-  return new AppError('cancelled', method === 'GET' ? 'Cancelled.' : 'Cancelled; a change already sent to Hetzner may still be applied.')
+  return method === 'GET'
+    ? new AppError('cancelled', 'Cancelled.', { say: { key: 'cancelled' } })
+    : new AppError('cancelled', 'Cancelled; a change already sent to Hetzner may still be applied.', { say: { key: 'hetznerCancelled' } })
 }
 
 /** An action Hetzner finished with an error; its own message says what went wrong. */
