@@ -34,6 +34,7 @@ export const stepNoteKeys = [
   'volumes',
   'templateImage',
   'notStarted',
+  'services',
 ] as const
 export type StepNoteKey = (typeof stepNoteKeys)[number]
 

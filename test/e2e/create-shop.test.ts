@@ -65,6 +65,8 @@ describe('create wizard in Chromium', () => {
     }
     await expect.poll(outcome, poll).toBe('succeeded')
     expect(await app.page.getByTestId('create-step-health').getAttribute('data-status')).toBe('done')
+    // The containers' last state, in German.
+    expect(await app.page.getByTestId('create-step-health').innerText()).toContain('web: gesund')
     // The test host manages no DNS: the step is skipped and says so in German.
     const dns = app.page.getByTestId('create-step-dns')
     expect(await dns.getAttribute('data-status')).toBe('skipped')

@@ -100,12 +100,17 @@ export async function startNewShop(
     mask: secretMasker(shop.secrets),
     onOutput: (line) => op.log(line),
     onStarted: () => steps.begin('health'),
-    onContainers: (containers) => op.step('health', 'running', describeContainers(containers)),
+    onContainers: (containers) => op.step('health', 'running', containersNote(containers)),
   })
   op.step('health', 'done')
   await clearFailure(session, shop.dir)
   op.step('done', 'done')
   op.succeed({ url: `https://${shop.domain}`, login: loginOf(shop.template), seconds: (Date.now() - shop.startedAt) / 1000 })
+}
+
+/** The containers' states as a step note: service → its health, or its state without a health check. */
+export function containersNote(containers: readonly { service: string; health: string | null; state: string }[]): StepNote {
+  return { key: 'services', values: Object.fromEntries(containers.map((c) => [c.service, c.health ?? c.state])) }
 }
 
 export function describeContainers(containers: readonly { service: string; health: string | null; state: string }[]): string {

@@ -11,7 +11,7 @@ import { resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import { bringUp } from './bring-up'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { asAppError, describeContainers, stepper } from './reserve-shop'
+import { asAppError, containersNote, stepper } from './reserve-shop'
 import { secretMasker } from './secret-mask'
 import { checkRole } from './shop-actions'
 import { withShopLock } from './shop-lock'
@@ -81,7 +81,7 @@ async function runUpdate(input: UpdateShopInput, deps: UpdateShopDeps, op: Opera
           mask,
           onOutput: (line) => op.log(line),
           onStarted: () => steps.begin('health'),
-          onContainers: (containers) => op.step('health', 'running', describeContainers(containers)),
+          onContainers: (containers) => op.step('health', 'running', containersNote(containers)),
         })
 
       steps.begin('pull', input.image)

@@ -9,6 +9,8 @@ export interface ShopStatusText {
   state: (state: string) => string
   /** healthy, unhealthy, starting in words; none: a dash. */
   health: (health: string | null) => string
+  /** A container's health, or its state where it has no health check, in words. */
+  containerWord: (value: string) => string
   /** A step of an operation by the name the progress shows. */
   step: (id: string) => string
   /** Why the shop is not green; null when it is. */
@@ -22,12 +24,13 @@ export function useShopStatusText(): ShopStatusText {
   const state = (value: string): string => word('states', value)
   const health = (value: string | null): string => (value ? word('healthWords', value) : '—')
   const step = (id: string): string => (te(`create.steps.${id}`) ? t(`create.steps.${id}`) : id)
-  const containerWord = (c: ShopContainer): string => (c.health && c.state === 'running' ? health(c.health) : state(c.state))
+  const containerWord = (value: string): string => (te(`shops.healthWords.${value}`) ? t(`shops.healthWords.${value}`) : state(value))
+  const wordOf = (c: ShopContainer): string => (c.health && c.state === 'running' ? health(c.health) : state(c.state))
   const reason = (shop: Pick<ShopSummary, 'failure' | 'containers'>): string | null => {
     if (shop.failure) return `${step(shop.failure.step)}: ${sayText(shop.failure.say) ?? shop.failure.message}`
     if (shop.containers.length === 0) return t('shops.noContainersShort')
     const bad = shop.containers.filter((c) => c.light !== 'green')
-    return bad.length === 0 ? null : bad.map((c) => `${c.service}: ${containerWord(c)}`).join(', ')
+    return bad.length === 0 ? null : bad.map((c) => `${c.service}: ${wordOf(c)}`).join(', ')
   }
-  return { state, health, step, reason }
+  return { state, health, containerWord, step, reason }
 }
