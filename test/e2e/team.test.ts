@@ -4,8 +4,8 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { generateEd25519 } from '../../src/main/team/key-pair'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { HostAdminPage } from './pages/host-admin-page'
 import { ShellPage } from './pages/shell-page'
@@ -23,7 +23,7 @@ describe('team keys and identity in Chromium', () => {
   let shell: ShellPage
   let admin: HostAdminPage
   let hostId = ''
-  const bea = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'Bea [sales] shop-manager' })
+  const bea = generateEd25519('Bea [sales] shop-manager')
 
   beforeAll(async () => {
     mkdirSync(join(home, '.ssh'), { recursive: true, mode: 0o700 })

@@ -3,9 +3,9 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { openHostSession, type HostSession } from '../../src/main/host/host-session'
+import { generateEd25519 } from '../../src/main/team/key-pair'
 import { addTeamKey, listTeamKeys, ownFingerprint, revokeTeamKey } from '../../src/main/team/team-keys'
 import { key, testbedProfile } from './support/hosts'
 
@@ -24,7 +24,7 @@ describe('team keys on the test bed', () => {
     sessions.push(session)
     return session
   }
-  const fresh = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'Bea Berger [sales] shop-manager' })
+  const fresh = generateEd25519('Bea Berger [sales] shop-manager')
 
   beforeAll(() => {
     mkdirSync(join(home, '.ssh'), { recursive: true })

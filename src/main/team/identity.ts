@@ -1,12 +1,12 @@
 // This installation's own SSH identity: an ed25519 key pair made here, the private key only in the keychain,
 // the public key with a comment naming the person and role, for an admin to enrol.
-import ssh2 from 'ssh2'
 import { AppError } from '@shared/errors'
 import type { HostRole } from '@shared/hosts'
 import type { Identity } from '@shared/team'
 import type { KeyValueStore } from '../settings/settings-service'
 import type { Keychain } from '../vault/keychain'
 import { fingerprintOf, teamComment } from './authorized-keys'
+import { generateEd25519 } from './key-pair'
 
 export const IDENTITY_ACCOUNT = 'identity:private-key'
 const KEY = 'identity'
@@ -26,7 +26,7 @@ export class IdentityService {
   async generate(person: string, role: HostRole, replace = false): Promise<Identity> {
     if (this.get() && !replace) throw new AppError('invalid_input', 'This installation has a key already; replacing it locks it out of every host that has it.', { say: { key: 'identityExists' } })
     const comment = teamComment(person, role)
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment })
+    const pair = generateEd25519(comment)
     const base64 = pair.public.split(' ')[1] ?? ''
     await this.keychain.set(IDENTITY_ACCOUNT, pair.private)
     const identity: Identity = { person, role, publicKey: pair.public.trim(), fingerprint: fingerprintOf(base64) }
