@@ -59,6 +59,9 @@ export interface OperationStep {
 
 export interface OperationSnapshot {
   id: string
+  /** Counts the snapshot's changes: of two copies that arrive out of order (a pushed event, an answer to a pull), the
+   * higher one is the newer. */
+  revision: number
   kind: OperationKind
   hostId: string
   shop: string

@@ -54,6 +54,7 @@ export class OperationRegistry {
     this.controllers.set(id, controller)
     const snapshot: OperationSnapshot = {
       id,
+      revision: 0,
       kind,
       hostId,
       shop,
@@ -67,6 +68,7 @@ export class OperationRegistry {
     this.operations.set(id, snapshot)
     const update = (change: (s: OperationSnapshot) => void): void => {
       change(snapshot)
+      snapshot.revision++
       this.publish(structuredClone(snapshot))
     }
     const finish = (status: OperationSnapshot['status']): void => {

@@ -8,17 +8,23 @@ export const useOperationsStore = defineStore('operations', () => {
   const byId = ref<Record<string, OperationSnapshot>>({})
   let subscribed = false
 
+  /** Pushed events and pulled snapshots travel separately and may arrive out of order: an older copy never
+   * replaces a newer one (a finished operation would otherwise show as running for good). */
+  function accept(next: OperationSnapshot): void {
+    const current = byId.value[next.id]
+    if (current && current.revision > next.revision) return
+    byId.value = { ...byId.value, [next.id]: next }
+  }
+
   function track(snapshot: OperationSnapshot): void {
     if (!subscribed) {
       subscribed = true
-      onEvent('operation:progress', (next) => {
-        byId.value = { ...byId.value, [next.id]: next }
-      })
+      onEvent('operation:progress', accept)
     }
-    byId.value = { ...byId.value, [snapshot.id]: byId.value[snapshot.id] ?? snapshot }
+    accept(snapshot)
     // A window opened late still shows the truth: ask for the current state once.
     void call('operations:get', { id: snapshot.id }).then((current) => {
-      if (current) byId.value = { ...byId.value, [current.id]: current }
+      if (current) accept(current)
     })
   }
 
