@@ -22,12 +22,18 @@ export const useShopsStore = defineStore('shops', () => {
 
   const hostId = computed(() => settings.settings.activeHostId)
 
+  /** Pushed overviews and answers to a load travel separately: one read earlier never replaces a later one. */
+  function accept(next: ShopOverview): void {
+    if (next.hostId !== hostId.value) return
+    const current = overview.value
+    if (current && current.hostId === next.hostId && Date.parse(current.readAt) > Date.parse(next.readAt)) return
+    overview.value = next
+  }
+
   async function load(): Promise<void> {
     if (!subscribed) {
       subscribed = true
-      onEvent('shops:overview', (next) => {
-        if (next.hostId === hostId.value) overview.value = next
-      })
+      onEvent('shops:overview', accept)
     }
     const id = hostId.value
     if (!id) {
@@ -36,7 +42,7 @@ export const useShopsStore = defineStore('shops', () => {
     }
     loading.value = true
     try {
-      overview.value = await call('shops:overview', { hostId: id })
+      accept(await call('shops:overview', { hostId: id }))
     } catch (error) {
       errors.report(error)
     } finally {
@@ -48,7 +54,7 @@ export const useShopsStore = defineStore('shops', () => {
     if (!hostId.value) return
     loading.value = true
     try {
-      overview.value = await call('shops:refresh', { hostId: hostId.value })
+      accept(await call('shops:refresh', { hostId: hostId.value }))
     } catch (error) {
       errors.report(error)
     } finally {
