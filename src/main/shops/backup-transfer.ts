@@ -8,7 +8,7 @@ import { z } from 'zod'
 import type { BackupManifest } from '@shared/backups'
 import { transferSteps, type OperationSnapshot } from '@shared/operations'
 import type { OperationRegistry } from '../operations/operation-registry'
-import { AppError } from '@shared/errors'
+import { AppError, toAppError } from '@shared/errors'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
 import { checkRole } from './shop-actions'
@@ -152,7 +152,7 @@ export function startBackupTransfer(
         op.succeed({ url: '', login: null, seconds: (Date.now() - started) / 1000, backupId: manifest.id })
       }
     } catch (error) {
-      const failure = error instanceof AppError ? error : new AppError('internal', (error as Error).message)
+      const failure = toAppError(error)
       op.fail(failure, failure.code === 'cancelled' ? 'choose' : 'transfer')
     }
   })()

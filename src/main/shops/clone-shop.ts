@@ -1,11 +1,12 @@
 // Clone ("Vorlage" in the seed): a new shop with all of an existing shop's data. The source is paused only while
 // its volumes are copied (a consistent, crash-safe snapshot), then put back as it was; the copy runs on the host.
+import { toAppError } from '@shared/errors'
 import { cloneSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import type { OperationHandle } from '../operations/operation-registry'
 import type { Template } from '../templates/template-loader'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { asAppError, reserveShop, settleFailure, stepper } from './reserve-shop'
+import { reserveShop, settleFailure, stepper } from './reserve-shop'
 import { pauseShop } from './pause-shop'
 import { finishShopCopy, planShopCopy, type CopyDeps } from './shop-copy'
 import { withShopLock } from './shop-lock'
@@ -98,7 +99,7 @@ async function runClone(input: CloneShopInput, deps: CloneShopDeps, op: Operatio
 
     await finishShopCopy(session, op, steps, deps, copy, { ...input, dir, startedAt: started })
   } catch (error) {
-    const failure = asAppError(error)
+    const failure = toAppError(error)
     if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'clone', step: steps.current, createdVolumes })
     op.fail(failure, steps.current)
   }

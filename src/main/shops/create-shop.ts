@@ -1,5 +1,6 @@
 // Creating a shop, as one operation: validate, reserve its directory, write its files, start it, wait until
 // healthy. Every step is reported; a failure leaves the host in a state the overview shows truthfully.
+import { toAppError } from '@shared/errors'
 import { createSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
@@ -7,7 +8,7 @@ import type { OperationHandle } from '../operations/operation-registry'
 import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { asAppError, publishStep, reserveShop, settleFailure, startNewShop, stepper, type PublishName } from './reserve-shop'
+import { publishStep, reserveShop, settleFailure, startNewShop, stepper, type PublishName } from './reserve-shop'
 import { newShopMetadata, shopDir, shopFiles } from './shop-record'
 
 export interface CreateShopInput {
@@ -68,7 +69,7 @@ async function runCreate(input: CreateShopInput, deps: CreateShopDeps, op: Opera
 
     await startNewShop(session, op, steps, { dir, name: input.name, domain: input.domain, template, secrets, startedAt: started })
   } catch (error) {
-    const failure = asAppError(error)
+    const failure = toAppError(error)
     if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'create', step: steps.current })
     op.fail(failure, steps.current)
   }

@@ -1,6 +1,6 @@
 // Edit: description, domain, template parameters and image change; the shop is rendered again from its template
 // with the secrets it already has and applied with `up -d`, which recreates only the services that changed.
-import { AppError } from '@shared/errors'
+import { AppError, toAppError } from '@shared/errors'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
 import { generateSecrets, resolveParams } from '../templates/parameters'
@@ -66,7 +66,7 @@ export async function editShop(session: HostSession, input: EditShopInput, deps:
       await composeUp(session, record.dir, input.shop, { mask: secretMasker(secrets) })
       await clearFailure(session, record.dir)
     } catch (error) {
-      const failure = error instanceof AppError ? error : new AppError('internal', (error as Error).message)
+      const failure = toAppError(error)
       await recordFailure(session, record.dir, { operation: 'edit', step, ...failureWords(failure) })
       throw failure
     }

@@ -60,10 +60,6 @@ export function stepper(op: OperationHandle) {
   }
 }
 
-export function asAppError(error: unknown): AppError {
-  return error instanceof AppError ? error : new AppError('internal', (error as Error).message)
-}
-
 /**
  * A cancel only comes before anything of the shop runs: what the operation made (its directory, half-copied
  * volumes) goes. Any other failure stays on the host, recorded, so every overview shows the shop red with the

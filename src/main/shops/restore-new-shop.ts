@@ -1,10 +1,10 @@
 // A new shop from a backup of another: the source shop's template, parameters and image, the secrets its data
 // depends on, and every volume filled from the backup's archives (checked first) instead of from the live shop.
-import { AppError } from '@shared/errors'
+import { AppError, toAppError } from '@shared/errors'
 import { restoreNewSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import type { OperationHandle } from '../operations/operation-registry'
-import { asAppError, reserveShop, settleFailure, stepper } from './reserve-shop'
+import { reserveShop, settleFailure, stepper } from './reserve-shop'
 import { backupDir, listBackups, unpackArchive, verifyArchives } from './shop-backup'
 import { finishShopCopy, planShopCopy, type CopyDeps } from './shop-copy'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
@@ -64,7 +64,7 @@ async function runRestoreNew(input: RestoreNewInput, deps: RestoreNewDeps, op: O
 
     await finishShopCopy(session, op, steps, deps, copy, { ...input, dir, startedAt: started, fromBackup: manifest.id })
   } catch (error) {
-    const failure = asAppError(error)
+    const failure = toAppError(error)
     if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'clone', step: steps.current, createdVolumes })
     op.fail(failure, steps.current)
   }

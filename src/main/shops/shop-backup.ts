@@ -2,7 +2,7 @@
 // <base>/<shop>/backups/<id>/ (the shop paused only meanwhile), checksummed, with a manifest; the last N kept.
 // Restore checks every archive's checksum (sha512) before it overwrites anything.
 import { posix } from 'node:path'
-import { AppError } from '@shared/errors'
+import { AppError, toAppError } from '@shared/errors'
 import { backupSteps, restoreSteps, type BackupManifest, type BackupVolume } from '@shared/backups'
 import type { OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
@@ -12,7 +12,7 @@ import { bringUp } from './bring-up'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
 import { runCompose } from './compose'
 import { pauseShop } from './pause-shop'
-import { asAppError, stepper } from './reserve-shop'
+import { stepper } from './reserve-shop'
 import { secretMasker } from './secret-mask'
 import { checkRole } from './shop-actions'
 import { withShopLock } from './shop-lock'
@@ -200,7 +200,7 @@ async function runBackup(input: { hostId: string; shop: string }, deps: BackupDe
   } catch (error) {
     // A half-written backup is no backup: it goes, so a listing never offers it.
     await cleanup?.()
-    op.fail(asAppError(error), steps.current)
+    op.fail(toAppError(error), steps.current)
   }
 }
 
@@ -276,6 +276,6 @@ async function runRestore(input: RestoreInput, deps: BackupDeps, op: OperationHa
     op.step('done', 'done')
     op.succeed({ url: `https://${record.metadata.domain}`, login: null, seconds: (Date.now() - started) / 1000, backupId: input.backupId })
   } catch (error) {
-    op.fail(asAppError(error), steps.current)
+    op.fail(toAppError(error), steps.current)
   }
 }

@@ -1,7 +1,7 @@
 // Keeps one host's shop list true: a full read on start and after every reconnect, then Docker's event
 // stream for changes (no polling). Publishes every change and caches the list on disk.
 import type { Readable } from 'node:stream'
-import { AppError } from '@shared/errors'
+import { toAppError } from '@shared/errors'
 import type { ShopOverview, ShopSummary } from '@shared/shops'
 import type { HostSession } from '../host/host-session'
 import { buildShop, discoverShops, listProjectContainers, PROJECT_LABEL } from './discovery'
@@ -63,7 +63,7 @@ export class ShopOverviewWatcher {
       this.set({ hostId: this.session.profile.id, shops, readAt: this.now().toISOString(), cached: false })
       void this.cache.save(this.overview).catch(() => undefined)
     } catch (error) {
-      const e = error instanceof AppError ? error : new AppError('internal', (error as Error).message)
+      const e = toAppError(error)
       this.set({ ...this.overview, cached: true, error: { code: e.code, message: e.message } })
     }
     return this.overview

@@ -2,7 +2,7 @@
 // template's timeout; if it does not, the previous image is put back on its own and the user is told what
 // happened, with the failing service's last log lines.
 import type { Readable } from 'node:stream'
-import { AppError } from '@shared/errors'
+import { AppError, toAppError } from '@shared/errors'
 import { updateSteps, type OperationSnapshot } from '@shared/operations'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
@@ -11,7 +11,7 @@ import { resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import { bringUp } from './bring-up'
 import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { asAppError, containersNote, stepper } from './reserve-shop'
+import { containersNote, stepper } from './reserve-shop'
 import { secretMasker } from './secret-mask'
 import { checkRole } from './shop-actions'
 import { withShopLock } from './shop-lock'
@@ -91,7 +91,7 @@ async function runUpdate(input: UpdateShopInput, deps: UpdateShopDeps, op: Opera
       try {
         await up()
       } catch (error) {
-        const failure = asAppError(error)
+        const failure = toAppError(error)
         op.step('health', 'failed', failure.message)
         const lines = await lastLines(active, input.shop, template.manifest.image.service)
         steps.enter('rollback')
@@ -113,7 +113,7 @@ async function runUpdate(input: UpdateShopInput, deps: UpdateShopDeps, op: Opera
     op.step('done', 'done')
     op.succeed({ url: `https://${record!.metadata.domain}`, login: null, seconds: (Date.now() - started) / 1000 })
   } catch (error) {
-    const failure = asAppError(error)
+    const failure = toAppError(error)
     // A rolled-back update left the shop as it was: nothing to record as broken.
     if (session && record && failure.code !== 'update_rolled_back') await recordFailure(session, record.dir, { operation: 'edit', step: steps.current, ...failureWords(failure) })
     op.fail(failure, failure.code === 'update_rolled_back' ? 'health' : steps.current)
