@@ -10,7 +10,7 @@ import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
 import { runCompose } from '../shops/compose'
 import { listProjectContainers } from '../shops/discovery'
-import { describeContainers } from '../shops/reserve-shop'
+import { describeContainers } from '../shops/status'
 import { waitHealthy } from '../shops/wait-healthy'
 import { renderTraefikStack, type StackFile, type TraefikStackInput } from './traefik-stack'
 

@@ -11,6 +11,7 @@ import type Docker from 'dockerode'
 import type { HostSession } from '../host/host-session'
 import type { StepNote } from '@shared/operations'
 import { listProjectContainers } from './discovery'
+import { describeContainers } from './status'
 
 export interface PausedShop {
   /** How many running containers were paused (0: none writes to the volumes, or the shop was not running). */
@@ -47,8 +48,7 @@ export async function pauseShop(session: HostSession, shop: string, volumes?: re
       const behind = frozen
         .map((c) => listed.find((l) => l.id === c.id) ?? { ...c, state: 'missing', health: null })
         .filter((c) => c.state !== 'running' || c.health === 'unhealthy')
-        .map((c) => `${c.service}: ${c.health ?? c.state}`)
-      return behind.length === 0 ? { key: 'runningAgain' } : { key: 'notYetHealthy', values: { services: behind.join(', ') } }
+      return behind.length === 0 ? { key: 'runningAgain' } : { key: 'notYetHealthy', values: { services: describeContainers(behind) } }
     },
   }
 }

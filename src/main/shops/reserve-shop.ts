@@ -8,6 +8,7 @@ import type { OperationHandle } from '../operations/operation-registry'
 import type { Template } from '../templates/template-loader'
 import { bringUp } from './bring-up'
 import { secretMasker } from './secret-mask'
+import { containersNote } from './status'
 import { clearFailure, failureWords, recordFailure } from './shop-record'
 import { assertVolumesFree } from './volume-copy'
 
@@ -104,14 +105,6 @@ export async function startNewShop(
   op.succeed({ url: `https://${shop.domain}`, login: loginOf(shop.template), seconds: (Date.now() - shop.startedAt) / 1000 })
 }
 
-/** The containers' states as a step note: service → its health, or its state without a health check. */
-export function containersNote(containers: readonly { service: string; health: string | null; state: string }[]): StepNote {
-  return { key: 'services', values: Object.fromEntries(containers.map((c) => [c.service, c.health ?? c.state])) }
-}
-
-export function describeContainers(containers: readonly { service: string; health: string | null; state: string }[]): string {
-  return containers.map((c) => `${c.service}: ${c.health ?? c.state}`).join(', ')
-}
 
 export function loginOf(template: Template): { user: string; passwordSecretId: string } | null {
   const login = template.manifest.secrets.find((s) => s.login)

@@ -1,4 +1,5 @@
 // The traffic light of a container and of a shop, from what Docker reports.
+import type { StepNote } from '@shared/operations'
 import type { ShopContainer, ShopLight } from '@shared/shops'
 
 export interface ContainerFacts {
@@ -38,4 +39,16 @@ export function healthFromStatus(status: string): string | null {
   const match = /\((healthy|unhealthy|health: starting)\)/.exec(status)
   if (!match?.[1]) return null
   return match[1] === 'health: starting' ? 'starting' : match[1]
+}
+
+type ContainerState = Pick<ShopContainer, 'service' | 'health' | 'state'>
+
+/** "web: healthy, db: starting": each container's health, or its state without a health check. */
+export function describeContainers(containers: readonly ContainerState[]): string {
+  return containers.map((c) => `${c.service}: ${c.health ?? c.state}`).join(', ')
+}
+
+/** The same as a step note, which the renderer words: service → its health, or its state. */
+export function containersNote(containers: readonly ContainerState[]): StepNote {
+  return { key: 'services', values: Object.fromEntries(containers.map((c) => [c.service, c.health ?? c.state])) }
 }
