@@ -3,7 +3,7 @@
 // bad_gateway and timeout, a 502/504 without Hetzner's error body, and network timeouts. Nothing else.
 import { AppError, type ErrorCode, type ErrorSay, type FieldIssue } from '@shared/errors'
 import { invalidFieldsSchema, type Action } from './hetzner-schema'
-import { availableNow, clockTime, describeWait, msUntilAvailable, type RateLimit } from './rate-limit'
+import { availableNow, clockTime, describeWait, msUntilAvailable, waitSeconds, type RateLimit } from './rate-limit'
 
 export interface ApiFailure {
   status: number
@@ -59,8 +59,6 @@ export function budgetError(rate: RateLimit, needed: number, now: number): AppEr
     },
   )
 }
-
-const waitSeconds = (ms: number): number => Math.max(1, Math.round(ms / 1000))
 
 export function rateLimitedError(rate: RateLimit | null, now: number, extra: Record<string, string> = {}): AppError {
   if (!rate) {

@@ -54,8 +54,13 @@ export function msUntilAvailable(rate: RateLimit, calls: number, now: number): n
   return Math.ceil((calls - available) / perMs)
 }
 
+/** A wait in whole seconds, at least one. */
+export function waitSeconds(ms: number): number {
+  return Math.max(1, Math.round(ms / 1000))
+}
+
 export function describeWait(ms: number): string {
-  const seconds = Math.max(1, Math.round(ms / 1000))
+  const seconds = waitSeconds(ms)
   if (seconds < 90) return `${seconds} second${seconds === 1 ? '' : 's'}`
   const minutes = Math.round(seconds / 60)
   if (minutes < 90) return `${minutes} minutes`
