@@ -1,7 +1,7 @@
 // A shop's state in the user's language: why its light is not green (its recorded failure, or which containers are
 // not running and healthy), and Docker's container states and health words.
 import { useI18n } from 'vue-i18n'
-import type { ShopContainer, ShopSummary } from '@shared/shops'
+import type { ShopContainer, ShopFailure, ShopSummary } from '@shared/shops'
 import { useSayText } from './useErrorText'
 
 export interface ShopStatusText {
@@ -13,6 +13,8 @@ export interface ShopStatusText {
   containerWord: (value: string) => string
   /** A step of an operation by the name the progress shows. */
   step: (id: string) => string
+  /** A recorded failure's message, in the user's language where it carries words for it. */
+  failureText: (failure: ShopFailure) => string
   /** Why the shop is not green; null when it is. */
   reason: (shop: Pick<ShopSummary, 'failure' | 'containers'>) => string | null
 }
@@ -26,11 +28,12 @@ export function useShopStatusText(): ShopStatusText {
   const step = (id: string): string => (te(`create.steps.${id}`) ? t(`create.steps.${id}`) : id)
   const containerWord = (value: string): string => (te(`shops.healthWords.${value}`) ? t(`shops.healthWords.${value}`) : state(value))
   const wordOf = (c: ShopContainer): string => (c.health && c.state === 'running' ? health(c.health) : state(c.state))
+  const failureText = (failure: ShopFailure): string => sayText(failure.say) ?? failure.message
   const reason = (shop: Pick<ShopSummary, 'failure' | 'containers'>): string | null => {
-    if (shop.failure) return `${step(shop.failure.step)}: ${sayText(shop.failure.say) ?? shop.failure.message}`
+    if (shop.failure) return `${step(shop.failure.step)}: ${failureText(shop.failure)}`
     if (shop.containers.length === 0) return t('shops.noContainersShort')
     const bad = shop.containers.filter((c) => c.light !== 'green')
     return bad.length === 0 ? null : bad.map((c) => `${c.service}: ${wordOf(c)}`).join(', ')
   }
-  return { state, health, containerWord, step, reason }
+  return { state, health, containerWord, step, failureText, reason }
 }
