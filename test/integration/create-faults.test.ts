@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { AppError } from '../../src/shared/errors'
 import type { HostSession } from '../../src/main/host/host-session'
 import { discoverShops } from '../../src/main/shops/discovery'
 import { runShopAction } from '../../src/main/shops/shop-actions'
@@ -93,7 +94,7 @@ describe('create faults on the test bed', () => {
     const dir = join(bed.baseDir, name)
     mkdirSync(dir)
     execFileSync('chown', [`${info.ssh.user}:`, dir])
-    await recordFailure(session, dir, { operation: 'create', step: 'write', message: 'No space left on device' })
+    await recordFailure(session, dir, { operation: 'create', step: 'write' }, new AppError('internal', 'No space left on device'))
     const shop = (await discoverShops(session)).find((s) => s.name === name)
     expect(shop).toMatchObject({ light: 'red', reason: 'write: No space left on device', failure: { step: 'write' }, containers: [] })
   })

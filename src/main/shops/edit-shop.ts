@@ -10,7 +10,7 @@ import { composeUp } from './bring-up'
 import { secretMasker } from './secret-mask'
 import { checkRole } from './shop-actions'
 import { withShopLock } from './shop-lock'
-import { clearFailure, failureWords, readShopRecord, recordFailure, shopFiles, type ShopMetadata } from './shop-record'
+import { clearFailure, readShopRecord, recordFailure, shopFiles, type ShopMetadata } from './shop-record'
 
 export interface EditShopInput {
   shop: string
@@ -67,7 +67,7 @@ export async function editShop(session: HostSession, input: EditShopInput, deps:
       await clearFailure(session, record.dir)
     } catch (error) {
       const failure = toAppError(error)
-      await recordFailure(session, record.dir, { operation: 'edit', step, ...failureWords(failure) })
+      await recordFailure(session, record.dir, { operation: 'edit', step }, failure)
       throw failure
     }
     if (moved && record.metadata.domain) {

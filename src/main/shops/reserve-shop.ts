@@ -9,7 +9,7 @@ import type { Template } from '../templates/template-loader'
 import { bringUp } from './bring-up'
 import { secretMasker } from './secret-mask'
 import { containersNote } from './status'
-import { clearFailure, failureWords, recordFailure } from './shop-record'
+import { clearFailure, recordFailure } from './shop-record'
 import { assertVolumesFree } from './volume-copy'
 
 /**
@@ -77,7 +77,7 @@ export async function settleFailure(
     await session.exec(['rm', '-rf', '--', dir], { timeoutMs: 30_000 }).catch(() => undefined)
     return
   }
-  await recordFailure(session, dir, { operation: record.operation, step: record.step, ...failureWords(failure) })
+  await recordFailure(session, dir, { operation: record.operation, step: record.step }, failure)
 }
 
 /**

@@ -94,13 +94,13 @@ export async function readShopRecord(session: HostSession, shop: string): Promis
   return { dir, metadata: { ...metadata, params: metadata.params ?? {}, description: metadata.description ?? '' }, secrets: parseSecrets(env), compose }
 }
 
-/** Best effort: the operation already failed; a second failure must not hide the first. */
-/** What a failure record keeps of an error: its message, and its words where it has them. */
-export function failureWords(error: AppError): Pick<ShopFailure, 'message' | 'say'> {
-  return { message: error.message, ...(error.say ? { say: error.say } : {}) }
-}
-
-export async function recordFailure(session: HostSession, dir: string, failure: Omit<ShopFailure, 'at'>): Promise<void> {
+/**
+ * Records on the host which operation failed at which step and why: the error's message, and its words where it
+ * has them, so every laptop says it in its own language. Best effort: the operation already failed; a second
+ * failure must not hide the first.
+ */
+export async function recordFailure(session: HostSession, dir: string, where: Pick<ShopFailure, 'operation' | 'step'>, error: AppError): Promise<void> {
+  const failure: Omit<ShopFailure, 'at'> = { ...where, message: error.message, ...(error.say ? { say: error.say } : {}) }
   const content = `${JSON.stringify({ ...failure, at: new Date().toISOString() }, null, 2)}\n`
   await writeShopFiles(session, dir, [{ path: FAILURE_FILE, content, mode: 0o644 }]).catch(() => undefined)
 }

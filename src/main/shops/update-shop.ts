@@ -17,7 +17,7 @@ import { containersNote } from './status'
 import { checkRole } from './shop-actions'
 import { withShopLock } from './shop-lock'
 import { readLogs } from './shop-logs'
-import { clearFailure, failureWords, readShopRecord, recordFailure, shopFiles, type ShopMetadata, type ShopRecord } from './shop-record'
+import { clearFailure, readShopRecord, recordFailure, shopFiles, type ShopMetadata, type ShopRecord } from './shop-record'
 
 export interface UpdateShopInput {
   hostId: string
@@ -116,7 +116,7 @@ async function runUpdate(input: UpdateShopInput, deps: UpdateShopDeps, op: Opera
   } catch (error) {
     const failure = toAppError(error)
     // A rolled-back update left the shop as it was: nothing to record as broken.
-    if (session && record && failure.code !== 'update_rolled_back') await recordFailure(session, record.dir, { operation: 'edit', step: steps.current, ...failureWords(failure) })
+    if (session && record && failure.code !== 'update_rolled_back') await recordFailure(session, record.dir, { operation: 'edit', step: steps.current }, failure)
     op.fail(failure, failure.code === 'update_rolled_back' ? 'health' : steps.current)
   }
 }
