@@ -11,7 +11,8 @@ export interface ShopStatusText {
   health: (health: string | null) => string
   /** A container's health, or its state where it has no health check, in words. */
   containerWord: (value: string) => string
-  /** A step of an operation by the name the progress shows. */
+  /** A step of an operation by the name the progress shows: create, clone and others share the step names; those
+   * only update, backup, restore and transfers have are worded in their own sections; one without words shows as it is. */
   step: (id: string) => string
   /** A recorded failure's message, in the user's language where it carries words for it. */
   failureText: (failure: ShopFailure) => string
@@ -25,7 +26,8 @@ export function useShopStatusText(): ShopStatusText {
   const word = (group: string, value: string): string => (te(`shops.${group}.${value}`) ? t(`shops.${group}.${value}`) : value)
   const state = (value: string): string => word('states', value)
   const health = (value: string | null): string => (value ? word('healthWords', value) : '—')
-  const step = (id: string): string => (te(`create.steps.${id}`) ? t(`create.steps.${id}`) : id)
+  const step = (id: string): string =>
+    [`create.steps.${id}`, `update.steps.${id}`, `backups.steps.${id}`].map((key) => (te(key) ? t(key) : null)).find((x) => x !== null) ?? id
   const containerWord = (value: string): string => (te(`shops.healthWords.${value}`) ? t(`shops.healthWords.${value}`) : state(value))
   const wordOf = (c: ShopContainer): string => (c.health && c.state === 'running' ? health(c.health) : state(c.state))
   const failureText = (failure: ShopFailure): string => sayText(failure.say) ?? failure.message
