@@ -22,8 +22,6 @@ export default defineConfig({
           globalSetup: [testbed],
           // Some files restart the test bed's sshd; running files one at a time keeps that from hitting others.
           fileParallelism: false,
-          // Real daemons under load now and then lose a race a user would retry; a test that fails twice fails.
-          retry: 1,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
@@ -38,7 +36,6 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
-          retry: 1,
         },
       },
     ],
