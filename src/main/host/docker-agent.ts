@@ -3,7 +3,7 @@
 import { Agent, type AgentOptions, type ClientRequestArgs } from 'node:http'
 import { inspect } from 'node:util'
 import type { Duplex } from 'node:stream'
-import type { OperationOptions } from './ssh-connection'
+import type { OperationOptions } from './ssh-types'
 
 export type OpenStream = (options: OperationOptions) => Promise<Duplex>
 

@@ -8,55 +8,12 @@ import { ChannelLimiter } from './channel-limiter'
 import { commandLine } from './shell-quote'
 import { collectWithPid, openExecChannel, withDeadline, withPidReport } from './ssh-exec'
 import { sshHandshake } from './ssh-handshake'
-import { sshError, type Endpoint } from './ssh-errors'
+import { sshError } from './ssh-errors'
+import { defaultSshOptions, type OperationOptions, type ExecOptions, type ExecResult, type SshConnectionEvents, type SshConnectionOptions, type SshState, type SshTarget } from './ssh-types'
 
-export interface SshTarget extends Endpoint {
-  username: string
-  privateKey?: string | Buffer
-  passphrase?: string
-  /** Path of the user's ssh-agent socket, when the host uses the agent instead of a stored key. */
-  agent?: string
-  /** SHA256 fingerprint the user confirmed; null means the first connect must ask. */
-  pinnedHostKey: string | null
-}
-
-export interface SshConnectionOptions {
-  connectTimeoutMs: number
-  keepaliveIntervalMs: number
-  keepaliveCountMax: number
-  /** Below sshd's MaxSessions (10 by default). */
-  maxChannels: number
-  backoffInitialMs: number
-  backoffMaxMs: number
-}
-
-export const defaultSshOptions: SshConnectionOptions = {
-  connectTimeoutMs: 8000,
-  keepaliveIntervalMs: 5000,
-  keepaliveCountMax: 3,
-  maxChannels: 8,
-  backoffInitialMs: 250,
-  backoffMaxMs: 15_000,
-}
-
-export type SshState = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed'
-
-export interface OperationOptions {
-  timeoutMs?: number
-  signal?: AbortSignal
-}
-
-export interface ExecOptions extends OperationOptions {
-  env?: Record<string, string>
-  stdin?: string | Buffer
-  onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void
-}
-
-export interface ExecResult {
-  code: number | null
-  stdout: string
-  stderr: string
-}
+// Other modules still import these from here; new code imports them from ./ssh-types.
+export type { SshTarget, SshConnectionOptions, SshState, OperationOptions, ExecOptions, ExecResult, SshConnectionEvents } from './ssh-types'
+export { defaultSshOptions } from './ssh-types'
 
 /** Errors after which retrying the same credentials cannot help: stop reconnecting and tell the user. */
 const FATAL = new Set(['host_key_changed', 'host_key_unknown', 'auth_failed', 'passphrase_required', 'passphrase_wrong', 'key_invalid'])
@@ -68,12 +25,6 @@ interface Session {
   /** Long-lived channels (Docker sockets); ended with the session so nobody keeps writing into a dead one. */
   streams: Set<ClientChannel>
   sftp?: Promise<SFTPWrapper>
-}
-
-export interface SshConnectionEvents {
-  state: [state: SshState, error?: AppError]
-  /** A new session is up after a drop: anything derived from the host must be re-read. */
-  reconnected: []
 }
 
 export class SshConnection extends EventEmitter<SshConnectionEvents> {

@@ -1,7 +1,7 @@
 // Running commands over an SSH channel: opening with retry, collecting output, deadlines and cancel.
 import type { Client, ClientChannel } from 'ssh2'
 import { AppError, cancelledError } from '@shared/errors'
-import type { ExecOptions, ExecResult, OperationOptions } from './ssh-connection'
+import type { ExecOptions, ExecResult, OperationOptions } from './ssh-types'
 
 /**
  * sshd frees a session slot a moment after the channel closes, so a new channel opened right after another

@@ -4,7 +4,7 @@ import { connect as tcpConnect, type Socket } from 'node:net'
 import ssh2, { type Client } from 'ssh2'
 import { AppError } from '@shared/errors'
 import { judgeHostKey } from './host-key'
-import type { SshConnectionOptions, SshTarget } from './ssh-connection'
+import type { SshConnectionOptions, SshTarget } from './ssh-types'
 import { keyError, socketError, sshError } from './ssh-errors'
 
 const { Client: SshClient, utils } = ssh2
