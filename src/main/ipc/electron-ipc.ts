@@ -1,14 +1,9 @@
 // Wires the contract to Electron: one ipcMain handler per channel, each checking who is calling.
-import { ipcMain, type BrowserWindow, type WebFrameMain } from 'electron'
+import { ipcMain, type BrowserWindow } from 'electron'
 import { invokeChannelNames } from '@shared/channels'
 import type { EventBus } from '../events'
 import type { Dispatch } from './dispatch'
-
-/** Only our own page, in its top frame, may call into the main process. */
-export function isTrustedSender(frame: WebFrameMain | null, isAppUrl: (url: string) => boolean): boolean {
-  if (!frame || frame.parent !== null) return false
-  return isAppUrl(frame.url)
-}
+import { isTrustedSender } from './sender-check'
 
 export function registerIpc(dispatch: Dispatch, isAppUrl: (url: string) => boolean): void {
   for (const channel of invokeChannelNames) {
