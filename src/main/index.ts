@@ -5,9 +5,9 @@ import { app, BrowserWindow, dialog } from 'electron'
 import Store from 'electron-store'
 import { APP_ORIGIN, registerAppScheme, serveAppScheme } from './app-protocol'
 import { dialogTexts } from './dialog-texts'
-import { createDispatch } from './ipc/dispatch'
+
 import { forwardEvents, registerIpc } from './ipc/electron-ipc'
-import { createHandlers, createServices } from './services'
+import { createAppDispatch, createServices } from './services'
 import { sameOrigin } from './navigation-policy'
 import { Keychain } from './vault/keychain'
 import { createMainWindow } from './window'
@@ -66,7 +66,7 @@ if (!app.requestSingleInstanceLock()) {
         dataDir: app.getPath('userData'),
       },
     })
-    registerIpc(createDispatch(createHandlers(services), console), isAppUrl)
+    registerIpc(createAppDispatch(services, console), isAppUrl)
     forwardEvents(services.events, () => BrowserWindow.getAllWindows())
     // A window that reloads or closes no longer listens: its live log streams end with it (one window per app).
     app.on('browser-window-created', (_event, window) => {
@@ -76,7 +76,7 @@ if (!app.requestSingleInstanceLock()) {
       })
       window.webContents.once('destroyed', () => services.logs.stopAll())
     })
-    app.on('before-quit', () => services.hosts.closeAll())
+    app.on('before-quit', () => (services.overview.stopAll(), services.sessions.closeAll()))
     createMainWindow(startUrl, isAppUrl)
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createMainWindow(startUrl, isAppUrl)

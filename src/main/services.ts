@@ -1,35 +1,31 @@
-// Composes the main-process services from their dependencies; used by Electron's bootstrap and by tests.
+// The composition root: the main-process services made from their dependencies, and one line per contract channel.
+// Used by Electron's bootstrap and by tests.
 import type { AppInfo } from '@shared/domain'
-import { AppError } from '@shared/errors'
+import type { HostRole } from '@shared/hosts'
 import { join } from 'node:path'
 import { ConnectionRegistry } from './connection/connection-registry'
 import { EventBus } from './events'
 import { defaultLocalBaseDir, HostProfiles } from './host/host-profiles'
 import { HostService } from './host/host-service'
-import type { SshConnectionOptions } from './host/ssh-connection'
+import { SessionPool } from './host/session-pool'
+import type { SshConnectionOptions } from './host/ssh-types'
+import { EnginePool } from './engine/engine-pool'
 import { OverviewCache } from './shops/overview-cache'
+import { OverviewService } from './shops/overview-service'
+import { LogFollowers } from './shops/shop-logs'
+import { ShopService } from './shops/shop-service'
 import { TemplateService } from './templates/template-service'
 import { OperationRegistry } from './operations/operation-registry'
-import { startCreateShop } from './shops/create-shop'
-import { startCloneShop } from './shops/clone-shop'
-import { editShop } from './shops/edit-shop'
-import { startUpdateShop } from './shops/update-shop'
-import { listBackups, startBackup, startRestore, type BackupDeps } from './shops/shop-backup'
-import { startBackupTransfer } from './shops/backup-transfer'
-import { startRestoreAsNewShop } from './shops/restore-new-shop'
-import { LogFollowers, readLogs } from './shops/shop-logs'
+import { OperationRunner } from './operations/operation-runner'
 import { checkDomain, hostAddresses } from './domains/domain-check'
 import { HostDns } from './domains/host-dns'
-import { readShopRecord } from './shops/shop-record'
 import { dnsTokenAccount, HostSetupService, type SetupOverrides } from './host-setup/setup-service'
 import { IdentityService } from './team/identity'
+import { TeamService } from './team/team-service'
 import { DraftStore, type DraftsFile } from './drafts/draft-store'
 import { deployDraft } from './drafts/deploy-draft'
-import { addTeamKey, listTeamKeys, revokeTeamKey } from './team/team-keys'
-import { readShopSecret } from './shops/shop-secrets'
-import { runShopAction } from './shops/shop-actions'
 import type { Keychain } from './vault/keychain'
-import type { InvokeHandlers } from './ipc/dispatch'
+import { createDispatch, type Dispatch, type DispatchLogger, type InvokeHandlers } from './ipc/dispatch'
 import { SettingsService, type KeyValueStore } from './settings/settings-service'
 
 export interface ServiceDeps {
@@ -58,15 +54,20 @@ export interface Services {
   events: EventBus
   settings: SettingsService
   connections: ConnectionRegistry
+  profiles: HostProfiles
+  sessions: SessionPool
+  engines: EnginePool
   hosts: HostService
+  overview: OverviewService
+  shops: ShopService
   templates: TemplateService
   operations: OperationRegistry
   logs: LogFollowers
   setup: HostSetupService
   identity: IdentityService
+  team: TeamService
   dns: HostDns
   drafts: DraftStore
-  chooseFolder: (purpose: 'download' | 'upload') => Promise<string | null>
   userName: string
   appInfo: AppInfo
 }
@@ -79,163 +80,120 @@ export function createServices(deps: ServiceDeps): Services {
     ...(deps.localDockerSocket ? { localDockerSocket: deps.localDockerSocket } : {}),
     agentSocket: deps.agentSocket,
   })
-  const cache = new OverviewCache(join(deps.appInfo.dataDir, 'cache'))
   const settings = new SettingsService(deps.store, events)
-  const hosts = new HostService(profiles, connections, events, cache, deps.sshOptions)
+  const sessions = new SessionPool(profiles, connections, deps.sshOptions)
+  const engines = new EnginePool(sessions)
+  const engine = (hostId: string) => engines.engine(hostId)
+  const overview = new OverviewService(engine, new OverviewCache(join(deps.appInfo.dataDir, 'cache')), (o) => events.emit('shops:overview', o))
+  // A dropped session (new key, new address, host removed) takes its overview watcher along.
+  sessions.onDrop((hostId) => overview.forget(hostId))
   const dns = new HostDns({
     token: (hostId) => deps.keychain.get(dnsTokenAccount(hostId)),
     baseUrl: () => settings.get().hetznerApiUrl,
     resolvers: () => settings.get().dnsResolvers,
   })
+  const templates = new TemplateService(deps.bundledTemplatesDir, () => settings.get().customTemplatesDir)
+  const operations = new OperationRegistry((snapshot) => events.emit('operation:progress', snapshot))
+  // An operation that ended may have made or left a directory without containers: read the host again.
+  const runner = new OperationRunner(operations, (hostId) => void overview.refresh(hostId).catch(() => undefined))
+  const logs = new LogFollowers((batch) => events.emit('logs:lines', batch))
+  const shops = new ShopService({
+    engine,
+    profile: (hostId) => profiles.get(hostId),
+    template: (id) => templates.get(id),
+    runner,
+    logs,
+    naming: { publish: (profile, domain, signal) => dns.publish(profile, domain, signal), unpublish: (profile, domain) => dns.unpublish(profile, domain) },
+    user: deps.userName,
+    settings: () => settings.get(),
+    chooseFolder: deps.chooseFolder ?? (async () => null),
+    certResolver: 'letsencrypt',
+  })
   return {
     events,
     settings,
-    templates: new TemplateService(deps.bundledTemplatesDir, () => settings.get().customTemplatesDir),
     connections,
-    hosts,
-    setup: new HostSetupService(hosts, deps.keychain, deps.traefikDir, dns, deps.setupOverrides),
-    dns,
+    profiles,
+    sessions,
+    engines,
+    hosts: new HostService(profiles, sessions, connections),
+    overview,
+    shops,
+    templates,
+    operations,
+    logs,
+    setup: new HostSetupService(sessions, engines, deps.keychain, deps.traefikDir, dns, deps.setupOverrides),
     identity: new IdentityService(deps.store, deps.keychain),
+    team: new TeamService(sessions, profiles),
+    dns,
     drafts: new DraftStore(deps.openDrafts, deps.draftsPath),
-    chooseFolder: deps.chooseFolder ?? (async () => null),
-    operations: new OperationRegistry((snapshot) => events.emit('operation:progress', snapshot)),
-    logs: new LogFollowers((batch) => events.emit('logs:lines', batch)),
     userName: deps.userName,
     appInfo: deps.appInfo,
   }
 }
 
-/** One handler per contract channel; inputs arrive already validated by the dispatcher. */
-export function createHandlers(services: Services): InvokeHandlers {
-  const session = (hostId: string) => services.hosts.session(hostId)
-  const template = (id: string) => services.templates.get(id)
-  // A create or clone that ended may have left a directory without containers: read the host again.
-  const onFinished = (hostId: string): void => void services.hosts.refresh(hostId).catch(() => undefined)
-  const certResolver = 'letsencrypt'
-  const profileOf = (hostId: string) => {
-    const profile = services.hosts.list().find((h) => h.id === hostId)
-    if (!profile) throw new AppError('not_found', 'This host profile no longer exists.')
-    return profile
-  }
-  const publishName = (hostId: string) => (domain: string, signal: AbortSignal) => services.dns.publish(profileOf(hostId), domain, signal)
-  /** Team access is the admin's: refused in main for a sales profile. */
-  const adminSession = async (hostId: string) => {
-    const open = await session(hostId)
-    if (open.profile.role !== 'admin') throw new AppError('forbidden', 'Only an admin may manage who can log in to this host.')
-    return open
-  }
-  const backupDeps = (): BackupDeps => ({
-    session,
-    template,
-    operations: services.operations,
-    user: services.userName,
-    helperImage: services.settings.get().helperImage,
-    keep: services.settings.get().backupsToKeep,
-    onFinished,
-  })
+/** One handler per contract channel, one line each; inputs arrive validated and role-checked by the dispatcher. */
+export function createHandlers(s: Services): InvokeHandlers {
   return {
-    'app:info': () => services.appInfo,
-    'settings:get': () => services.settings.get(),
-    'settings:update': (patch) => services.settings.update(patch),
-    'connection:list': () => services.connections.list(),
-    'hosts:list': () => services.hosts.list(),
-    'hosts:save': (input) => services.hosts.save(input),
-    'hosts:remove': async ({ hostId }) => {
-      await services.hosts.remove(hostId)
-      return null
-    },
-    'hosts:test': ({ hostId }) => services.hosts.test(hostId),
-    'hosts:trust': ({ hostId, fingerprint }) => services.hosts.trust(hostId, fingerprint),
-    'hosts:setupPreview': (request) => services.setup.preview(request),
-    'hosts:setupApply': ({ planId }) => services.setup.apply(planId),
-    'shops:overview': ({ hostId }) => services.hosts.overview(hostId),
-    'shops:refresh': ({ hostId }) => services.hosts.refresh(hostId),
-    'templates:list': () => services.templates.list(),
-    'shops:create': (input) =>
-      startCreateShop(input, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished, publishName: publishName(input.hostId) }),
-    'shops:clone': (input) =>
-      startCloneShop(input, {
-        session,
-        template,
-        operations: services.operations,
-        user: services.userName,
-        certResolver,
-        helperImage: services.settings.get().helperImage,
-        onFinished,
-        publishName: publishName(input.hostId),
-      }),
-    'shops:update': (input) => startUpdateShop(input, { session, template, operations: services.operations, user: services.userName, certResolver, onFinished }),
-    'shops:backup': (input) => startBackup(input, backupDeps()),
-    'shops:backups': async ({ hostId, shop }) => listBackups(await session(hostId), shop),
-    'shops:restore': (input) => startRestore(input, backupDeps()),
-    'shops:restoreNew': (input) => startRestoreAsNewShop(input, { ...backupDeps(), certResolver, publishName: publishName(input.hostId) }),
-    'shops:backupTransfer': (input) =>
-      startBackupTransfer(input, { session, operations: services.operations, helperImage: services.settings.get().helperImage, chooseFolder: services.chooseFolder }),
-    'shops:edit': async ({ hostId, ...input }) => {
-      const profile = profileOf(hostId)
-      const dns = { publish: (domain: string) => services.dns.publish(profile, domain), unpublish: (domain: string) => services.dns.unpublish(profile, domain) }
-      await editShop(await session(hostId), input, { template, user: services.userName, certResolver, dns })
-      await services.hosts.refresh(hostId)
-      return null
-    },
-    'shops:logs': async ({ hostId, ...query }) => readLogs(await session(hostId), query),
-    'logs:follow': async ({ hostId, ...query }) => ({ streamId: await services.logs.follow(await session(hostId), query) }),
-    'logs:stop': ({ streamId }) => {
-      services.logs.stop(streamId)
-      return null
-    },
-    'shops:action': async ({ hostId, shop, action, confirm }) => {
-      const open = await services.hosts.session(hostId)
-      // Delete takes the shop's own DNS record along (per-shop mode): its name is read before the files go.
-      const domain = action === 'delete' ? await readShopRecord(open, shop).then((r) => r.metadata.domain, () => null) : null
-      await runShopAction(open, { shop, action, confirm, user: services.userName })
-      if (domain) {
-        await services.dns.unpublish(profileOf(hostId), domain).catch((error: unknown) => {
-          throw new AppError('dns_failed', `The shop is deleted, but its DNS record ${domain} could not be removed: ${(error as Error).message}`)
-        })
-      }
-      // Remove and delete change what exists, not only container states: read the host again.
-      if (action === 'remove' || action === 'delete') await services.hosts.refresh(hostId)
-      return null
-    },
-    'shops:revealSecret': async ({ hostId, shop, secretId }) => readShopSecret(await session(hostId), shop, secretId),
-    'domains:check': async ({ hostId, domain }) => {
-      const profile = services.hosts.list().find((h) => h.id === hostId)
-      if (!profile) throw new AppError('not_found', 'This host profile no longer exists.')
-      const resolvers = services.settings.get().dnsResolvers
-      return checkDomain(domain, { expected: await hostAddresses(profile.address, resolvers), resolvers })
-    },
-    'domains:publish': async ({ hostId, shop }) => {
-      const record = await readShopRecord(await session(hostId), shop)
-      return services.dns.publish(profileOf(hostId), record.metadata.domain)
-    },
-    'drafts:list': () => services.drafts.list(),
-    'drafts:save': (input) => services.drafts.save(input),
-    'drafts:duplicate': ({ id }) => services.drafts.duplicate(id),
-    'drafts:remove': ({ id }) => {
-      services.drafts.remove(id)
-      return null
-    },
-    'drafts:deploy': ({ id, hostId }) =>
-      deployDraft(
-        services.drafts,
-        id,
-        hostId,
-        { session, template, operations: services.operations, user: services.userName, certResolver, onFinished, publishName: (domain, signal) => services.dns.publish(profileOf(hostId ?? services.drafts.get(id).hostId ?? ''), domain, signal) },
-        services.events,
-      ),
-    'drafts:export': ({ ids }) => services.drafts.exportDrafts(ids),
-    'drafts:import': ({ content }) => services.drafts.importDrafts(content),
-    'identity:get': () => services.identity.get(),
-    'identity:generate': ({ person, role, replace }) => services.identity.generate(person, role, replace),
-    'team:list': async ({ hostId }) => listTeamKeys(await adminSession(hostId), await services.hosts.ownKeyFingerprint(hostId)),
-    'team:add': async ({ hostId, publicKey }) => {
-      await addTeamKey(await adminSession(hostId), publicKey)
-      return null
-    },
-    'team:revoke': async ({ hostId, fingerprint, confirmOwn }) =>
-      revokeTeamKey(await adminSession(hostId), fingerprint, await services.hosts.ownKeyFingerprint(hostId), confirmOwn),
-    'operations:get': ({ id }) => services.operations.get(id) ?? null,
-    'operations:cancel': ({ id }) => services.operations.cancel(id),
+    'app:info': () => s.appInfo,
+    'settings:get': () => s.settings.get(),
+    'settings:update': (patch) => s.settings.update(patch),
+    'connection:list': () => s.connections.list(),
+    'hosts:list': () => s.hosts.list(),
+    'hosts:save': (input) => s.hosts.save(input),
+    'hosts:remove': ({ hostId }) => s.hosts.remove(hostId).then(() => null),
+    'hosts:test': ({ hostId }) => s.engines.probe(hostId),
+    'hosts:trust': ({ hostId, fingerprint }) => s.hosts.trust(hostId, fingerprint),
+    'hosts:setupPreview': (request) => s.setup.preview(request),
+    'hosts:setupApply': ({ planId }) => s.setup.apply(planId),
+    'shops:overview': ({ hostId }) => s.overview.overview(hostId),
+    'shops:refresh': ({ hostId }) => s.overview.refresh(hostId),
+    'templates:list': () => s.templates.list(),
+    'shops:create': (input) => s.shops.create(input),
+    'shops:clone': (input) => s.shops.clone(input),
+    'shops:update': (input) => s.shops.update(input),
+    'shops:backup': (input) => s.shops.backup(input),
+    'shops:backups': ({ hostId, shop }) => s.shops.backups(hostId, shop),
+    'shops:restore': (input) => s.shops.restore(input),
+    'shops:restoreNew': (input) => s.shops.restoreAsNew(input),
+    'shops:backupTransfer': (input) => s.shops.transfer(input),
+    'shops:edit': (input) => s.shops.edit(input),
+    'shops:logs': ({ hostId, ...query }) => s.shops.logs(hostId, query),
+    'logs:follow': ({ hostId, ...query }) => s.shops.followLogs(hostId, query),
+    'logs:stop': ({ streamId }) => (s.logs.stop(streamId), null),
+    'shops:action': (input) => s.shops.action(input),
+    'shops:revealSecret': ({ hostId, shop, secretId }) => s.shops.revealLogin(hostId, shop, secretId),
+    'domains:check': ({ hostId, domain }) => checkDomainFor(s, hostId, domain),
+    'domains:publish': ({ hostId, shop }) => s.shops.publish(hostId, shop),
+    'drafts:list': () => s.drafts.list(),
+    'drafts:save': (input) => s.drafts.save(input),
+    'drafts:duplicate': ({ id }) => s.drafts.duplicate(id),
+    'drafts:remove': ({ id }) => (s.drafts.remove(id), null),
+    'drafts:deploy': ({ id, hostId }) => deployDraft(s.drafts, id, hostId, (input) => s.shops.startCreate(input)),
+    'drafts:export': ({ ids }) => s.drafts.exportDrafts(ids),
+    'drafts:import': ({ content }) => s.drafts.importDrafts(content),
+    'identity:get': () => s.identity.get(),
+    'identity:generate': ({ person, role, replace }) => s.identity.generate(person, role, replace),
+    'team:list': ({ hostId }) => s.team.list(hostId),
+    'team:add': ({ hostId, publicKey }) => s.team.add(hostId, publicKey),
+    'team:revoke': ({ hostId, fingerprint, confirmOwn }) => s.team.revoke(hostId, fingerprint, confirmOwn),
+    'operations:get': ({ id }) => s.operations.get(id) ?? null,
+    'operations:cancel': ({ id }) => s.operations.cancel(id),
   }
+}
+
+async function checkDomainFor(s: Services, hostId: string, domain: string) {
+  const profile = s.profiles.get(hostId)
+  const resolvers = s.settings.get().dnsResolvers
+  return checkDomain(domain, { expected: await hostAddresses(profile.address, resolvers), resolvers })
+}
+
+/** The role each host profile logs in with, for the dispatcher's check of the channels' declared roles. */
+export function roleOf(s: Services): (hostId: string) => HostRole | null {
+  return (hostId) => s.hosts.list().find((h) => h.id === hostId)?.role ?? null
+}
+
+/** The dispatcher of the app: the contract's validation and roles in front of the handlers. */
+export function createAppDispatch(s: Services, logger?: DispatchLogger): Dispatch {
+  return createDispatch(createHandlers(s), roleOf(s), logger)
 }

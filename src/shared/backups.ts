@@ -1,6 +1,8 @@
 // Backups of a shop's volumes on its host: <base>/<shop>/backups/<id>/ with one tar per volume and a manifest.
 export const backupSteps = ['validate', 'pause', 'archive', 'resume', 'manifest', 'done'] as const
+export type BackupStep = (typeof backupSteps)[number]
 export const restoreSteps = ['validate', 'verify', 'stop', 'restore', 'start', 'health', 'done'] as const
+export type RestoreStep = (typeof restoreSteps)[number]
 
 export interface BackupVolume {
   /** The volume's key in the compose file (e.g. `data`). */

@@ -4,7 +4,7 @@ import { shopParamsSchema } from './shop-params'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './domain'
 import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
-import { shopActions, type LogBatch, type LogLine, type ShopOverview } from './shops'
+import { salesActions, shopActions, type LogBatch, type LogLine, type ShopOverview } from './shops'
 import type { TemplateList } from './templates'
 import type { OperationSnapshot, StepNote } from './operations'
 import type { DomainCheckResult } from './domains'
@@ -17,6 +17,12 @@ import { locales, themePreferences } from './domain'
 import type { Envelope } from './errors'
 
 const noInput = z.undefined()
+
+/** The building blocks of the channels' inputs, defined once. */
+export const hostIdField = z.string().min(1).max(100)
+export const shopName = z.string().regex(/^[a-z0-9]{1,30}$/)
+export const backupIdField = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/)
+export const imageReference = z.string().trim().max(300).regex(/^[\w./:@-]+$/, 'not an image reference')
 
 export const settingsPatchSchema = z
   .object({
@@ -48,26 +54,25 @@ export type SettingsPatch = z.infer<typeof settingsPatchSchema>
 
 export const createShopSchema = z
   .object({
-    hostId: z.string().min(1).max(100),
+    hostId: hostIdField,
     name: z.string().trim().toLowerCase().min(1).max(30),
     description: z.string().max(2000).default(''),
     templateId: z.string().regex(/^[\w.-]{1,80}$/),
     domain: z.string().trim().toLowerCase().min(3).max(253),
     params: shopParamsSchema,
-    image: z.string().trim().max(300).regex(/^[\w./:@-]+$/, 'not an image reference').optional(),
+    image: imageReference.optional(),
     start: z.boolean().default(true),
   })
   .strict()
 export type CreateShopRequest = z.input<typeof createShopSchema>
 
-const shopName = z.string().regex(/^[a-z0-9]{1,30}$/)
 const paramsSchema = createShopSchema.shape.params
 const domainSchema = createShopSchema.shape.domain
 
 /** Edit: what may change after create. Secrets and volumes stay. */
 export const editShopSchema = z
   .object({
-    hostId: z.string().min(1).max(100),
+    hostId: hostIdField,
     shop: shopName,
     description: z.string().max(2000),
     domain: domainSchema,
@@ -80,7 +85,7 @@ export type EditShopRequest = z.input<typeof editShopSchema>
 /** Clone: a new shop with all of the source's data. */
 export const cloneShopSchema = z
   .object({
-    hostId: z.string().min(1).max(100),
+    hostId: hostIdField,
     source: shopName,
     name: createShopSchema.shape.name,
     domain: domainSchema,
@@ -91,7 +96,7 @@ export type CloneShopRequest = z.input<typeof cloneShopSchema>
 
 export const logsRequestSchema = z
   .object({
-    hostId: z.string().min(1).max(100),
+    hostId: hostIdField,
     shop: shopName,
     /** One service, or the whole shop when absent. */
     service: z.string().regex(/^[\w.-]{1,63}$/).optional(),
@@ -100,14 +105,20 @@ export const logsRequestSchema = z
   .strict()
 export type LogsRequest = z.input<typeof logsRequestSchema>
 
-const hostIdSchema = z.object({ hostId: z.string().min(1).max(100) }).strict()
+const hostIdSchema = z.object({ hostId: hostIdField }).strict()
 const fingerprintSchema = z
   .string()
   .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'not an SSH SHA256 fingerprint')
 
-/** Declares a channel: the schema is checked at runtime in main, the output type only at compile time. */
+/** Who may call a channel: anyone, or an admin profile of the host the input names (the dispatcher checks it). */
+export type ChannelRole<Input = unknown> = 'anyone' | 'admin' | ((input: Input) => 'anyone' | 'admin')
+
+/**
+ * Declares a channel: the schema is checked at runtime in main, the output type only at compile time, and the role
+ * it needs before any handler runs. An admin channel's input names its host (`hostId`), whose profile's role counts.
+ */
 function channel<Output>() {
-  return <Input extends z.ZodType>(input: Input) => ({ input, output: undefined as unknown as Output })
+  return <Input extends z.ZodType>(input: Input, role: ChannelRole<z.output<Input>> = 'anyone') => ({ input, output: undefined as unknown as Output, role })
 }
 
 export const invokeContract = {
@@ -127,80 +138,73 @@ export const invokeContract = {
         autostart: z.boolean().default(false),
         hetznerToken: z.string().trim().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not an API token').optional(),
       })
-      .strict(),
-  ),
-  'hosts:setupApply': channel<SetupOutcome>()(z.object({ planId: z.string().uuid() }).strict()),
+      .strict(), 'admin'),
+  'hosts:setupApply': channel<SetupOutcome>()(z.object({ hostId: hostIdField, planId: z.string().uuid() }).strict(), 'admin'),
   'shops:overview': channel<ShopOverview>()(hostIdSchema),
   'shops:refresh': channel<ShopOverview>()(hostIdSchema),
   'templates:list': channel<TemplateList>()(noInput),
   'shops:create': channel<OperationSnapshot>()(createShopSchema),
   'shops:action': channel<null>()(
     hostIdSchema
-      .extend({ shop: z.string().regex(/^[a-z0-9]{1,30}$/), action: z.enum(shopActions), confirm: z.string().max(30).optional() })
-      .strict(),
-  ),
+      .extend({ shop: shopName, action: z.enum(shopActions), confirm: z.string().max(30).optional() })
+      .strict(), (input) => (salesActions.includes(input.action) ? 'anyone' : 'admin')),
   'shops:revealSecret': channel<string>()(
-    hostIdSchema.extend({ shop: z.string().regex(/^[a-z0-9]{1,30}$/), secretId: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }).strict(),
+    hostIdSchema.extend({ shop: shopName, secretId: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }).strict(),
   ),
-  'shops:edit': channel<null>()(editShopSchema),
+  'shops:edit': channel<OperationSnapshot>()(editShopSchema, 'admin'),
   'shops:clone': channel<OperationSnapshot>()(cloneShopSchema),
   'shops:update': channel<OperationSnapshot>()(
-    z.object({ hostId: z.string().min(1).max(100), shop: shopName, image: z.string().trim().min(1).max(300).regex(/^[\w./:@-]+$/, 'not an image reference') }).strict(),
-  ),
-  'shops:backup': channel<OperationSnapshot>()(z.object({ hostId: z.string().min(1).max(100), shop: shopName }).strict()),
-  'shops:backups': channel<BackupManifest[]>()(z.object({ hostId: z.string().min(1).max(100), shop: shopName }).strict()),
+    z.object({ hostId: hostIdField, shop: shopName, image: imageReference.min(1) }).strict(), 'admin'),
+  'shops:backup': channel<OperationSnapshot>()(z.object({ hostId: hostIdField, shop: shopName }).strict(), 'admin'),
+  'shops:backups': channel<BackupManifest[]>()(z.object({ hostId: hostIdField, shop: shopName }).strict()),
   'shops:restore': channel<OperationSnapshot>()(
     z
-      .object({ hostId: z.string().min(1).max(100), shop: shopName, backupId: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/), confirm: z.string().max(30) })
-      .strict(),
-  ),
+      .object({ hostId: hostIdField, shop: shopName, backupId: backupIdField, confirm: z.string().max(30) })
+      .strict(), 'admin'),
   'shops:restoreNew': channel<OperationSnapshot>()(
     z
       .object({
-        hostId: z.string().min(1).max(100),
+        hostId: hostIdField,
         shop: shopName,
-        backupId: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/),
+        backupId: backupIdField,
         name: createShopSchema.shape.name,
         domain: domainSchema,
         description: z.string().max(2000).default(''),
       })
-      .strict(),
-  ),
+      .strict(), 'admin'),
   'shops:backupTransfer': channel<OperationSnapshot>()(
     z
       .object({
-        hostId: z.string().min(1).max(100),
+        hostId: hostIdField,
         shop: shopName,
         direction: z.enum(['download', 'upload']),
-        backupId: z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/).optional(),
+        backupId: backupIdField.optional(),
       })
-      .strict(),
-  ),
+      .strict(), 'admin'),
   'shops:logs': channel<LogLine[]>()(logsRequestSchema),
   'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),
   'logs:stop': channel<null>()(z.object({ streamId: z.string().uuid() }).strict()),
   'domains:check': channel<DomainCheckResult>()(hostIdSchema.extend({ domain: z.string().trim().min(1).max(300) }).strict()),
   /** Writes the shop's name at Hetzner as its host's domain mode says; null: the name is not the app's to write. */
-  'domains:publish': channel<StepNote | null>()(z.object({ hostId: z.string().min(1).max(100), shop: shopName }).strict()),
+  'domains:publish': channel<StepNote | null>()(z.object({ hostId: hostIdField, shop: shopName }).strict()),
   'drafts:list': channel<DraftList>()(noInput),
   'drafts:save': channel<Draft>()(draftInputSchema.extend({ id: z.string().uuid().optional() }).strict()),
   'drafts:duplicate': channel<Draft>()(z.object({ id: z.string().uuid() }).strict()),
   'drafts:remove': channel<null>()(z.object({ id: z.string().uuid() }).strict()),
-  'drafts:deploy': channel<OperationSnapshot>()(z.object({ id: z.string().uuid(), hostId: z.string().min(1).max(100).optional() }).strict()),
+  'drafts:deploy': channel<OperationSnapshot>()(z.object({ id: z.string().uuid(), hostId: hostIdField.optional() }).strict()),
   'drafts:export': channel<DraftExport>()(z.object({ ids: z.array(z.string().uuid()).min(1).max(500) }).strict()),
   'drafts:import': channel<Draft[]>()(z.object({ content: z.string().min(2).max(5_000_000) }).strict()),
   'identity:get': channel<Identity | null>()(noInput),
   'identity:generate': channel<Identity>()(
     z.object({ person: z.string().trim().min(1).max(80), role: z.enum(hostRoles), replace: z.boolean().default(false) }).strict(),
   ),
-  'team:list': channel<TeamKey[]>()(hostIdSchema),
-  'team:add': channel<null>()(hostIdSchema.extend({ publicKey: z.string().trim().min(20).max(10_000) }).strict()),
+  'team:list': channel<TeamKey[]>()(hostIdSchema, 'admin'),
+  'team:add': channel<null>()(hostIdSchema.extend({ publicKey: z.string().trim().min(20).max(10_000) }).strict(), 'admin'),
   'team:revoke': channel<{ endedSessions: number }>()(
-    hostIdSchema.extend({ fingerprint: fingerprintSchema, confirmOwn: z.boolean().default(false) }).strict(),
-  ),
+    hostIdSchema.extend({ fingerprint: fingerprintSchema, confirmOwn: z.boolean().default(false) }).strict(), 'admin'),
   'operations:get': channel<OperationSnapshot | null>()(z.object({ id: z.string().uuid() }).strict()),
   'operations:cancel': channel<boolean>()(z.object({ id: z.string().uuid() }).strict()),
-} satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown }>
+} satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown; role: ChannelRole<never> }>
 
 export type InvokeInput<C extends InvokeChannel> = z.input<(typeof invokeContract)[C]['input']>
 export type InvokeParsedInput<C extends InvokeChannel> = z.output<(typeof invokeContract)[C]['input']>

@@ -4,17 +4,26 @@ export const createSteps = ['validate', 'reserve', 'write', 'dns', 'start', 'hea
 export type CreateStep = (typeof createSteps)[number]
 /** Clone: the source is paused only between `pause` and `resume`. */
 export const cloneSteps = ['validate', 'reserve', 'pause', 'copy', 'resume', 'write', 'dns', 'start', 'health', 'done'] as const
+export type CloneStep = (typeof cloneSteps)[number]
 
 /** Update: the new image is pulled before anything changes; `rollback` runs only when it does not get healthy. */
 export const updateSteps = ['validate', 'pull', 'apply', 'health', 'rollback', 'done'] as const
+export type UpdateStep = (typeof updateSteps)[number]
+
+/** Edit: a new name is published before the files change; `up -d` recreates only what changed. */
+export const editSteps = ['validate', 'dns', 'write', 'start', 'done'] as const
+export type EditStep = (typeof editSteps)[number]
 
 /** A new shop from a backup of another: its volumes come from the archives. */
 export const restoreNewSteps = ['validate', 'reserve', 'verify', 'restore', 'write', 'dns', 'start', 'health', 'done'] as const
+export type RestoreNewStep = (typeof restoreNewSteps)[number]
 
 /** Download or upload of a backup between host and laptop. */
 export const transferSteps = ['choose', 'transfer', 'done'] as const
+export type TransferStep = (typeof transferSteps)[number]
 
-export type OperationKind = 'create' | 'clone' | 'update' | 'backup' | 'restore' | 'download' | 'upload'
+export const operationKinds = ['create', 'clone', 'update', 'edit', 'backup', 'restore', 'download', 'upload'] as const
+export type OperationKind = (typeof operationKinds)[number]
 
 export type OperationStatus = 'running' | 'succeeded' | 'failed' | 'cancelled'
 export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped'

@@ -1,5 +1,6 @@
 // Shops as the overview shows them: one compose project per shop directory on a host.
 import type { ErrorSay } from './errors'
+import type { OperationKind } from './operations'
 export const shopLights = ['green', 'yellow', 'red'] as const
 export type ShopLight = (typeof shopLights)[number]
 
@@ -33,7 +34,7 @@ export interface ShopSummary {
   image: string | null
   /** The shop this one was cloned from. */
   clonedFrom: string | null
-  /** The last create, clone or edit that failed and was not followed by a success. */
+  /** The last operation that failed on the shop and was not followed by a success. */
   failure: ShopFailure | null
   containers: ShopContainer[]
 }
@@ -42,7 +43,8 @@ export type ShopParamValue = string | string[] | boolean
 
 /** Recorded on the host (failure.json in the shop directory), so every laptop sees it. */
 export interface ShopFailure {
-  operation: 'create' | 'clone' | 'edit'
+  /** Which operation failed; `unknown` for a record written by a later version of the app. */
+  operation: OperationKind | 'unknown'
   step: string
   message: string
   /** The message in words the renderer has in every language, where there are such words. */
@@ -75,7 +77,7 @@ export interface ShopOverview {
   /** True when this list comes from the disk cache, not from the host just now. */
   cached: boolean
   /** Set when the host could not be read; the list is then the last known one. */
-  error?: { code: string; message: string }
+  error?: { code: string; message: string; say?: ErrorSay }
 }
 
 export const shopActions = ['start', 'restart', 'stop', 'remove', 'delete'] as const

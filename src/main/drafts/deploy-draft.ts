@@ -3,11 +3,11 @@
 import { createShopSchema } from '@shared/contract'
 import { AppError } from '@shared/errors'
 import type { OperationSnapshot } from '@shared/operations'
-import type { EventBus } from '../events'
-import { startCreateShop, type CreateShopDeps } from '../shops/create-shop'
+import type { CreateShopInput } from '../shops/create-shop'
+import type { StartedOperation } from '../operations/operation-runner'
 import type { DraftStore } from './draft-store'
 
-export function deployDraft(drafts: DraftStore, id: string, hostId: string | undefined, deps: CreateShopDeps, events: EventBus): OperationSnapshot {
+export function deployDraft(drafts: DraftStore, id: string, hostId: string | undefined, create: (input: CreateShopInput) => StartedOperation): OperationSnapshot {
   const draft = drafts.get(id)
   if (draft.deployed) throw new AppError('invalid_input', `This draft was deployed already as "${draft.deployed.shop}".`, { say: { key: 'draftDeployed', values: { shop: draft.deployed.shop } } })
   const target = hostId ?? draft.hostId
@@ -25,11 +25,10 @@ export function deployDraft(drafts: DraftStore, id: string, hostId: string | und
   if (!parsed.success) {
     throw new AppError('invalid_input', 'The draft is not complete yet.', { fields: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) })
   }
-  const snapshot = startCreateShop(parsed.data, deps)
-  const stop = events.on('operation:progress', (update) => {
-    if (update.id !== snapshot.id || update.status === 'running') return
-    stop()
-    if (update.status === 'succeeded') drafts.markDeployed(id, target, parsed.data.name)
+  const started = create(parsed.data)
+  // The create's own end, not the UI's event bus, says whether the shop now exists.
+  void started.done.then((end) => {
+    if (end.status === 'succeeded') drafts.markDeployed(id, target, parsed.data.name)
   })
-  return snapshot
+  return started.snapshot
 }

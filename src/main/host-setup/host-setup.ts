@@ -7,11 +7,8 @@ import { createTwoFilesPatch } from 'diff'
 import { AppError } from '@shared/errors'
 import type { SetupChange, SetupChangeKind, SetupOutcome } from '@shared/host-setup'
 import type { HostSession } from '../host/host-session'
-import { writeShopFiles } from '../host/remote-files'
-import { runCompose } from '../shops/compose'
-import { listProjectContainers } from '../shops/discovery'
-import { describeContainers } from '../shops/status'
-import { waitHealthy } from '../shops/wait-healthy'
+import type { ShopEngine } from '../engine/shop-engine'
+import { describeContainers } from '../engine/shop-status'
 import { renderTraefikStack, type StackFile, type TraefikStackInput } from './traefik-stack'
 
 export const STACK_DIR = 'traefik'
@@ -34,8 +31,8 @@ export interface HostSetupPlan {
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
 /** The unit starts only the proxy: shops come back by their restart policy and keep a deliberate stop. */
-export function autostartUnit(stackDir: string, compose: readonly string[]): string {
-  const command = [...compose, '-p', STACK_PROJECT, 'up', '-d'].join(' ')
+export function autostartUnit(stackDir: string, start: readonly string[]): string {
+  const command = start.join(' ')
   return `[Unit]
 Description=Shop-Manager reverse proxy (Traefik)
 Requires=docker.service
@@ -75,7 +72,7 @@ done`
   return found
 }
 
-export async function planHostSetup(session: HostSession, sourceDir: string, input: HostSetupInput, compose: readonly string[]): Promise<HostSetupPlan> {
+export async function planHostSetup(session: HostSession, engine: ShopEngine, sourceDir: string, input: HostSetupInput): Promise<HostSetupPlan> {
   const files = await renderTraefikStack(sourceDir, input)
   const base = session.profile.baseDir
   const stackDir = posix.join(base, STACK_DIR)
@@ -84,8 +81,7 @@ export async function planHostSetup(session: HostSession, sourceDir: string, inp
   const baseExists = await session.exec(['test', '-d', base], { timeoutMs: 10_000 })
   if (baseExists.code !== 0) changes.push({ kind: 'directory', target: base, action: 'create' })
 
-  const networks = await session.docker.listNetworks({ filters: { name: [PROXY_NETWORK] } })
-  if (!networks.some((n) => n.Name === PROXY_NETWORK)) changes.push({ kind: 'network', target: PROXY_NETWORK, action: 'create' })
+  if (!(await engine.runtime.hasNetwork(PROXY_NETWORK))) changes.push({ kind: 'network', target: PROXY_NETWORK, action: 'create' })
 
   const current = baseExists.code === 0 ? await readStack(session, stackDir, files) : new Map()
   for (const file of files) {
@@ -101,13 +97,13 @@ export async function planHostSetup(session: HostSession, sourceDir: string, inp
     })
   }
 
-  const containers = (await listProjectContainers(session.docker, STACK_PROJECT)).get(STACK_PROJECT) ?? []
+  const containers = (await engine.runtime.containers(STACK_PROJECT)).get(STACK_PROJECT) ?? []
   const running = containers.some((c) => c.service === 'traefik' && c.state === 'running')
   if (!running || changes.some((c) => c.kind === 'file')) changes.push({ kind: 'stack', target: STACK_PROJECT, action: 'start' })
 
   let unit: string | null = null
   if (input.autostart) {
-    unit = autostartUnit(stackDir, compose)
+    unit = autostartUnit(stackDir, await engine.runtime.bootCommand({ name: STACK_PROJECT, dir: stackDir }))
     const installed = await session.exec(['cat', '--', UNIT_PATH], { timeoutMs: 10_000 })
     if (installed.code !== 0 || installed.stdout !== unit) {
       changes.push({ kind: 'autostart', target: UNIT_PATH, action: installed.code === 0 ? 'update' : 'create', diff: createTwoFilesPatch(UNIT_PATH, UNIT_PATH, installed.code === 0 ? installed.stdout : '', unit, '', '') })
@@ -124,7 +120,7 @@ async function asRoot(session: HostSession): Promise<string[] | null> {
   return sudo.code === 0 ? ['sudo', '-n'] : null
 }
 
-export async function applyHostSetup(session: HostSession, plan: HostSetupPlan): Promise<SetupOutcome> {
+export async function applyHostSetup(session: HostSession, engine: ShopEngine, plan: HostSetupPlan): Promise<SetupOutcome> {
   const outcome: SetupOutcome = { applied: [], skipped: [], verified: { ok: false, detail: '' } }
   const has = (kind: SetupChangeKind) => plan.changes.filter((c) => c.kind === kind)
   for (const change of has('directory')) {
@@ -133,21 +129,21 @@ export async function applyHostSetup(session: HostSession, plan: HostSetupPlan):
     outcome.applied.push(change)
   }
   for (const change of has('network')) {
-    await session.docker.createNetwork({ Name: PROXY_NETWORK, Driver: 'bridge', Labels: { 'shopmanager.network': 'proxy' } })
+    await engine.runtime.createNetwork(PROXY_NETWORK)
     outcome.applied.push(change)
   }
   const changedFiles = has('file').map((c) => posix.relative(plan.stackDir, c.target))
   if (changedFiles.length > 0) {
-    await writeShopFiles(session, plan.stackDir, plan.files.filter((f) => changedFiles.includes(f.path)))
+    await engine.store.writeFiles(plan.stackDir, plan.files.filter((f) => changedFiles.includes(f.path)))
     // SFTP creates with the session's umask; the token must end up 0600 whatever that is.
     await session.exec(['chmod', '0600', '--', posix.join(plan.stackDir, 'hetzner_token')], { timeoutMs: 10_000 })
     outcome.applied.push(...has('file'))
   }
   for (const change of has('stack')) {
     // Traefik reads its static configuration only at start: changed files mean a fresh container.
-    const recreate = changedFiles.length > 0 ? ['--force-recreate'] : []
-    const up = await runCompose(session, plan.stackDir, STACK_PROJECT, ['up', '-d', '--remove-orphans', ...recreate], { timeoutMs: 10 * 60_000 })
-    if (up.code !== 0) throw new AppError('internal', `Starting the Traefik stack failed: ${up.stderr.trim().split('\n').slice(-3).join(' ')}`)
+    await engine.runtime.apply({ name: STACK_PROJECT, dir: plan.stackDir }, { forceRecreate: changedFiles.length > 0, attempts: 1 }).catch((error: Error) => {
+      throw new AppError('internal', `Starting the Traefik stack failed: ${error.message}`)
+    })
     outcome.applied.push(change)
   }
   for (const change of has('autostart')) {
@@ -163,14 +159,14 @@ export async function applyHostSetup(session: HostSession, plan: HostSetupPlan):
     if (write.code !== 0) outcome.skipped.push({ change, code: 'failed', reason: write.stderr.trim() || `exit ${write.code}` })
     else outcome.applied.push(change)
   }
-  outcome.verified = await verifyProxy(session)
+  outcome.verified = await verifyProxy(engine)
   return outcome
 }
 
 /** The proxy is up when its container runs and its health check (Traefik's ping) says healthy. */
-async function verifyProxy(session: HostSession): Promise<SetupOutcome['verified']> {
+async function verifyProxy(engine: ShopEngine): Promise<SetupOutcome['verified']> {
   try {
-    const containers = await waitHealthy(session, STACK_PROJECT, { timeoutMs: 60_000, failOnUnhealthy: true, pollMs: 500 })
+    const containers = await engine.runtime.waitHealthy(STACK_PROJECT, { timeoutMs: 60_000, failOnUnhealthy: true, pollMs: 500 })
     return { ok: true, detail: describeContainers(containers) }
   } catch (error) {
     return { ok: false, detail: (error as Error).message }

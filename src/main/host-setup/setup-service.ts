@@ -2,8 +2,8 @@
 // preview, and only if the host still looks as it did. Admins only; the DNS token goes to the keychain.
 import { randomUUID } from 'node:crypto'
 import { AppError } from '@shared/errors'
-import type { HostService } from '../host/host-service'
-import { composeCommand } from '../shops/compose'
+import type { EnginePool } from '../engine/engine-pool'
+import type { SessionPool } from '../host/session-pool'
 import type { Keychain } from '../vault/keychain'
 import type { HostDns } from '../domains/host-dns'
 import type { SetupChange, SetupOutcome } from '@shared/host-setup'
@@ -29,7 +29,8 @@ export class HostSetupService {
   private readonly plans = new Map<string, { request: SetupRequest; changes: SetupChange[]; at: number }>()
 
   constructor(
-    private readonly hosts: HostService,
+    private readonly sessions: SessionPool,
+    private readonly engines: EnginePool,
     private readonly keychain: Keychain,
     private readonly sourceDir: string,
     private readonly dns: HostDns,
@@ -53,13 +54,13 @@ export class HostSetupService {
   async apply(planId: string): Promise<SetupOutcome> {
     const stored = this.plans.get(planId)
     if (!stored || Date.now() - stored.at > PLAN_TTL_MS) throw new AppError('not_found', 'This preview has expired: look at the changes again.')
-    const { plan, session, changes, profile, token } = await this.plan(stored.request)
+    const { plan, session, engine, changes, profile, token } = await this.plan(stored.request)
     if (summary(changes) !== summary(stored.changes)) {
       throw new AppError('busy', 'The host changed since the preview: look at the changes again before applying them.')
     }
     this.plans.delete(planId)
     if (stored.request.hetznerToken) await this.keychain.set(dnsTokenAccount(stored.request.hostId), stored.request.hetznerToken)
-    const outcome = await applyHostSetup(session, plan)
+    const outcome = await applyHostSetup(session, engine, plan)
     for (const change of changes.filter((c) => c.kind === 'dns')) {
       try {
         await this.dns.ensureWildcard(profile, token ?? undefined)
@@ -72,11 +73,12 @@ export class HostSetupService {
   }
 
   private async plan(request: SetupRequest) {
-    const profile = this.hosts.list().find((h) => h.id === request.hostId)
+    const profile = this.sessions.list().find((h) => h.id === request.hostId)
     if (!profile) throw new AppError('not_found', 'This host profile no longer exists.')
     if (profile.role !== 'admin') throw new AppError('forbidden', 'Only an admin may set up this host.')
     const token = request.hetznerToken ?? (await this.keychain.get(dnsTokenAccount(profile.id)))
-    const session = await this.hosts.session(profile.id)
+    const session = await this.sessions.session(profile.id)
+    const engine = await this.engines.engine(profile.id)
     const input: HostSetupInput = {
       acmeEmail: request.acmeEmail,
       mode: profile.domainMode,
@@ -85,12 +87,12 @@ export class HostSetupService {
       autostart: request.autostart,
       ...this.overrides,
     }
-    const plan = await planHostSetup(session, this.sourceDir, input, await composeCommand(session))
+    const plan = await planHostSetup(session, engine, this.sourceDir, input)
     const changes = [...plan.changes]
     // Wildcard mode: one record `*.<shop domain>` → this host, checked at Hetzner (a read, never a write here).
     if (profile.domainMode === 'wildcard' && profile.shopDomain && !(await this.dns.wildcardMatches(profile, token ?? undefined))) {
       changes.push({ kind: 'dns', target: `*.${profile.shopDomain}`, action: 'update' })
     }
-    return { plan, session, changes, profile, token }
+    return { plan, session, engine, changes, profile, token }
   }
 }

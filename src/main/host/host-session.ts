@@ -1,11 +1,13 @@
-// A connected host: the Docker Engine API and a command runner, over SSH or on this machine.
+// A connected host: a command runner and a way to the Docker socket, over SSH or on this machine. Nothing here
+// speaks the Docker API itself: the engine (engine/compose/) builds its client on `dockerAgent`.
 import { EventEmitter } from 'node:events'
-import Docker from 'dockerode'
+import type { Agent } from 'node:http'
 import type { HostProfile } from '@shared/hosts'
 import { AppError } from '@shared/errors'
 import { DockerTunnelAgent } from './docker-agent'
 import { execLocal } from './local-shell'
-import { SshConnection, type ExecOptions, type ExecResult, type SshConnectionOptions, type SshState } from './ssh-connection'
+import { SshConnection } from './ssh-connection'
+import type { ExecOptions, ExecResult, SshConnectionOptions, SshState } from './ssh-types'
 
 export interface HostSessionEvents {
   state: [state: SshState, error?: AppError]
@@ -14,8 +16,9 @@ export interface HostSessionEvents {
 
 export interface HostSession extends EventEmitter<HostSessionEvents> {
   readonly profile: HostProfile
-  readonly docker: Docker
   readonly state: SshState
+  /** An HTTP agent whose sockets reach the host's Docker socket; null on this machine (the socket is local). */
+  readonly dockerAgent: Agent | null
   /** Runs argv on the host with DOCKER_HOST pointing at the profile's socket. */
   exec(argv: readonly string[], options?: ExecOptions): Promise<ExecResult>
   /** The SSH connection, for SFTP and tests; null for the local host. */
@@ -34,7 +37,7 @@ function dockerEnv(profile: HostProfile): Record<string, string> {
 }
 
 class SshHostSession extends EventEmitter<HostSessionEvents> implements HostSession {
-  readonly docker: Docker
+  readonly dockerAgent: Agent
   readonly ssh: SshConnection
   private dialStdio = false
 
@@ -58,8 +61,7 @@ class SshHostSession extends EventEmitter<HostSessionEvents> implements HostSess
     )
     this.ssh.on('state', (state, error) => this.emit('state', state, error))
     this.ssh.on('reconnected', () => this.emit('reconnected'))
-    const agent = new DockerTunnelAgent((opts) => this.openDockerStream(opts))
-    this.docker = new Docker({ socketPath: profile.dockerSocket, agent } as Docker.DockerOptions)
+    this.dockerAgent = new DockerTunnelAgent((opts) => this.openDockerStream(opts))
   }
 
   get state(): SshState {
@@ -99,13 +101,12 @@ class SshHostSession extends EventEmitter<HostSessionEvents> implements HostSess
 }
 
 class LocalHostSession extends EventEmitter<HostSessionEvents> implements HostSession {
-  readonly docker: Docker
+  readonly dockerAgent = null
   readonly ssh = null
   readonly state: SshState = 'connected'
 
   constructor(readonly profile: HostProfile) {
     super()
-    this.docker = new Docker({ socketPath: profile.dockerSocket })
   }
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {

@@ -4,6 +4,7 @@ import type { z } from 'zod'
 import { isInvokeChannel, type InvokeChannel } from '@shared/channels'
 import { invokeContract, type InvokeOutput, type InvokeParsedInput } from '@shared/contract'
 import { AppError, type Envelope, type FieldIssue } from '@shared/errors'
+import type { HostRole } from '@shared/hosts'
 
 export type InvokeHandlers = {
   [C in InvokeChannel]: (input: InvokeParsedInput<C>) => Promise<InvokeOutput<C>> | InvokeOutput<C>
@@ -26,7 +27,25 @@ export function toErrorEnvelope(error: unknown, logger?: DispatchLogger, channel
   return { ok: false, error: { code: 'internal', message: 'An unexpected error occurred in the app.' } }
 }
 
-export function createDispatch(handlers: InvokeHandlers, logger?: DispatchLogger): Dispatch {
+/** The role of the profile a host id names; null when there is no such profile. */
+export type RoleOf = (hostId: string) => HostRole | null
+
+/**
+ * The role a channel declares in the contract, checked before its handler runs, so no handler can forget: an admin
+ * channel is refused for a sales profile (and for an input that names no host). A friendly message; the refusal that
+ * counts is the host's.
+ */
+function checkChannelRole(channel: InvokeChannel, input: unknown, roleOf: RoleOf): void {
+  const declared = invokeContract[channel].role as 'anyone' | 'admin' | ((input: unknown) => 'anyone' | 'admin')
+  const needed = typeof declared === 'function' ? declared(input) : declared
+  if (needed === 'anyone') return
+  const hostId = (input as { hostId?: unknown } | undefined)?.hostId
+  const role = typeof hostId === 'string' ? roleOf(hostId) : null
+  if (role === null) throw new AppError('not_found', 'This host profile no longer exists.', { say: { key: 'noProfile' } })
+  if (role !== 'admin') throw new AppError('forbidden', `Only an admin may do this (${channel}) on this host.`, { say: { key: 'adminOnly' } })
+}
+
+export function createDispatch(handlers: InvokeHandlers, roleOf: RoleOf, logger?: DispatchLogger): Dispatch {
   return async (channel, rawInput) => {
     if (!isInvokeChannel(channel)) {
       return { ok: false, error: { code: 'unknown_channel', message: `Unknown channel: ${String(channel).slice(0, 80)}` } }
@@ -37,6 +56,7 @@ export function createDispatch(handlers: InvokeHandlers, logger?: DispatchLogger
       return { ok: false, error: { code: 'invalid_input', message: `Invalid input for ${channel}`, fields } }
     }
     try {
+      checkChannelRole(channel, parsed.data, roleOf)
       const handler = handlers[channel] as (input: unknown) => unknown
       return { ok: true, value: await handler(parsed.data) }
     } catch (error) {

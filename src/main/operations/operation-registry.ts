@@ -4,6 +4,8 @@ import type { OperationSnapshot, OperationStep, StepMessage, StepStatus } from '
 import type { AppError } from '@shared/errors'
 
 const LOG_LINES = 500
+/** How long a finished operation can still be asked for (a window opened late shows how it ended). */
+const KEEP_FINISHED_MS = 15 * 60_000
 
 /** A new message replaces the step's last one, data or note; none keeps it. */
 function said(message: StepMessage | undefined): Partial<OperationStep> {
@@ -30,6 +32,7 @@ export class OperationRegistry {
   constructor(
     private readonly publish: (snapshot: OperationSnapshot) => void,
     private readonly now: () => Date = () => new Date(),
+    private readonly keepFinishedMs = KEEP_FINISHED_MS,
   ) {}
 
   get(id: string): OperationSnapshot | undefined {
@@ -76,6 +79,8 @@ export class OperationRegistry {
       snapshot.finishedAt = this.now().toISOString()
       snapshot.cancellable = false
       this.controllers.delete(id)
+      // Finished operations leave the registry after a while, so a long-running app does not keep them all.
+      setTimeout(() => this.operations.delete(id), this.keepFinishedMs).unref()
     }
     update(() => undefined)
     return {

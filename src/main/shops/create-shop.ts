@@ -1,15 +1,16 @@
-// Creating a shop, as one operation: validate, reserve its directory, write its files, start it, wait until
-// healthy. Every step is reported; a failure leaves the host in a state the overview shows truthfully.
-import { toAppError } from '@shared/errors'
-import { createSteps, type OperationSnapshot } from '@shared/operations'
-import type { HostSession } from '../host/host-session'
-import { writeShopFiles } from '../host/remote-files'
-import type { OperationHandle } from '../operations/operation-registry'
+// Creating a shop, as one operation: validate, reserve its directory, write its files, publish its name, start it,
+// wait until healthy. Every step is reported; a failure leaves the host in a state the overview shows truthfully.
+import { createSteps, type CreateStep } from '@shared/operations'
+import { volumeName } from '../engine/host-layout'
+import type { ShopEngine } from '../engine/shop-engine'
+import type { StartedOperation } from '../operations/operation-runner'
 import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
-import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { publishStep, reserveShop, settleFailure, startNewShop, stepper, type PublishName } from './reserve-shop'
-import { newShopMetadata, shopDir, shopFiles } from './shop-record'
+import { publishStep, type PublishName } from './publish-step'
+import { reserveShop, settleNewShop } from './reserve-shop'
+import type { LifecycleDeps } from './shop-lifecycle'
+import { newShopMetadata, shopFiles } from './shop-record'
+import { startNewShop } from './start-new-shop'
 
 export interface CreateShopInput {
   hostId: string
@@ -18,59 +19,51 @@ export interface CreateShopInput {
   templateId: string
   domain: string
   params: Record<string, unknown>
-  image?: string
+  image?: string | undefined
   start: boolean
 }
 
-export interface CreateShopDeps extends ShopOperationDeps {
+export interface CreateShopDeps extends LifecycleDeps {
   certResolver: string | null
   now?: () => Date
   publishName?: PublishName
 }
 
-export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): OperationSnapshot {
-  return launchOperation(deps, 'create', { hostId: input.hostId, shop: input.name }, createSteps, (op) => runCreate(input, deps, op))
-}
-
-async function runCreate(input: CreateShopInput, deps: CreateShopDeps, op: OperationHandle): Promise<void> {
+export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): StartedOperation {
   const now = deps.now ?? (() => new Date())
-  const started = now().getTime()
-  const steps = stepper(op)
-  let session: HostSession | undefined
-  let reserved: string | undefined
-  try {
-    steps.begin('validate')
-    const template = await deps.template(input.templateId)
-    const params = resolveParams(template.manifest, input.params)
-    const secrets = generateSecrets(template.manifest)
-    const rendered = renderShop(template, { name: input.name, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(input.image ? { image: input.image } : {}) })
-    session = await deps.session(input.hostId)
-    const dir = shopDir(session, input.name)
-    steps.cancelled()
+  let engine: ShopEngine | undefined
+  let reserved = false
+  return deps.runner.start<CreateStep>({
+    kind: 'create',
+    hostId: input.hostId,
+    shop: input.name,
+    steps: createSteps,
+    async run(context) {
+      const { steps } = context
+      steps.begin('validate')
+      const template = await deps.template(input.templateId)
+      const params = resolveParams(template.manifest, input.params)
+      const secrets = generateSecrets(template.manifest)
+      const rendered = renderShop(template, { name: input.name, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(input.image ? { image: input.image } : {}) })
+      engine = await deps.engine(input.hostId)
 
-    steps.begin('reserve', dir)
-    await reserveShop(session, dir, input.name, Object.keys(template.compose.volumes ?? {}).map((key) => `${input.name}_${key}`))
-    reserved = dir
-    steps.cancelled()
+      steps.begin('reserve', engine.store.dir(input.name))
+      const dir = await reserveShop(engine, input.name, Object.keys(template.compose.volumes ?? {}).map((key) => volumeName(input.name, key)))
+      reserved = true
 
-    steps.begin('write')
-    const metadata = newShopMetadata({ template: template.id, description: input.description, domain: input.domain, params, image: input.image, createdBy: deps.user }, now())
-    await writeShopFiles(session, dir, shopFiles(rendered, metadata))
-    steps.cancelled()
-    await publishStep(op, steps, input.domain, deps.publishName)
-    steps.cancelled()
-    if (!input.start) {
-      steps.skip('start', { key: 'notStarted' })
-      op.step('health', 'skipped')
-      op.step('done', 'done')
-      op.succeed({ url: `https://${input.domain}`, login: null, seconds: (now().getTime() - started) / 1000 })
-      return
-    }
-
-    await startNewShop(session, op, steps, { dir, name: input.name, domain: input.domain, template, secrets, startedAt: started })
-  } catch (error) {
-    const failure = toAppError(error)
-    if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'create', step: steps.current })
-    op.fail(failure, steps.current)
-  }
+      steps.begin('write')
+      const metadata = newShopMetadata({ template: template.id, description: input.description, domain: input.domain, params, image: input.image, createdBy: deps.user }, now())
+      await engine.store.writeFiles(dir, shopFiles(rendered, metadata))
+      await publishStep(context, input.domain, deps.publishName)
+      if (!input.start) {
+        steps.skip('start', { key: 'notStarted' })
+        steps.skip('health')
+        return { url: `https://${input.domain}`, login: null, seconds: (now().getTime() - context.startedAt) / 1000 }
+      }
+      return startNewShop(engine, context, { name: input.name, domain: input.domain, template, secrets })
+    },
+    async settle(failure, step) {
+      if (engine && reserved) await settleNewShop(engine, input.name, failure, { operation: 'create', step })
+    },
+  })
 }

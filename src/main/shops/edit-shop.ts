@@ -1,18 +1,19 @@
-// Edit: description, domain, template parameters and image change; the shop is rendered again from its template
-// with the secrets it already has and applied with `up -d`, which recreates only the services that changed.
-import { AppError, toAppError } from '@shared/errors'
-import type { HostSession } from '../host/host-session'
-import { writeShopFiles } from '../host/remote-files'
+// Edit, as an operation: description, domain, template parameters and image change; the shop is rendered again from
+// its template with the secrets it already has and applied with `up -d`, which recreates only the services that
+// changed. On a per-shop host the new name is published before anything changes, the old one removed after.
+import { AppError } from '@shared/errors'
+import { editSteps, type EditStep } from '@shared/operations'
+import type { ShopEngine } from '../engine/shop-engine'
+import type { StartedOperation } from '../operations/operation-runner'
 import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
-import type { Template } from '../templates/template-loader'
-import { composeUp } from './bring-up'
 import { secretMasker } from './secret-mask'
-import { checkRole } from './shop-actions'
-import { withShopLock } from './shop-lock'
-import { clearFailure, readShopRecord, recordFailure, shopFiles, type ShopMetadata } from './shop-record'
+import type { LifecycleDeps } from './shop-lifecycle'
+import { shopFiles, type ShopMetadata } from './shop-record'
+import { checkRole } from './shop-role'
 
 export interface EditShopInput {
+  hostId: string
   shop: string
   description: string
   domain: string
@@ -21,62 +22,78 @@ export interface EditShopInput {
   image: string | null
 }
 
-export interface EditShopDeps {
-  template: (id: string) => Promise<Template>
-  user: string
+export interface ShopNames {
+  publish(domain: string, signal?: AbortSignal): Promise<unknown>
+  /** Resolves to whether a record was removed. */
+  unpublish(domain: string): Promise<boolean>
+}
+
+export interface EditShopDeps extends LifecycleDeps {
   certResolver: string | null
   /** The host's DNS as its domain mode says (per shop: the shop's own record); none: nothing is written. */
   dns?: ShopNames
   now?: () => Date
 }
 
-export interface ShopNames {
-  publish(domain: string): Promise<unknown>
-  /** Resolves to whether a record was removed. */
-  unpublish(domain: string): Promise<boolean>
-}
+export function startEditShop(input: EditShopInput, deps: EditShopDeps): StartedOperation {
+  let engine: ShopEngine | undefined
+  let touched = false
+  return deps.runner.start<EditStep>({
+    kind: 'edit',
+    hostId: input.hostId,
+    shop: input.shop,
+    steps: editSteps,
+    async run(context) {
+      const { op, steps } = context
+      steps.begin('validate')
+      const active = (engine = await deps.engine(input.hostId))
+      checkRole(active.role, 'edit')
+      return active.store.withLock(input.shop, deps.user, async () => {
+        const record = await active.store.read(input.shop)
+        const template = await deps.template(record.metadata.template)
+        const params = resolveParams(template.manifest, input.params)
+        // The shop's own secrets stay (its data depends on them); only a secret the template has gained is new.
+        const secrets = { ...generateSecrets(template.manifest), ...record.secrets }
+        const image = input.image?.trim() || undefined
+        const rendered = renderShop(template, { name: input.shop, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
+        const { image: _previousImage, ...kept } = record.metadata
+        const metadata: ShopMetadata = {
+          ...kept,
+          description: input.description,
+          domain: input.domain,
+          params,
+          ...(image ? { image } : {}),
+          editedBy: deps.user,
+          editedAt: (deps.now ?? (() => new Date()))().toISOString(),
+        }
+        const moved = record.metadata.domain !== input.domain
+        // The new name first: should Hetzner refuse it, nothing of the shop has changed yet.
+        if (moved && deps.dns) {
+          steps.begin('dns', input.domain)
+          await deps.dns.publish(input.domain, op.signal)
+        } else steps.skip('dns', { key: 'dnsNothing' })
 
-export async function editShop(session: HostSession, input: EditShopInput, deps: EditShopDeps): Promise<void> {
-  checkRole(session.profile.role, 'edit')
-  await withShopLock(session, input.shop, deps.user, async () => {
-    const record = await readShopRecord(session, input.shop)
-    const template = await deps.template(record.metadata.template)
-    const params = resolveParams(template.manifest, input.params)
-    // The shop's own secrets stay (its data depends on them); only a secret the template has gained is new.
-    const secrets = { ...generateSecrets(template.manifest), ...record.secrets }
-    const image = input.image?.trim() || undefined
-    const rendered = renderShop(template, { name: input.shop, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
-    const { image: _previousImage, ...kept } = record.metadata
-    const metadata: ShopMetadata = {
-      ...kept,
-      description: input.description,
-      domain: input.domain,
-      params,
-      ...(image ? { image } : {}),
-      editedBy: deps.user,
-      editedAt: (deps.now ?? (() => new Date()))().toISOString(),
-    }
-    const moved = record.metadata.domain !== input.domain
-    // The new name first: should Hetzner refuse it, nothing of the shop has changed yet.
-    if (moved) await deps.dns?.publish(input.domain)
-    let step = 'write'
-    try {
-      await writeShopFiles(session, record.dir, shopFiles(rendered, metadata))
-      step = 'start'
-      await composeUp(session, record.dir, input.shop, { mask: secretMasker(secrets) })
-      await clearFailure(session, record.dir)
-    } catch (error) {
-      const failure = toAppError(error)
-      await recordFailure(session, record.dir, { operation: 'edit', step }, failure)
-      throw failure
-    }
-    if (moved && record.metadata.domain) {
-      await deps.dns?.unpublish(record.metadata.domain).catch((error: unknown) => {
-        const reason = (error as Error).message
-        throw new AppError('dns_failed', `The shop now answers on ${input.domain}, but its old DNS record ${record.metadata.domain} could not be removed: ${reason}`, {
-          say: { key: 'dnsOldRecord', values: { domain: input.domain, old: record.metadata.domain, reason } },
-        })
+        steps.begin('write')
+        steps.noCancelFromHere()
+        touched = true
+        await active.store.writeFiles(record.dir, shopFiles(rendered, metadata))
+        steps.begin('start')
+        await active.runtime.apply({ name: input.shop, dir: record.dir }, { mask: secretMasker(secrets), onOutput: (line) => op.log(line) })
+        await active.store.clearFailure(input.shop)
+        if (moved && record.metadata.domain && deps.dns) {
+          await deps.dns.unpublish(record.metadata.domain).catch((error: unknown) => {
+            const reason = (error as Error).message
+            throw new AppError('dns_failed', `The shop now answers on ${input.domain}, but its old DNS record ${record.metadata.domain} could not be removed: ${reason}`, {
+              say: { key: 'dnsOldRecord', values: { domain: input.domain, old: record.metadata.domain, reason } },
+            })
+          })
+        }
+        return { url: `https://${input.domain}`, login: null, seconds: (Date.now() - context.startedAt) / 1000 }
       })
-    }
+    },
+    async settle(failure, step) {
+      // Only a change that reached the shop's files is recorded; the old record's removal failing is no failure of the shop.
+      if (engine && touched && failure.code !== 'dns_failed') await engine.store.recordFailure(input.shop, { operation: 'edit', step }, failure)
+    },
   })
 }

@@ -1,14 +1,15 @@
 // A new shop from a backup of another: the source shop's template, parameters and image, the secrets its data
 // depends on, and every volume filled from the backup's archives (checked first) instead of from the live shop.
-import { AppError, toAppError } from '@shared/errors'
-import { restoreNewSteps, type OperationSnapshot } from '@shared/operations'
-import type { HostSession } from '../host/host-session'
-import type { OperationHandle } from '../operations/operation-registry'
-import { reserveShop, settleFailure, stepper } from './reserve-shop'
-import { backupDir, listBackups, unpackArchive, verifyArchives } from './shop-backup'
+import { AppError } from '@shared/errors'
+import { restoreNewSteps, type RestoreNewStep } from '@shared/operations'
+import { backupDirectory, volumeName } from '../engine/host-layout'
+import type { ShopEngine } from '../engine/shop-engine'
+import type { StartedOperation } from '../operations/operation-runner'
+import { unpackArchive, verifyArchives } from './backup-archives'
+import type { BackupDeps } from './backup-shop'
+import { reserveShop, settleNewShop } from './reserve-shop'
 import { finishShopCopy, planShopCopy, type CopyDeps } from './shop-copy'
-import { launchOperation, type ShopOperationDeps } from './shop-operation'
-import { shopDir } from './shop-record'
+import { checkRole } from './shop-role'
 
 export interface RestoreNewInput {
   hostId: string
@@ -20,52 +21,48 @@ export interface RestoreNewInput {
   description: string
 }
 
-export interface RestoreNewDeps extends ShopOperationDeps, CopyDeps {
-  helperImage: string
-}
+export type RestoreNewDeps = BackupDeps & CopyDeps
 
-export function startRestoreAsNewShop(input: RestoreNewInput, deps: RestoreNewDeps): OperationSnapshot {
-  return launchOperation(deps, 'restore', { hostId: input.hostId, shop: input.name }, restoreNewSteps, (op) => runRestoreNew(input, deps, op))
-}
-
-async function runRestoreNew(input: RestoreNewInput, deps: RestoreNewDeps, op: OperationHandle): Promise<void> {
-  const started = Date.now()
-  const steps = stepper(op)
-  let session: HostSession | undefined
-  let reserved: string | undefined
+export function startRestoreAsNewShop(input: RestoreNewInput, deps: RestoreNewDeps): StartedOperation {
+  let engine: ShopEngine | undefined
+  let reserved = false
   const createdVolumes: string[] = []
-  try {
-    steps.begin('validate')
-    session = await deps.session(input.hostId)
-    const copy = await planShopCopy(session, deps, input.shop, input)
-    const manifest = (await listBackups(session, input.shop)).find((b) => b.id === input.backupId)
-    if (!manifest) throw new AppError('not_found', `There is no backup "${input.backupId}" of "${input.shop}".`)
-    const wanted = new Set(Object.keys(copy.template.compose.volumes ?? {}))
-    const volumes = manifest.volumes.filter((v) => wanted.has(v.key)).map((v) => ({ key: v.key, volume: `${input.name}_${v.key}` }))
-    const archives = backupDir(copy.record.dir, manifest.id)
-    steps.cancelled()
+  return deps.runner.start<RestoreNewStep>({
+    kind: 'restore',
+    hostId: input.hostId,
+    shop: input.name,
+    steps: restoreNewSteps,
+    async run(context) {
+      const { op, steps } = context
+      steps.begin('validate')
+      const active = (engine = await deps.engine(input.hostId))
+      // A backup holds every secret of the shop's data: reading it into a new shop is an admin's.
+      checkRole(active.role, 'edit')
+      const copy = await planShopCopy(active, deps, input.shop, input)
+      const manifest = (await active.store.backups(input.shop)).find((b) => b.id === input.backupId)
+      if (!manifest) throw new AppError('not_found', `There is no backup "${input.backupId}" of "${input.shop}".`, { say: { key: 'noBackup', values: { shop: input.shop, id: input.backupId } } })
+      const wanted = new Set(Object.keys(copy.template.compose.volumes ?? {}))
+      const volumes = manifest.volumes.filter((v) => wanted.has(v.key)).map((v) => ({ key: v.key, volume: volumeName(input.name, v.key) }))
+      const archives = backupDirectory(copy.record.dir, manifest.id)
 
-    steps.begin('reserve')
-    const dir = shopDir(session, input.name)
-    await reserveShop(session, dir, input.name, volumes.map((v) => v.volume))
-    reserved = dir
-    steps.cancelled()
+      steps.begin('reserve')
+      await reserveShop(active, input.name, volumes.map((v) => v.volume))
+      reserved = true
 
-    steps.begin('verify')
-    await verifyArchives(session, deps.helperImage, archives, manifest)
+      steps.begin('verify')
+      await verifyArchives(active.runtime, deps.helperImage, archives, manifest, op.signal)
 
-    steps.begin('restore')
-    for (const { key, volume } of volumes) {
-      steps.cancelled()
-      await session.docker.createVolume({ Name: volume, Labels: { 'com.docker.compose.project': input.name, 'com.docker.compose.volume': key } })
-      createdVolumes.push(volume)
-      await unpackArchive(session, deps.helperImage, archives, key, volume, (progress) => op.progress('restore', progress, volume))
-    }
-
-    await finishShopCopy(session, op, steps, deps, copy, { ...input, dir, startedAt: started, fromBackup: manifest.id })
-  } catch (error) {
-    const failure = toAppError(error)
-    if (session && reserved) await settleFailure(session, reserved, failure, { operation: 'clone', step: steps.current, createdVolumes })
-    op.fail(failure, steps.current)
-  }
+      steps.begin('restore')
+      for (const { key, volume } of volumes) {
+        steps.cancelled()
+        await active.runtime.createVolume(volume, input.name, key)
+        createdVolumes.push(volume)
+        await unpackArchive(active.runtime, deps.helperImage, archives, key, volume, (progress) => op.progress('restore', progress, volume), op.signal)
+      }
+      return finishShopCopy(active, context, deps, copy, { ...input, fromBackup: manifest.id })
+    },
+    async settle(failure, step) {
+      if (engine && reserved) await settleNewShop(engine, input.name, failure, { operation: 'restore', step, createdVolumes })
+    },
+  })
 }

@@ -1,20 +1,10 @@
-// Start, restart, stop, remove and delete a shop, with the seed's meaning; one action per shop at a time,
-// on this laptop (queued) and across laptops (a lock directory on the host: the second is told who holds it).
-import { posix } from 'node:path'
+// Start, restart, stop, remove and delete a shop, with the seed's meaning; one action per shop at a time, on this
+// laptop (queued) and across laptops (the shop's lock on the host: the second is told who holds it). Delete takes
+// the shop's own DNS record along (per-shop mode), read before the files go.
 import { AppError } from '@shared/errors'
-import { salesActions, type ShopAction } from '@shared/shops'
-import type { HostSession } from '../host/host-session'
-import { runCompose } from './compose'
-import { withShopLock } from './shop-lock'
-import { clearFailure } from './shop-record'
-
-const composeArgs: Record<Exclude<ShopAction, 'delete'>, string[]> = {
-  start: ['up', '-d'],
-  restart: ['restart'],
-  stop: ['stop'],
-  // Containers and networks go; the named volumes (the data) and the shop directory stay.
-  remove: ['down'],
-}
+import type { ShopAction } from '@shared/shops'
+import type { ShopEngine } from '../engine/shop-engine'
+import { checkRole } from './shop-role'
 
 export interface ShopActionRequest {
   shop: string
@@ -22,35 +12,37 @@ export interface ShopActionRequest {
   /** Delete only: the shop's name, typed by the user. */
   confirm?: string | undefined
   user: string
+  /** Removes the shop's own DNS record after a delete (per-shop hosts); resolves to whether one was removed. */
+  unpublish?: (domain: string) => Promise<boolean>
 }
 
-export function checkRole(role: 'sales' | 'admin', action: ShopAction | 'edit'): void {
-  if (role !== 'admin' && !(salesActions as readonly string[]).includes(action)) {
-    throw new AppError('forbidden', `Only an admin may ${action} shops on this host.`, { say: { key: 'adminOnly' } })
-  }
-}
-
-export async function runShopAction(session: HostSession, request: ShopActionRequest): Promise<void> {
+export async function runShopAction(engine: ShopEngine, request: ShopActionRequest): Promise<void> {
   const { shop, action } = request
-  checkRole(session.profile.role, action)
+  checkRole(engine.role, action)
   if (action === 'delete' && request.confirm !== shop) {
     throw new AppError('invalid_input', `To delete, type the shop's name "${shop}".`, { fields: [{ path: 'confirm', message: 'does not match' }], say: { key: 'confirmDelete', values: { shop } } })
   }
-  const dir = posix.join(session.profile.baseDir, shop)
-  await withShopLock(session, shop, request.user, async ({ compose }) => {
-    if (!compose) return settleUnwritten(session, dir, shop, action)
-    const args = action === 'delete' ? ['down', '--volumes', '--remove-orphans'] : composeArgs[action]
-    const result = await runCompose(session, dir, shop, args, { timeoutMs: 5 * 60_000 })
-    if (result.code !== 0) throw new AppError('internal', `compose ${args[0]} failed: ${result.stderr.trim().split('\n').slice(-2).join(' ')}`)
+  const dir = engine.store.dir(shop)
+  const domain = action === 'delete' && request.unpublish ? await engine.store.read(shop).then((r) => r.metadata.domain, () => null) : null
+  await engine.store.withLock(shop, request.user, async (presence) => {
+    if (presence === 'failure') return settleUnwritten(engine, shop, action)
+    await engine.runtime.control({ name: shop, dir }, action)
     // A start that worked answers the last failure: the shop is no longer "failed at …".
-    if (action === 'start' || action === 'restart') await clearFailure(session, dir)
-    if (action === 'delete') await removeDirectory(session, dir, 'The containers and volumes are gone')
+    if (action === 'start' || action === 'restart') await engine.store.clearFailure(shop)
+    if (action === 'delete') await removeDirectory(engine, dir, 'The containers and volumes are gone')
   })
+  if (domain && request.unpublish) {
+    await request.unpublish(domain).catch((error: unknown) => {
+      const reason = (error as Error).message
+      throw new AppError('dns_failed', `The shop is deleted, but its DNS record ${domain} could not be removed: ${reason}`, { say: { key: 'dnsDeleteFailed', values: { domain, reason } } })
+    })
+  }
 }
 
-async function removeDirectory(session: HostSession, dir: string, before: string): Promise<void> {
-  const removed = await session.exec(['rm', '-rf', '--', dir], { timeoutMs: 60_000 })
-  if (removed.code !== 0) throw new AppError('internal', `${before}, but ${dir} could not be removed: ${removed.stderr.trim()}`)
+async function removeDirectory(engine: ShopEngine, dir: string, before: string): Promise<void> {
+  await engine.store.removeDir(dir).catch((error: Error) => {
+    throw new AppError('internal', `${before}, but ${error.message}`)
+  })
 }
 
 /**
@@ -58,14 +50,13 @@ async function removeDirectory(session: HostSession, dir: string, before: string
  * operation made (labelled with its name), and its failure record: Delete takes those away, Remove has
  * nothing to do, and there is nothing to start.
  */
-async function settleUnwritten(session: HostSession, dir: string, shop: string, action: ShopAction): Promise<void> {
+async function settleUnwritten(engine: ShopEngine, shop: string, action: ShopAction): Promise<void> {
   if (action === 'remove') return
   if (action !== 'delete') {
     throw new AppError('invalid_input', `The shop "${shop}" was never completely created, so there is nothing to ${action}. Delete it and create it again.`, {
       say: { key: 'neverCreated', values: { shop } },
     })
   }
-  const { Volumes } = await session.docker.listVolumes({ filters: { label: [`com.docker.compose.project=${shop}`] } })
-  for (const volume of Volumes ?? []) await session.docker.getVolume(volume.Name).remove()
-  await removeDirectory(session, dir, 'Its volumes are gone')
+  for (const volume of await engine.runtime.shopVolumes(shop)) await engine.runtime.removeVolume(volume.name)
+  await removeDirectory(engine, engine.store.dir(shop), 'Its volumes are gone')
 }

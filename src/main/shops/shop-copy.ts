@@ -1,15 +1,16 @@
 // A new shop made from an existing one's data, by a clone or from a backup: the source's template, parameters and
 // image, the secrets the copied data depends on, rendered for the new name and domain; once the volumes are filled,
 // its files are written, its name published and it is started like a created shop.
-import type { HostSession } from '../host/host-session'
-import { writeShopFiles } from '../host/remote-files'
-import type { OperationHandle } from '../operations/operation-registry'
+import type { CreateResult } from '@shared/operations'
+import type { ShopEngine } from '../engine/shop-engine'
+import type { OperationContext } from '../operations/operation-runner'
 import { generateSecret, resolveParams } from '../templates/parameters'
 import { renderShop, type RenderedShop } from '../templates/render'
 import type { Template } from '../templates/template-loader'
-import { publishStep, startNewShop, type PublishName, type stepper } from './reserve-shop'
-import type { ShopOperationDeps } from './shop-operation'
-import { newShopMetadata, readShopRecord, shopFiles, type ShopRecord } from './shop-record'
+import { publishStep, type PublishName } from './publish-step'
+import type { LifecycleDeps } from './shop-lifecycle'
+import { newShopMetadata, shopFiles, type ShopRecord } from './shop-record'
+import { startNewShop } from './start-new-shop'
 
 export interface CopyTarget {
   name: string
@@ -17,7 +18,7 @@ export interface CopyTarget {
   description: string
 }
 
-export interface CopyDeps extends Pick<ShopOperationDeps, 'template' | 'user'> {
+export interface CopyDeps extends Pick<LifecycleDeps, 'template' | 'user'> {
   certResolver: string | null
   publishName?: PublishName
 }
@@ -40,8 +41,8 @@ export function secretsForCopy(template: Template, record: ShopRecord): Record<s
 }
 
 /** Reads the source shop and renders the new one; touches nothing on the host. */
-export async function planShopCopy(session: HostSession, deps: CopyDeps, source: string, target: CopyTarget): Promise<ShopCopy> {
-  const record = await readShopRecord(session, source)
+export async function planShopCopy(engine: ShopEngine, deps: CopyDeps, source: string, target: CopyTarget): Promise<ShopCopy> {
+  const record = await engine.store.read(source)
   const template = await deps.template(record.metadata.template)
   const params = resolveParams(template.manifest, record.metadata.params)
   const secrets = secretsForCopy(template, record)
@@ -52,14 +53,13 @@ export async function planShopCopy(session: HostSession, deps: CopyDeps, source:
 
 /** The volumes are filled: write the new shop's files (recording where it came from), publish its name, start it. */
 export async function finishShopCopy(
-  session: HostSession,
-  op: OperationHandle,
-  steps: ReturnType<typeof stepper>,
+  engine: ShopEngine,
+  context: OperationContext<string>,
   deps: CopyDeps,
   copy: ShopCopy,
-  target: CopyTarget & { dir: string; startedAt: number; fromBackup?: string },
-): Promise<void> {
-  steps.begin('write')
+  target: CopyTarget & { fromBackup?: string },
+): Promise<CreateResult> {
+  context.steps.begin('write')
   const metadata = newShopMetadata({
     template: copy.template.id,
     description: target.description,
@@ -70,7 +70,7 @@ export async function finishShopCopy(
     ...(target.fromBackup ? { fromBackup: target.fromBackup } : {}),
     createdBy: deps.user,
   })
-  await writeShopFiles(session, target.dir, shopFiles(copy.rendered, metadata))
-  await publishStep(op, steps, target.domain, deps.publishName)
-  await startNewShop(session, op, steps, { dir: target.dir, name: target.name, domain: target.domain, template: copy.template, secrets: copy.secrets, startedAt: target.startedAt })
+  await engine.store.writeFiles(engine.store.dir(target.name), shopFiles(copy.rendered, metadata))
+  await publishStep(context, target.domain, deps.publishName)
+  return startNewShop(engine, context, { name: target.name, domain: target.domain, template: copy.template, secrets: copy.secrets })
 }

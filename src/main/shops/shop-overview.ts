@@ -1,10 +1,9 @@
-// Keeps one host's shop list true: a full read on start and after every reconnect, then Docker's event
-// stream for changes (no polling). Publishes every change and caches the list on disk.
-import type { Readable } from 'node:stream'
+// Keeps one host's shop list true: a full read on start and after every reconnect, then the runtime's stream of
+// container changes (no polling). Publishes every change and caches the list on disk.
 import { toAppError } from '@shared/errors'
 import type { ShopOverview, ShopSummary } from '@shared/shops'
-import type { HostSession } from '../host/host-session'
-import { buildShop, discoverShops, listProjectContainers, PROJECT_LABEL } from './discovery'
+import type { ShopEngine } from '../engine/shop-engine'
+import { buildShop, discoverShops } from './discovery'
 import type { OverviewCache } from './overview-cache'
 
 export interface ShopOverviewOptions {
@@ -15,34 +14,35 @@ export interface ShopOverviewOptions {
 
 export class ShopOverviewWatcher {
   private overview: ShopOverview
-  private events: Readable | null = null
+  private stopWatch: (() => void) | null = null
   private readonly pendingProjects = new Set<string>()
   private flushTimer: NodeJS.Timeout | undefined
   private stopped = false
   private readonly debounceMs: number
   private readonly now: () => Date
-  /** Docker API calls made, for the benchmark's "calls per refresh". */
+  private readonly offReconnected: () => void
+  /** Engine calls made, for the benchmark's "calls per refresh". */
   apiCalls = 0
 
   constructor(
-    private readonly session: HostSession,
+    private readonly engine: ShopEngine,
     private readonly cache: OverviewCache,
     private readonly publish: (overview: ShopOverview) => void,
     options: ShopOverviewOptions = {},
   ) {
     this.debounceMs = options.debounceMs ?? 15
     this.now = options.now ?? (() => new Date())
-    this.overview = { hostId: session.profile.id, shops: [], readAt: new Date(0).toISOString(), cached: true }
-    session.on('reconnected', () => void this.resync())
+    this.overview = { hostId: engine.hostId, shops: [], readAt: new Date(0).toISOString(), cached: true }
+    this.offReconnected = engine.onReconnected(() => void this.resync())
   }
 
   get current(): ShopOverview {
     return this.overview
   }
 
-  /** Shows the cached list at once, then reads the host and starts following its events. */
+  /** Shows the cached list at once, then reads the host and starts following its changes. */
   async start(): Promise<ShopOverview> {
-    const cached = await this.cache.load(this.session.profile.id)
+    const cached = await this.cache.load(this.engine.hostId)
     if (cached) this.set(cached)
     await this.resync()
     return this.overview
@@ -51,20 +51,21 @@ export class ShopOverviewWatcher {
   stop(): void {
     this.stopped = true
     clearTimeout(this.flushTimer)
-    this.events?.destroy()
-    this.events = null
+    this.offReconnected()
+    this.stopWatch?.()
+    this.stopWatch = null
   }
 
   /** A full read; on failure the last known list stays, marked cached, with the reason. */
   async refresh(): Promise<ShopOverview> {
     try {
       this.apiCalls += 2
-      const shops = await discoverShops(this.session)
-      this.set({ hostId: this.session.profile.id, shops, readAt: this.now().toISOString(), cached: false })
+      const shops = await discoverShops(this.engine)
+      this.set({ hostId: this.engine.hostId, shops, readAt: this.now().toISOString(), cached: false })
       void this.cache.save(this.overview).catch(() => undefined)
     } catch (error) {
       const e = toAppError(error)
-      this.set({ ...this.overview, cached: true, error: { code: e.code, message: e.message } })
+      this.set({ ...this.overview, cached: true, error: { code: e.code, message: e.message, ...(e.say ? { say: e.say } : {}) } })
     }
     return this.overview
   }
@@ -77,45 +78,28 @@ export class ShopOverviewWatcher {
   }
 
   private async subscribe(): Promise<void> {
-    this.events?.destroy()
+    this.stopWatch?.()
+    this.stopWatch = null
     this.apiCalls++
-    const stream = (await this.session.docker.getEvents({
-      filters: { type: ['container'], label: [PROJECT_LABEL] },
-    })) as unknown as Readable
-    if (this.stopped) {
-      stream.destroy()
-      return
-    }
-    this.events = stream
-    let buffered = ''
-    stream.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8')
-      let newline: number
-      while ((newline = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, newline)
-        buffered = buffered.slice(newline + 1)
-        this.onEvent(line)
-      }
-    })
-    stream.once('close', () => {
-      if (this.events !== stream) return
-      this.events = null
-      // The stream ended without a reconnect (e.g. dockerd restarted): follow again and re-read.
-      if (!this.stopped) setTimeout(() => void this.resync(), 1000).unref()
-    })
+    let current: (() => void) | null = null
+    const stop = await this.engine.runtime.watch(
+      (projects) => this.onChange(projects),
+      () => {
+        if (this.stopWatch !== current) return
+        this.stopWatch = null
+        // The stream ended without a reconnect (e.g. dockerd restarted): follow again and re-read.
+        if (!this.stopped) setTimeout(() => void this.resync(), 1000).unref()
+      },
+    )
+    if (this.stopped) return stop()
+    current = stop
+    this.stopWatch = stop
   }
 
-  private onEvent(line: string): void {
-    try {
-      const event = JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } }
-      const project = event.Actor?.Attributes?.[PROJECT_LABEL]
-      if (!project) return
-      this.pendingProjects.add(project)
-      clearTimeout(this.flushTimer)
-      this.flushTimer = setTimeout(() => void this.flush(), this.debounceMs)
-    } catch {
-      // A partial or foreign line: the next full read corrects anything missed.
-    }
+  private onChange(projects: string[]): void {
+    for (const project of projects) this.pendingProjects.add(project)
+    clearTimeout(this.flushTimer)
+    this.flushTimer = setTimeout(() => void this.flush(), this.debounceMs)
   }
 
   /** Re-reads only the projects that changed: one container list per burst, not per shop. */
@@ -130,11 +114,9 @@ export class ShopOverviewWatcher {
     }
     try {
       this.apiCalls++
-      const containers = projects.length === 1 ? await listProjectContainers(this.session.docker, projects[0]) : await listProjectContainers(this.session.docker)
+      const containers = await this.engine.runtime.containers(projects.length === 1 ? projects[0] : undefined)
       const shops = this.overview.shops.map((shop): ShopSummary =>
-        projects.includes(shop.name)
-          ? buildShop(shop.hostId, { name: shop.name, metadata: metadataOf(shop), failure: shop.failure ? { ...shop.failure } : null }, containers.get(shop.name) ?? [])
-          : shop,
+        projects.includes(shop.name) ? buildShop(shop.hostId, { name: shop.name, metadata: metadataOf(shop), failure: shop.failure ? { ...shop.failure } : null }, containers.get(shop.name) ?? []) : shop,
       )
       this.set({ ...this.overview, shops, readAt: this.now().toISOString(), cached: false })
       void this.cache.save(this.overview).catch(() => undefined)

@@ -1,15 +1,16 @@
-// Reads one generated secret of a shop from its 0600 env file on the host, only when the user asks to see it.
-import { posix } from 'node:path'
+// Reveals a shop's login password, only when the user asks to see it, and only that one of its secrets: the other
+// secrets (database passwords, keys) never leave the host.
 import { AppError } from '@shared/errors'
-import type { HostSession } from '../host/host-session'
-import { secretVariable } from '../templates/placeholders'
+import type { ShopEngine } from '../engine/shop-engine'
+import type { Template } from '../templates/template-loader'
 
-export async function readShopSecret(session: HostSession, shop: string, secretId: string): Promise<string> {
-  const file = posix.join(session.profile.baseDir, shop, '.env')
-  const result = await session.exec(['cat', '--', file], { timeoutMs: 10_000 })
-  if (result.code !== 0) throw new AppError('not_found', `The shop "${shop}" has no secrets file on this host.`)
-  const prefix = `${secretVariable(secretId)}=`
-  const line = result.stdout.split('\n').find((l) => l.startsWith(prefix))
-  if (!line) throw new AppError('not_found', `The shop "${shop}" has no secret "${secretId}".`)
-  return line.slice(prefix.length)
+export async function revealLoginPassword(engine: ShopEngine, template: (id: string) => Promise<Template>, shop: string, secretId: string): Promise<string> {
+  const record = await engine.store.read(shop)
+  const login = (await template(record.metadata.template)).manifest.secrets.find((s) => s.login)
+  if (!login || login.id !== secretId) {
+    throw new AppError('forbidden', `"${secretId}" is not the login password of "${shop}"; only that one can be shown.`, { say: { key: 'notLoginSecret', values: { shop } } })
+  }
+  const value = record.secrets[secretId]
+  if (!value) throw new AppError('not_found', `The shop "${shop}" has no secret "${secretId}".`)
+  return value
 }

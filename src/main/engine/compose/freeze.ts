@@ -8,19 +8,11 @@
 // clone and backup, so a service counts as back once it runs again and is not failing as the overview sees it
 // (listProjectContainers shows such a container as being checked, not unhealthy).
 import type Docker from 'dockerode'
-import type { HostSession } from '../host/host-session'
-import type { StepNote } from '@shared/operations'
-import { listProjectContainers } from './discovery'
-import { describeContainers } from './status'
-
-export interface PausedShop {
-  /** How many running containers were paused (0: none writes to the volumes, or the shop was not running). */
-  paused: number
-  /** Service → image, as the shop ran. */
-  images: Record<string, string>
-  /** Unpauses and checks each service is back; says how it went, for the progress. `onUnpaused` marks the moment the freeze ended. */
-  resume(onUnpaused?: () => void): Promise<StepNote>
-}
+import { AppError } from '@shared/errors'
+import type { ShopContainer } from '@shared/shops'
+import type { FrozenShop } from '../shop-runtime'
+import { describeContainers } from '../shop-status'
+import { listProjectContainers } from './containers'
 
 type Inspected = Awaited<ReturnType<Docker.Container['inspect']>>
 
@@ -30,21 +22,33 @@ function writes(info: Inspected, volumes: ReadonlySet<string> | null): boolean {
   return (info.Mounts ?? []).some((m) => m.Type === 'volume' && m.Name !== undefined && volumes.has(m.Name) && m.RW)
 }
 
-export async function pauseShop(session: HostSession, shop: string, volumes?: readonly string[]): Promise<PausedShop> {
-  const containers = (await listProjectContainers(session.docker, shop)).get(shop) ?? []
-  const inspected = await Promise.all(containers.map(async (c) => ({ c, info: await session.docker.getContainer(c.id).inspect() })))
+/** Pauses every container given; if one cannot be paused, those already paused are unpaused again before it fails. */
+async function pauseAll(docker: Docker, containers: readonly ShopContainer[]): Promise<void> {
+  const results = await Promise.allSettled(containers.map((c) => docker.getContainer(c.id).pause()))
+  const failed = results.findIndex((r) => r.status === 'rejected')
+  if (failed < 0) return
+  await Promise.allSettled(containers.filter((_, i) => results[i]!.status === 'fulfilled').map((c) => docker.getContainer(c.id).unpause()))
+  const reason = ((results[failed] as PromiseRejectedResult).reason as Error)?.message ?? 'unknown'
+  throw new AppError('internal', `The service ${containers[failed]!.service} could not be paused for the copy (${reason}); nothing stays paused.`, {
+    say: { key: 'pauseFailed', values: { service: containers[failed]!.service, reason } },
+  })
+}
+
+export async function freezeShop(docker: Docker, shop: string, volumes?: readonly string[]): Promise<FrozenShop> {
+  const containers = (await listProjectContainers(docker, shop)).get(shop) ?? []
+  const inspected = await Promise.all(containers.map(async (c) => ({ c, info: await docker.getContainer(c.id).inspect() })))
   const images = Object.fromEntries(inspected.map(({ c, info }) => [c.service, info.Config.Image] as const))
   const wanted = volumes ? new Set(volumes) : null
   const frozen = inspected.filter(({ c, info }) => c.state === 'running' && writes(info, wanted)).map(({ c }) => c)
-  await Promise.all(frozen.map((c) => session.docker.getContainer(c.id).pause()))
+  await pauseAll(docker, frozen)
   return {
     paused: frozen.length,
     images,
     async resume(onUnpaused) {
       if (frozen.length === 0) return { key: inspected.some(({ c }) => c.state === 'running') ? 'keptRunning' : 'notRunning' }
-      await Promise.all(frozen.map((c) => session.docker.getContainer(c.id).unpause()))
+      await Promise.all(frozen.map((c) => docker.getContainer(c.id).unpause()))
       onUnpaused?.()
-      const listed = (await listProjectContainers(session.docker, shop)).get(shop) ?? []
+      const listed = (await listProjectContainers(docker, shop)).get(shop) ?? []
       const behind = frozen
         .map((c) => listed.find((l) => l.id === c.id) ?? { ...c, state: 'missing', health: null })
         .filter((c) => c.state !== 'running' || c.health === 'unhealthy')

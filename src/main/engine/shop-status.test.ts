@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { containerLight, healthFromStatus, shopLight, shopReason } from './status'
+import { containerLight, healthFromStatus, shopLight, shopReason } from './shop-status'
 import type { ShopContainer } from '@shared/shops'
 
 const container = (service: string, state: string, health: string | null): ShopContainer => ({

@@ -4,22 +4,14 @@
 import type { Readable } from 'node:stream'
 import { AppError, cancelledError } from '@shared/errors'
 import type { ShopContainer } from '@shared/shops'
-import type { HostSession } from '../host/host-session'
-import { listProjectContainers, PROJECT_LABEL } from './discovery'
-import { shopLight, shopReason } from './status'
+import type Docker from 'dockerode'
+import type { HealthOptions } from '../shop-runtime'
+import { projectFilter } from '../host-layout'
+import { shopLight, shopReason } from '../shop-status'
+import { listProjectContainers } from './containers'
 
-export interface WaitOptions {
-  timeoutMs: number
-  signal?: AbortSignal
-  /** How often to look without an event; events make it look at once. */
-  pollMs?: number
-  /** Called with the containers whenever they change, for progress. */
-  onChange?: (containers: ShopContainer[]) => void
-  /** Give up at once when a container is unhealthy (its retries used up) or has exited. */
-  failOnUnhealthy?: boolean
-}
 
-export async function waitHealthy(session: HostSession, project: string, options: WaitOptions): Promise<ShopContainer[]> {
+export async function waitHealthy(docker: Docker, project: string, options: HealthOptions): Promise<ShopContainer[]> {
   let events: Readable | undefined
   let timer: NodeJS.Timeout | undefined
   let poll: NodeJS.Timeout | undefined
@@ -43,7 +35,7 @@ export async function waitHealthy(session: HostSession, project: string, options
         try {
           do {
             again = false
-            last = (await listProjectContainers(session.docker, project)).get(project) ?? []
+            last = (await listProjectContainers(docker, project)).get(project) ?? []
             lastError = undefined
             options.onChange?.(last)
             if (last.length > 0 && shopLight(last) === 'green') return finish(() => resolve(last))
@@ -67,8 +59,8 @@ export async function waitHealthy(session: HostSession, project: string, options
       }, options.timeoutMs)
       poll = setInterval(() => void check(), options.pollMs ?? 2000)
       options.signal?.addEventListener('abort', () => finish(() => reject(cancelledError())), { once: true })
-      session.docker
-        .getEvents({ filters: { type: ['container'], label: [`${PROJECT_LABEL}=${project}`] } })
+      docker
+        .getEvents({ filters: { type: ['container'], label: [projectFilter(project)] } })
         .then((stream) => {
           events = stream as unknown as Readable
           if (settled) return events.destroy()

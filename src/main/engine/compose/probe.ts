@@ -1,17 +1,14 @@
 // Checks what a host needs for shops and says what to do about anything missing.
 import type { ProbeCheck, ProbeCode, ProbeResult } from '@shared/hosts'
 import { AppError } from '@shared/errors'
-import type { HostSession } from './host-session'
+import type { HostSession } from '../../host/host-session'
+import { detectCompose } from './compose-cli'
+import { dockerOf } from './docker-client'
 
-export type ComposeVariant = 'v2' | 'v1'
-
-/** `docker compose` (v2) where the plugin exists, else `docker-compose` (v1), else null. */
-export async function detectCompose(session: HostSession): Promise<{ variant: ComposeVariant; version: string } | null> {
-  const v2 = await session.exec(['docker', 'compose', 'version', '--short'], { timeoutMs: 15_000 })
-  if (v2.code === 0 && v2.stdout.trim()) return { variant: 'v2', version: v2.stdout.trim() }
-  const v1 = await session.exec(['docker-compose', 'version', '--short'], { timeoutMs: 15_000 })
-  if (v1.code === 0 && v1.stdout.trim()) return { variant: 'v1', version: v1.stdout.trim() }
-  return null
+const problemWords: Partial<Record<ProbeCode, 'dockerMissing' | 'dockerDenied' | 'dockerNoAnswer'>> = {
+  'docker.missing': 'dockerMissing',
+  'docker.denied': 'dockerDenied',
+  'docker.noAnswer': 'dockerNoAnswer',
 }
 
 /** An AppError that also carries the probe's code, so the Hosts page can word it in the user's language. */
@@ -22,12 +19,12 @@ class DockerProblem extends AppError {
     readonly probeCode: ProbeCode,
     readonly params: Record<string, string>,
   ) {
-    super(code, message)
+    super(code, message, { say: { key: problemWords[probeCode] ?? 'dockerNoAnswer', values: params } })
   }
 }
 
 /** Why the Docker socket cannot be used: missing, or not accessible to this user. */
-async function explainSocket(session: HostSession): Promise<DockerProblem> {
+export async function explainSocket(session: HostSession): Promise<DockerProblem> {
   const socket = session.profile.dockerSocket
   const result = await session.exec(
     ['sh', '-c', 'if ! test -S "$1"; then echo missing; elif ! test -r "$1" -a -w "$1"; then echo denied; else echo ok; fi', 'sh', socket],
@@ -51,7 +48,7 @@ async function explainSocket(session: HostSession): Promise<DockerProblem> {
 
 export async function dockerVersion(session: HostSession): Promise<{ version: string; apiVersion: string }> {
   try {
-    const info = await session.docker.version()
+    const info = await dockerOf(session).version()
     return { version: info.Version, apiVersion: info.ApiVersion }
   } catch (error) {
     if (error instanceof AppError && !['docker_unavailable'].includes(error.code)) throw error
@@ -115,7 +112,7 @@ export async function probeHost(session: HostSession, now: () => Date = () => ne
   )
 
   if (docker) {
-    const networks = await session.docker.listNetworks({ filters: { name: ['proxy'] } })
+    const networks = await dockerOf(session).listNetworks({ filters: { name: ['proxy'] } })
     const present = networks.some((n) => n.Name === 'proxy')
     checks.push(
       present

@@ -1,0 +1,103 @@
+// Throw-away helper containers on the host (no data through the laptop): a script over volumes and host
+// directories, its `total <KiB>` / `copied <KiB>` lines reported as progress; the image pulled when missing.
+import type Docker from 'dockerode'
+import type { Readable } from 'node:stream'
+import { PassThrough } from 'node:stream'
+import { AppError, cancelledError } from '@shared/errors'
+import type { HelperMount, HelperRun } from '../shop-runtime'
+import { dockerTransportError } from './docker-client'
+
+/** Pulls `image` unless the host has it; the error names the image and Docker's reason. */
+export async function pullImage(docker: Docker, image: string): Promise<void> {
+  try {
+    await docker.getImage(image).inspect()
+    return
+  } catch {
+    // not on the host yet
+  }
+  try {
+    const stream = (await docker.pull(image)) as Readable
+    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())))
+  } catch (error) {
+    const transport = dockerTransportError(error, 'pulling an image')
+    if (transport instanceof AppError) throw transport
+    const reason = (error as Error).message
+    throw new AppError('invalid_input', `The image "${image}" could not be pulled: ${reason}. Nothing was changed.`, {
+      fields: [{ path: 'image', message: 'cannot be pulled' }],
+      say: { key: 'imageNotPulled', values: { image, reason } },
+    })
+  }
+}
+
+export async function volumeExists(docker: Docker, name: string): Promise<boolean> {
+  try {
+    await docker.getVolume(name).inspect()
+    return true
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return false
+    throw dockerTransportError(error, 'checking a volume')
+  }
+}
+
+const bind = (m: HelperMount): string => `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`
+
+async function helperImage(docker: Docker, image: string): Promise<void> {
+  try {
+    await pullImage(docker, image)
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error
+    const reason = String(error.say?.values?.['reason'] ?? error.message)
+    throw new AppError('internal', `The helper image "${image}" is not on the host and could not be pulled (${reason}). Choose another image with sh and tar in the settings.`, {
+      say: { key: 'helperImageMissing', values: { image, reason } },
+    })
+  }
+}
+
+/** Runs a script in a throw-away container on the host, reporting `total <KiB>` / `copied <KiB>` lines as progress. */
+export async function runHelper(docker: Docker, image: string, run: HelperRun): Promise<void> {
+  await helperImage(docker, image)
+  const container = await docker
+    .createContainer({
+      Image: image,
+      Cmd: ['sh', '-c', run.script],
+      Env: Object.entries(run.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      Labels: { 'shopmanager.helper': 'volume-copy' },
+      HostConfig: { Binds: run.mounts.map(bind), NetworkMode: 'none' },
+    })
+    .catch((error: unknown) => {
+      throw dockerTransportError(error, run.what)
+    })
+  const kill = (): void => void container.remove({ force: true }).catch(() => undefined)
+  run.signal?.addEventListener('abort', kill, { once: true })
+  let total = 0
+  let stderr = ''
+  try {
+    const stream = (await container.attach({ stream: true, stdout: true, stderr: true })) as unknown as Readable
+    const out = new PassThrough()
+    const err = new PassThrough()
+    docker.modem.demuxStream(stream, out, err)
+    err.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)))
+    let rest = ''
+    out.on('data', (chunk: Buffer) => {
+      const lines = (rest + chunk.toString('utf8')).split('\n')
+      rest = lines.pop() ?? ''
+      for (const line of lines) {
+        const [word, kib] = line.trim().split(' ')
+        const bytes = Number(kib) * 1024
+        if (word === 'total' && Number.isFinite(bytes)) total = bytes
+        else if (word === 'copied' && Number.isFinite(bytes)) run.onProgress?.({ done: Math.min(bytes, total || bytes), total: total || bytes })
+        else run.onLine?.(line.trim())
+      }
+    })
+    await container.start()
+    const { StatusCode } = (await container.wait()) as { StatusCode: number }
+    if (run.signal?.aborted) throw cancelledError()
+    if (StatusCode !== 0) throw new AppError('internal', `${run.what} failed (exit ${StatusCode}): ${stderr.trim().split('\n').slice(-2).join(' ')}`)
+  } catch (error) {
+    if (run.signal?.aborted) throw cancelledError()
+    throw dockerTransportError(error, run.what)
+  } finally {
+    run.signal?.removeEventListener('abort', kill)
+    await container.remove({ force: true }).catch(() => undefined)
+  }
+}

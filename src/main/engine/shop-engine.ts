@@ -1,0 +1,14 @@
+// One host as the shop lifecycle sees it: its runtime (the engine) and its store (the files), with who logs in.
+import type { HostRole } from '@shared/hosts'
+import type { ShopRuntime } from './shop-runtime'
+import type { ShopStore } from './shop-store'
+
+export interface ShopEngine {
+  readonly hostId: string
+  /** The role this profile logs in with; the host enforces it, the lifecycle checks it for a friendly message. */
+  readonly role: HostRole
+  readonly runtime: ShopRuntime
+  readonly store: ShopStore
+  /** Calls `listener` after the connection came back from a drop: anything derived from the host must be re-read. */
+  onReconnected(listener: () => void): () => void
+}

@@ -1,0 +1,127 @@
+// The shop lifecycle behind the IPC: one method per thing a user does to shops, each composing the host's engine,
+// the templates, the operation runner, the settings of the moment and the host's DNS. Knows nothing of Electron.
+import type { BackupManifest } from '@shared/backups'
+import type { HostProfile } from '@shared/hosts'
+import type { OperationSnapshot, StepNote } from '@shared/operations'
+import type { LogLine, ShopAction } from '@shared/shops'
+import type { ShopEngine } from '../engine/shop-engine'
+import type { OperationRunner, StartedOperation } from '../operations/operation-runner'
+import type { Template } from '../templates/template-loader'
+import { startBackup, type BackupDeps } from './backup-shop'
+import { startBackupTransfer } from './backup-transfer'
+import { startCloneShop, type CloneShopInput } from './clone-shop'
+import { startCreateShop, type CreateShopDeps, type CreateShopInput } from './create-shop'
+import { startEditShop, type EditShopInput } from './edit-shop'
+import { startRestoreAsNewShop, type RestoreNewInput } from './restore-new-shop'
+import { startRestore, type RestoreInput } from './restore-shop'
+import { runShopAction } from './shop-actions'
+import { readLogs, type LogFollowers, type ShopLogsQuery } from './shop-logs'
+import { revealLoginPassword } from './shop-secrets'
+import { startUpdateShop } from './update-shop'
+
+/** A host's names at Hetzner, as its domain mode says. */
+export interface ShopNaming {
+  publish(profile: HostProfile, domain: string, signal?: AbortSignal): Promise<StepNote | null>
+  unpublish(profile: HostProfile, domain: string): Promise<boolean>
+}
+
+export interface ShopServiceDeps {
+  engine: (hostId: string) => Promise<ShopEngine>
+  profile: (hostId: string) => HostProfile
+  template: (id: string) => Promise<Template>
+  runner: OperationRunner
+  logs: LogFollowers
+  naming: ShopNaming
+  user: string
+  /** The settings of the moment: the helper image and how many backups to keep. */
+  settings: () => { helperImage: string; backupsToKeep: number }
+  chooseFolder: (purpose: 'download' | 'upload') => Promise<string | null>
+  certResolver: string | null
+}
+
+export class ShopService {
+  constructor(private readonly deps: ShopServiceDeps) {}
+
+  private get lifecycle() {
+    const { engine, template, runner, user, certResolver } = this.deps
+    return { engine, template, runner, user, certResolver }
+  }
+
+  private publishFor(hostId: string) {
+    return (domain: string, signal: AbortSignal) => this.deps.naming.publish(this.deps.profile(hostId), domain, signal)
+  }
+
+  private backupDeps(): BackupDeps {
+    const settings = this.deps.settings()
+    return { ...this.lifecycle, helperImage: settings.helperImage, keep: settings.backupsToKeep }
+  }
+
+  /** Create as a draft's deploy does: the operation and the promise of its end. */
+  startCreate(input: CreateShopInput): StartedOperation {
+    const deps: CreateShopDeps = { ...this.lifecycle, publishName: this.publishFor(input.hostId) }
+    return startCreateShop(input, deps)
+  }
+
+  create(input: CreateShopInput): OperationSnapshot {
+    return this.startCreate(input).snapshot
+  }
+
+  clone(input: CloneShopInput): OperationSnapshot {
+    return startCloneShop(input, { ...this.lifecycle, helperImage: this.deps.settings().helperImage, publishName: this.publishFor(input.hostId) }).snapshot
+  }
+
+  edit(input: EditShopInput): OperationSnapshot {
+    const profile = this.deps.profile(input.hostId)
+    const dns = { publish: (domain: string, signal?: AbortSignal) => this.deps.naming.publish(profile, domain, signal), unpublish: (domain: string) => this.deps.naming.unpublish(profile, domain) }
+    return startEditShop(input, { ...this.lifecycle, dns }).snapshot
+  }
+
+  update(input: { hostId: string; shop: string; image: string }): OperationSnapshot {
+    return startUpdateShop(input, this.lifecycle).snapshot
+  }
+
+  backup(input: { hostId: string; shop: string }): OperationSnapshot {
+    return startBackup(input, this.backupDeps()).snapshot
+  }
+
+  async backups(hostId: string, shop: string): Promise<BackupManifest[]> {
+    return (await this.deps.engine(hostId)).store.backups(shop)
+  }
+
+  restore(input: RestoreInput): OperationSnapshot {
+    return startRestore(input, this.backupDeps()).snapshot
+  }
+
+  restoreAsNew(input: RestoreNewInput): OperationSnapshot {
+    return startRestoreAsNewShop(input, { ...this.backupDeps(), publishName: this.publishFor(input.hostId) }).snapshot
+  }
+
+  transfer(input: { hostId: string; shop: string; direction: 'download' | 'upload'; backupId?: string | undefined }): OperationSnapshot {
+    const { engine, runner } = this.deps
+    return startBackupTransfer(input, { engine, runner, helperImage: this.deps.settings().helperImage, chooseFolder: this.deps.chooseFolder }).snapshot
+  }
+
+  async action(input: { hostId: string; shop: string; action: ShopAction; confirm?: string | undefined }): Promise<null> {
+    const profile = this.deps.profile(input.hostId)
+    await runShopAction(await this.deps.engine(input.hostId), { ...input, user: this.deps.user, unpublish: (domain) => this.deps.naming.unpublish(profile, domain) })
+    return null
+  }
+
+  async logs(hostId: string, query: ShopLogsQuery): Promise<LogLine[]> {
+    return readLogs(await this.deps.engine(hostId), query)
+  }
+
+  async followLogs(hostId: string, query: ShopLogsQuery): Promise<{ streamId: string }> {
+    return { streamId: await this.deps.logs.follow(await this.deps.engine(hostId), query) }
+  }
+
+  async revealLogin(hostId: string, shop: string, secretId: string): Promise<string> {
+    return revealLoginPassword(await this.deps.engine(hostId), this.deps.template, shop, secretId)
+  }
+
+  /** Puts the shop's name right at Hetzner (no write when it already is); null when the name is not the app's to write. */
+  async publish(hostId: string, shop: string): Promise<StepNote | null> {
+    const record = await (await this.deps.engine(hostId)).store.read(shop)
+    return this.deps.naming.publish(this.deps.profile(hostId), record.metadata.domain)
+  }
+}

@@ -1,0 +1,32 @@
+// Who may log in to a host, as the Team dialog asks: the keys in the login's authorized_keys, with this laptop's own
+// key recognised, added and revoked on the host's live session.
+import type { TeamKey } from '@shared/team'
+import type { HostProfiles } from '../host/host-profiles'
+import type { SessionPool } from '../host/session-pool'
+import { addTeamKey, listTeamKeys, ownFingerprint, revokeTeamKey } from './team-keys'
+
+export class TeamService {
+  constructor(
+    private readonly sessions: SessionPool,
+    private readonly profiles: HostProfiles,
+  ) {}
+
+  /** The fingerprint of the key this app logs in to the host with (null with an SSH agent). */
+  async ownKeyFingerprint(hostId: string): Promise<string | null> {
+    const secrets = await this.profiles.secrets(this.profiles.get(hostId))
+    return ownFingerprint(secrets.privateKey ?? null, secrets.passphrase)
+  }
+
+  async list(hostId: string): Promise<TeamKey[]> {
+    return listTeamKeys(await this.sessions.session(hostId), await this.ownKeyFingerprint(hostId))
+  }
+
+  async add(hostId: string, publicKey: string): Promise<null> {
+    await addTeamKey(await this.sessions.session(hostId), publicKey)
+    return null
+  }
+
+  async revoke(hostId: string, fingerprint: string, confirmOwn: boolean): Promise<{ endedSessions: number }> {
+    return revokeTeamKey(await this.sessions.session(hostId), fingerprint, await this.ownKeyFingerprint(hostId), confirmOwn)
+  }
+}
