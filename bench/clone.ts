@@ -3,14 +3,16 @@
 import { execFile, execFileSync } from 'node:child_process'
 import { promisify } from 'node:util'
 import { RAW_COPY } from '../src/main/shops/volume-copy'
-import { deadline, median, result, table, testbed } from './support/figures'
+import { median, result, table, testbed } from './support/figures'
+import { startBench } from './support/leftovers'
 import { ShopRunner } from './support/shop-runner'
 
-deadline(600)
 // This machine's disk is noisy for 1 GB writes (0.9–2 s for the same copy): 7 turns each, median.
 const RUNS = 7
 const SIZES_MB = [100, 1024]
 const info = testbed()
+// Before the runner makes its directory: this clears the directories an earlier run left.
+await startBench('clone', info, 600)
 const run = promisify(execFile)
 const runner = new ShopRunner(info, 'clone')
 const progress = (text: string): void => void process.stderr.write(`clone: ${text}\n`)
@@ -31,7 +33,7 @@ const figures = new Map<number, { app: number; raw: number }>()
 const names: string[] = []
 try {
   for (const size of SIZES_MB) {
-    const source = `src${size}`
+    const source = runner.shop(`src${size}`)
     names.push(source)
     progress(`source shop with ${size} MB`)
     await runner.create(source)
@@ -43,7 +45,7 @@ try {
     const back: number[] = []
     const raw: number[] = []
     const appCopy = async (i: number): Promise<void> => {
-      const name = `c${size}x${i}`
+      const name = runner.shop(`c${size}x${i}`)
       names.push(name)
       const timed = await runner.clone(source, name)
       // The copy: from pausing the source until it runs again, volumes created and filled; beside it, when the
@@ -55,7 +57,7 @@ try {
       back.push(timed.steps.get('resume')!.end - paused)
       runner.remove(name)
     }
-    const rawRun = async (i: number): Promise<void> => void raw.push(await rawCopy(`${source}_data`, `raw${size}x${i}`))
+    const rawRun = async (i: number): Promise<void> => void raw.push(await rawCopy(`${source}_data`, runner.shop(`raw${size}x${i}`)))
     for (let i = 1; i <= RUNS; i++) {
       progress(`${size} MB, run ${i} of ${RUNS}`)
       // Each copy writes the volume anew: flush the last one's writes (and deletes) first; take turns at going first.

@@ -9,11 +9,12 @@ import { listProjectContainers } from '../src/main/shops/discovery'
 import { OverviewCache } from '../src/main/shops/overview-cache'
 import { ShopOverviewWatcher } from '../src/main/shops/shop-overview'
 import { key, testbedProfile } from '../test/integration/support/hosts'
-import { deadline, median, percentile, result, sample, table, testbed } from './support/figures'
+import { median, percentile, result, sample, table, testbed } from './support/figures'
 import { createFleet, type Fleet } from './support/fleet'
+import { dirPrefix, startBench } from './support/leftovers'
 
-deadline(170)
 const info = testbed()
+await startBench('overview', info, 170)
 const SHOPS = 100
 const REFRESHES = 15
 const CHANGES = 10
@@ -21,7 +22,7 @@ const progress = (text: string): void => void process.stderr.write(`overview: ${
 
 async function measure(fleet: Fleet, publish: (o: ShopOverview) => void = () => undefined) {
   const session = openHostSession(testbedProfile(info, { baseDir: fleet.baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
-  const cacheDir = mkdtempSync(join(tmpdir(), 'bench-cache-'))
+  const cacheDir = mkdtempSync(join(tmpdir(), `${dirPrefix('overview')}cache-`))
   const watcher = new ShopOverviewWatcher(session, new OverviewCache(cacheDir), publish)
   await watcher.start()
   if (watcher.current.shops.length !== fleet.shops.length) throw new Error(`overview shows ${watcher.current.shops.length} shops, expected ${fleet.shops.length}`)
@@ -35,7 +36,7 @@ let small: Fleet | undefined
 let large: Fleet | undefined
 try {
   progress('creating 10 shops')
-  small = await createFleet(info, 10, 'ovs')
+  small = await createFleet(info, 10, 'overview', 'ten')
   progress('measuring 10 shops')
   const ten = await measure(small)
   ten.watcher.stop()
@@ -45,7 +46,7 @@ try {
   small = undefined
 
   progress(`creating ${SHOPS} shops`)
-  large = await createFleet(info, SHOPS, 'ovl')
+  large = await createFleet(info, SHOPS, 'overview', 'hundred')
   progress(`measuring ${SHOPS} shops`)
   const fleet = large
   let latest: ShopOverview | null = null

@@ -8,11 +8,12 @@ import { promisify } from 'node:util'
 import Docker from 'dockerode'
 import { openHostSession } from '../src/main/host/host-session'
 import { key, testbedProfile } from '../test/integration/support/hosts'
-import { deadline, median, percentile, result, sample, table, testbed } from './support/figures'
+import { median, percentile, result, sample, table, testbed } from './support/figures'
 import { createFleet } from './support/fleet'
+import { dirPrefix, startBench } from './support/leftovers'
 
-deadline(150)
 const info = testbed()
+await startBench('tunnel', info, 150)
 const CALLS = 60
 const CLI_CALLS = 20
 
@@ -21,7 +22,7 @@ const CLI_CALLS = 20
  * config from the passwd home, not $HOME, so an `ssh` wrapper first on PATH passes it with -F.
  */
 function sshHome(): string {
-  const home = mkdtempSync(join(tmpdir(), 'bench-ssh-'))
+  const home = mkdtempSync(join(tmpdir(), `${dirPrefix('tunnel')}ssh-`))
   mkdirSync(join(home, '.ssh'), { mode: 0o700 })
   const hostKey = info.ssh.hostKeyPublic.split(' ').slice(0, 2).join(' ')
   writeFileSync(join(home, '.ssh', 'known_hosts'), `[${info.ssh.host}]:${info.ssh.port} ${hostKey}\n`)

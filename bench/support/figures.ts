@@ -40,11 +40,3 @@ export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArr
 export function result(name: string, figures: Record<string, number>): void {
   console.log(`RESULT ${name} ${Object.entries(figures).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`).join(' ')}`)
 }
-
-/** Ends the process if the benchmark hangs, so it always stops by itself. */
-export function deadline(seconds: number): void {
-  setTimeout(() => {
-    console.error(`benchmark: gave up after ${seconds} s`)
-    process.exit(2)
-  }, seconds * 1000).unref()
-}

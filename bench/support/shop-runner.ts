@@ -10,6 +10,7 @@ import { startCreateShop } from '../../src/main/shops/create-shop'
 import { TemplateService } from '../../src/main/templates/template-service'
 import { key, testbedProfile } from '../../test/integration/support/hosts'
 import type { TestbedInfo } from '../../test/testbed/testbed'
+import { dirPrefix, shopPrefix } from './leftovers'
 
 export interface TimedOperation {
   snapshot: OperationSnapshot
@@ -30,8 +31,12 @@ export class ShopRunner {
   private readonly notes = new Map<string, Map<string, number>>()
   private readonly operations = new OperationRegistry((snapshot) => this.observe(snapshot))
 
-  constructor(private readonly info: TestbedInfo, label: string) {
-    this.baseDir = join(info.ssh.baseDir, `bench-${label}-${process.pid}`)
+  /** Shops, volumes and networks of this benchmark; pass every name through shop() (see leftovers.ts). */
+  readonly shop: (name: string) => string
+
+  constructor(private readonly info: TestbedInfo, bench: string) {
+    this.shop = (name) => `${shopPrefix(bench)}${name}`
+    this.baseDir = join(info.ssh.baseDir, `${dirPrefix(bench)}${process.pid}`)
     this.env = { ...process.env, DOCKER_HOST: info.dockerHost }
     mkdirSync(this.baseDir, { recursive: true })
     execFileSync('chown', [`${info.ssh.user}:`, this.baseDir])

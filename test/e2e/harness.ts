@@ -1,5 +1,5 @@
-// Starts the app for an end-to-end test: real main-process services and handlers, the built renderer
-// in Debian's Chromium, and the test bridge between them in place of Electron's IPC.
+// Starts the app for an end-to-end test: real main-process services and handlers, the built renderer and the
+// real preload in Debian's Chromium, and the test bridge between them in place of Electron's IPC.
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -10,6 +10,7 @@ import { createHandlers, createServices, type Services } from '../../src/main/se
 import type { SetupOverrides } from '../../src/main/host-setup/setup-service'
 import { Keychain } from '../../src/main/vault/keychain'
 import { useKeyringEnv, type TestbedInfo } from '../testbed/testbed'
+import { preloadScript } from './bridge/preload-bundle'
 import { startBridge, type Bridge } from './bridge/server'
 
 const root = resolve(import.meta.dirname, '../..')
@@ -69,7 +70,8 @@ export async function launchApp(testbed: TestbedInfo, options: LaunchOptions = {
   const browser: Browser = await chromium.launch({ executablePath: testbed.chromium, args: chromiumArgs })
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' })
   await bridge.attach(context)
-  await context.addInitScript({ path: join(import.meta.dirname, 'bridge/client.js') })
+  // The app's own preload, with only Electron's contextBridge and ipcRenderer stood in.
+  await context.addInitScript({ content: await preloadScript() })
   const diagnostics: string[] = []
   const watch = (p: Page): void => {
     p.on('console', (message) => {

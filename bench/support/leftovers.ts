@@ -1,0 +1,83 @@
+// What a benchmark leaves on the test bed, and clearing it. Everything bench <name> makes is named after it: its
+// shops (and so their containers, volumes and networks) start with `bench<name>`, its directories under the
+// host's base directory and the temp folder with `bench-<name>-`. A run first clears what an earlier one left
+// (killed before its `finally`), and clears again when stopped by SIGINT or SIGTERM or its own deadline.
+import { readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Docker from 'dockerode'
+import type { TestbedInfo } from '../../test/testbed/testbed'
+
+/** The prefix of every shop, container, volume and network of this benchmark. */
+export const shopPrefix = (bench: string): string => `bench${bench}`
+/** The prefix of every directory of this benchmark (host base directory, temp folder). */
+export const dirPrefix = (bench: string): string => `bench-${bench}-`
+
+export interface Cleared {
+  containers: number
+  volumes: number
+  networks: number
+  dirs: number
+}
+
+function clearDirs(parent: string, prefix: string): number {
+  let entries: string[]
+  try {
+    entries = readdirSync(parent).filter((name) => name.startsWith(prefix))
+  } catch {
+    return 0
+  }
+  for (const name of entries) rmSync(join(parent, name), { recursive: true, force: true })
+  return entries.length
+}
+
+export async function clearLeftovers(info: TestbedInfo | null, bench: string): Promise<Cleared> {
+  const cleared: Cleared = { containers: 0, volumes: 0, networks: 0, dirs: clearDirs(tmpdir(), dirPrefix(bench)) }
+  if (!info) return cleared
+  const ours = (name: string | undefined): boolean => !!name && name.replace(/^\//, '').startsWith(shopPrefix(bench))
+  const project = (labels: Record<string, string> | null | undefined): string | undefined => labels?.['com.docker.compose.project']
+  const docker = new Docker({ socketPath: info.dockerSocket })
+  // Containers first (a shop's, or a helper's that mounts one of its volumes), then what they held on to.
+  const containers = (await docker.listContainers({ all: true })).filter(
+    (c) => c.Names.some(ours) || ours(project(c.Labels)) || c.Mounts.some((m) => ours(m.Name)),
+  )
+  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)))
+  const volumes = ((await docker.listVolumes()).Volumes ?? []).filter((v) => ours(v.Name) || ours(project(v.Labels)))
+  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)))
+  const networks = (await docker.listNetworks()).filter((n) => ours(n.Name) || ours(project(n.Labels)))
+  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)))
+  cleared.containers = containers.length
+  cleared.volumes = volumes.length
+  cleared.networks = networks.length
+  cleared.dirs += clearDirs(info.ssh.baseDir, dirPrefix(bench))
+  return cleared
+}
+
+const described = (c: Cleared): string => `${c.containers} containers, ${c.volumes} volumes, ${c.networks} networks, ${c.dirs} directories`
+
+/**
+ * Call first in every benchmark: clears an earlier run's leftovers, then makes sure this run clears its own when
+ * it is stopped (SIGINT, SIGTERM) or gives up after `seconds`, since its `finally` blocks do not run then.
+ */
+export async function startBench(bench: string, info: TestbedInfo | null, seconds: number): Promise<void> {
+  const earlier = await clearLeftovers(info, bench)
+  if (Object.values(earlier).some((n) => n > 0)) process.stderr.write(`${bench}: removed an earlier run's leftovers: ${described(earlier)}\n`)
+  let stopping = false
+  const stop = async (why: string, code: number): Promise<void> => {
+    if (stopping) return
+    stopping = true
+    process.stderr.write(`${bench}: ${why}, cleaning up\n`)
+    try {
+      // Twice: a container whose creation was under way at the first pass is there by the second.
+      await clearLeftovers(info, bench)
+      const late = await clearLeftovers(info, bench)
+      if (late.containers > 0) process.stderr.write(`${bench}: removed ${late.containers} late containers\n`)
+    } catch (error) {
+      process.stderr.write(`${bench}: cleanup failed (the next run clears it): ${String(error)}\n`)
+    }
+    process.exit(code)
+  }
+  process.once('SIGINT', () => void stop('interrupted', 130))
+  process.once('SIGTERM', () => void stop('terminated', 143))
+  setTimeout(() => void stop(`gave up after ${seconds} s`, 2), seconds * 1000).unref()
+}
