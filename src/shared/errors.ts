@@ -24,6 +24,7 @@ export const errorCodes = [
   'update_rolled_back',
   'rate_limited',
   'dns_failed',
+  'disk_full',
   'internal',
 ] as const
 
@@ -95,6 +96,21 @@ export const errorSayKeys = [
   'noService',
   'noContainers',
   'noRecord',
+  'composeMissing',
+  'droppedMidway',
+  'pauseFailed',
+  'dockerMissing',
+  'dockerDenied',
+  'dockerNoAnswer',
+  'listCut',
+  'listFailed',
+  'localTransfer',
+  'diskFull',
+  'writeFailed',
+  'noProfile',
+  'noBackup',
+  'dnsDeleteFailed',
+  'notLoginSecret',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 

@@ -1,5 +1,5 @@
 // Long operations (create, clone, backup): an id, typed progress events, and a snapshot to ask for at any time.
-import type { ErrorSay } from './errors'
+import type { ErrorSay, FieldIssue } from './errors'
 export const createSteps = ['validate', 'reserve', 'write', 'dns', 'start', 'health', 'done'] as const
 export type CreateStep = (typeof createSteps)[number]
 /** Clone: the source is paused only between `pause` and `resume`. */
@@ -83,7 +83,7 @@ export interface OperationSnapshot {
   /** Whether cancelling now leaves nothing behind. */
   cancellable: boolean
   /** `details` carry what the renderer shows beside the sentence (an update's rollback: images, the last log lines). */
-  error?: { code: string; message: string; step: string; details?: Record<string, string>; say?: ErrorSay }
+  error?: { code: string; message: string; step: string; details?: Record<string, string>; say?: ErrorSay; fields?: FieldIssue[] }
   result?: CreateResult
 }
 

@@ -3,6 +3,7 @@
 import type { AppError } from '@shared/errors'
 import type { BackupManifest } from '@shared/backups'
 import type { ShopFailure, ShopParamValue } from '@shared/shops'
+import type { ShopFile } from '../host/remote-files'
 
 export interface ShopMetadata {
   template: string
@@ -28,12 +29,7 @@ export interface ShopRecord {
   compose: string
 }
 
-export interface ShopFile {
-  /** Relative to the directory written into. */
-  path: string
-  content: string
-  mode: number
-}
+export type { ShopFile } from '../host/remote-files'
 
 /** A shop directory as listed: its metadata and failure record as far as they parse. */
 export interface ShopDirectory {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { AppError, unwrapEnvelope, type Envelope } from '@shared/errors'
 import { defaultSettings } from '@shared/domain'
-import { createHandlers, createServices } from '../services'
+import { createAppDispatch, createHandlers, createServices } from '../services'
 import type { KeyValueStore } from '../settings/settings-service'
 import { Keychain } from '../vault/keychain'
 import { createDispatch, type InvokeHandlers } from './dispatch'
@@ -23,7 +23,7 @@ function realDispatch() {
     userName: 'unit',
     appInfo: { name: 'Shop-Manager', version: '0.0.0', platform: 'linux', dataDir: '/tmp/x' },
   })
-  return { services, dispatch: createDispatch(createHandlers(services)) }
+  return { services, dispatch: createAppDispatch(services) }
 }
 
 describe('contract validation', () => {
@@ -71,7 +71,7 @@ describe('error envelope', () => {
   })
 
   it('turns a thrown service error into a typed error on the renderer side', async () => {
-    const dispatch = createDispatch(failing(new AppError('not_found', 'Host "hetzner-1" is not configured.')))
+    const dispatch = createDispatch(failing(new AppError('not_found', 'Host "hetzner-1" is not configured.')), () => null)
     const envelope = (await dispatch('app:info', undefined)) as Envelope<unknown>
     // The envelope is what crosses the bridge: plain data, structured-clone safe.
     expect(JSON.parse(JSON.stringify(envelope))).toEqual(envelope)
@@ -87,7 +87,7 @@ describe('error envelope', () => {
 
   it('hides the detail of an unexpected failure from the renderer but logs it', async () => {
     const logged: unknown[] = []
-    const dispatch = createDispatch(failing(new Error('ECONNRESET at /home/anna/.ssh/id_ed25519')), {
+    const dispatch = createDispatch(failing(new Error('ECONNRESET at /home/anna/.ssh/id_ed25519')), () => null, {
       error: (_message, detail) => logged.push(detail),
     })
     const envelope = await dispatch('app:info', undefined)
@@ -101,5 +101,35 @@ describe('error envelope', () => {
     expect(() => unwrapEnvelope({ ok: false, error: { code: 'bogus' } } as never)).toThrow(
       expect.objectContaining({ code: 'internal' }) as Error,
     )
+  })
+
+  it('refuses every admin channel for a sales profile before its handler runs, and lets sales start and restart', async () => {
+    const called: string[] = []
+    const handlers = new Proxy({} as InvokeHandlers, { get: (_t, channel: string) => () => (called.push(channel), null) })
+    const dispatch = createDispatch(handlers, (hostId) => (hostId === 'sales-host' ? 'sales' : hostId === 'admin-host' ? 'admin' : null))
+    const shop = { hostId: 'sales-host', shop: 'laden' }
+    const refused: Array<[string, unknown]> = [
+      ['shops:backup', shop],
+      ['shops:restore', { ...shop, backupId: '2026-11-22T23-15-00Z', confirm: 'laden' }],
+      ['shops:restoreNew', { ...shop, backupId: '2026-11-22T23-15-00Z', name: 'neu', domain: 'neu.example.com' }],
+      ['shops:backupTransfer', { ...shop, direction: 'download', backupId: '2026-11-22T23-15-00Z' }],
+      ['shops:update', { ...shop, image: 'shop:2' }],
+      ['shops:edit', { ...shop, description: '', domain: 'laden.example.com', params: {}, image: null }],
+      ['shops:action', { ...shop, action: 'stop' }],
+      ['shops:action', { ...shop, action: 'delete', confirm: 'laden' }],
+      ['team:list', { hostId: 'sales-host' }],
+      ['team:add', { hostId: 'sales-host', publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample' }],
+      ['hosts:setupPreview', { hostId: 'sales-host', acmeEmail: 'it@example.com' }],
+      ['hosts:setupApply', { hostId: 'sales-host', planId: '7d3f4b43-5a2c-4b7e-9a51-2f1f0c3a9e10' }],
+    ]
+    for (const [channel, input] of refused) {
+      expect(await dispatch(channel, input), channel).toMatchObject({ ok: false, error: { code: 'forbidden', say: { key: 'adminOnly' } } })
+    }
+    expect(called).toEqual([])
+    expect(await dispatch('shops:action', { ...shop, action: 'restart' })).toEqual({ ok: true, value: null })
+    expect(await dispatch('shops:backup', { hostId: 'admin-host', shop: 'laden' })).toEqual({ ok: true, value: null })
+    // An admin channel naming a host there is no profile of is refused too, not run.
+    expect(await dispatch('shops:backup', { hostId: 'gone', shop: 'laden' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
+    expect(called).toEqual(['shops:action', 'shops:backup'])
   })
 })

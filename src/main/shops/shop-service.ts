@@ -51,7 +51,7 @@ export class ShopService {
     return (domain: string, signal: AbortSignal) => this.deps.naming.publish(this.deps.profile(hostId), domain, signal)
   }
 
-  private backupDeps(): BackupDeps {
+  private backupDeps(): BackupDeps & { certResolver: string | null } {
     const settings = this.deps.settings()
     return { ...this.lifecycle, helperImage: settings.helperImage, keep: settings.backupsToKeep }
   }

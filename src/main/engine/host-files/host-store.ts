@@ -9,7 +9,7 @@ import type { HostSession } from '../../host/host-session'
 import { withHostLock } from '../../locks/host-lock'
 import { BACKUPS_DIR, COMPOSE_FILE, ENV_FILE, FAILURE_FILE, LOCK_DIR, METADATA_FILE, parseEnvFile, shopDirectory } from '../host-layout'
 import type { ShopDirectory, ShopFile, ShopMetadata, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
-import { reserveDirectory, sftpCall, writeFiles } from './remote-files'
+import { reserveDirectory, sftpCall, writeShopFiles } from '../../host/remote-files'
 import { serialise } from './serialise'
 
 /** A lock older than this (on the host's clock) was left by a laptop that crashed or lost its connection. */
@@ -92,7 +92,7 @@ export class HostStore implements ShopStore {
   }
 
   writeFiles(dir: string, files: readonly ShopFile[]): Promise<void> {
-    return writeFiles(this.session, dir, files)
+    return writeShopFiles(this.session, dir, files)
   }
 
   async read(shop: string): Promise<ShopRecord> {

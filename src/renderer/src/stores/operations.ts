@@ -1,6 +1,6 @@
 // Long operations the main process runs (create, later clone and backup), mirrored live by id.
 import { defineStore } from 'pinia'
-import { ref } from 'vue'
+import { ref, watch } from 'vue'
 import type { OperationSnapshot } from '@shared/operations'
 import { call, onEvent } from '../api'
 
@@ -28,9 +28,25 @@ export const useOperationsStore = defineStore('operations', () => {
     })
   }
 
+  /** Tracks the operation and resolves with its last snapshot once it has ended, however it ended. */
+  function ended(snapshot: OperationSnapshot): Promise<OperationSnapshot> {
+    track(snapshot)
+    return new Promise((resolve) => {
+      const stop = watch(
+        () => byId.value[snapshot.id],
+        (current) => {
+          if (!current || current.status === 'running') return
+          queueMicrotask(() => stop())
+          resolve(current)
+        },
+        { immediate: true },
+      )
+    })
+  }
+
   async function cancel(id: string): Promise<boolean> {
     return call('operations:cancel', { id })
   }
 
-  return { byId, track, cancel }
+  return { byId, track, ended, cancel }
 })

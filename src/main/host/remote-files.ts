@@ -6,8 +6,15 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname, posix } from 'node:path'
 import type { SFTPWrapper } from 'ssh2'
 import { AppError } from '@shared/errors'
-import type { HostSession } from '../../host/host-session'
-import type { ShopFile } from '../shop-store'
+import type { HostSession } from './host-session'
+
+/** A file to write into a directory on the host. */
+export interface ShopFile {
+  /** Relative to the directory written into. */
+  path: string
+  content: string
+  mode: number
+}
 
 export function sftpCall<T>(run: (done: (error: Error | null | undefined, value?: T) => void) => void): Promise<T> {
   return new Promise((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value as T))))
@@ -66,7 +73,7 @@ async function writeError(session: HostSession, dir: string, files: readonly Sho
 }
 
 /** Writes every file into `dir`; each appears whole or not at all. */
-export async function writeFiles(session: HostSession, dir: string, files: readonly ShopFile[]): Promise<void> {
+export async function writeShopFiles(session: HostSession, dir: string, files: readonly ShopFile[]): Promise<void> {
   try {
     if (session.ssh) {
       const sftp = await session.ssh.sftp({ timeoutMs: 15_000 })
