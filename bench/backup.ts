@@ -5,7 +5,10 @@ import { resolve } from 'node:path'
 import { promisify } from 'node:util'
 import type { OperationSnapshot } from '../src/shared/operations'
 import { OperationRegistry } from '../src/main/operations/operation-registry'
-import { startBackup, startRestore, type BackupDeps } from '../src/main/shops/shop-backup'
+import { OperationRunner } from '../src/main/operations/operation-runner'
+import { composeEngine } from '../src/main/engine/compose/compose-engine'
+import { startBackup, type BackupDeps } from '../src/main/shops/backup-shop'
+import { startRestore } from '../src/main/shops/restore-shop'
 import { TemplateService } from '../src/main/templates/template-service'
 import { median, result, table, testbed } from './support/figures'
 import { startBench } from './support/leftovers'
@@ -40,7 +43,7 @@ const operations = new OperationRegistry((s) => {
   if (s.status !== 'running') waiters.get(s.id)?.(s)
 })
 const templates = new TemplateService(resolve(import.meta.dirname, '../templates'), () => null)
-const deps: BackupDeps = { session: async () => runner.session, template: (id) => templates.get(id), operations, user: 'bench', helperImage: info.image, keep: 2 }
+const deps: BackupDeps = { engine: async () => composeEngine(runner.session), template: (id) => templates.get(id), runner: new OperationRunner(operations), user: 'bench', helperImage: info.image, keep: 2 }
 async function timed(start: () => OperationSnapshot): Promise<{ ms: number; snapshot: OperationSnapshot }> {
   const begin = performance.now()
   const snapshot = await new Promise<OperationSnapshot>((done) => {
@@ -64,10 +67,10 @@ try {
   for (let i = 1; i <= RUNS; i++) {
     progress(`run ${i} of ${RUNS}`)
     execFileSync('sync')
-    const backup = await timed(() => startBackup({ hostId: 'testbed', shop }, deps))
+    const backup = await timed(() => startBackup({ hostId: 'testbed', shop }, deps).snapshot)
     backups.push(backup.ms)
     execFileSync('sync')
-    restores.push((await timed(() => startRestore({ hostId: 'testbed', shop, backupId: backup.snapshot.result!.backupId!, confirm: shop }, deps))).ms)
+    restores.push((await timed(() => startRestore({ hostId: 'testbed', shop, backupId: backup.snapshot.result!.backupId!, confirm: shop }, deps).snapshot)).ms)
     execFileSync('sync')
     // The baseline: tar of the volume into a file on the host, as an admin would type it.
     const start = performance.now()

@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { ShopOverview } from '../src/shared/shops'
 import { openHostSession } from '../src/main/host/host-session'
-import { listProjectContainers } from '../src/main/shops/discovery'
+import { listProjectContainers } from '../src/main/engine/compose/containers'
+import { composeEngine } from '../src/main/engine/compose/compose-engine'
 import { OverviewCache } from '../src/main/shops/overview-cache'
 import { ShopOverviewWatcher } from '../src/main/shops/shop-overview'
 import { key, testbedProfile } from '../test/integration/support/hosts'
 import { median, percentile, result, sample, table, testbed } from './support/figures'
 import { createFleet, type Fleet } from './support/fleet'
 import { dirPrefix, startBench } from './support/leftovers'
+import { dockerOf } from '../src/main/engine/compose/docker-client'
 
 const info = testbed()
 await startBench('overview', info, 170)
@@ -23,7 +25,7 @@ const progress = (text: string): void => void process.stderr.write(`overview: ${
 async function measure(fleet: Fleet, publish: (o: ShopOverview) => void = () => undefined) {
   const session = openHostSession(testbedProfile(info, { baseDir: fleet.baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
   const cacheDir = mkdtempSync(join(tmpdir(), `${dirPrefix('overview')}cache-`))
-  const watcher = new ShopOverviewWatcher(session, new OverviewCache(cacheDir), publish)
+  const watcher = new ShopOverviewWatcher(composeEngine(session), new OverviewCache(cacheDir), publish)
   await watcher.start()
   if (watcher.current.shops.length !== fleet.shops.length) throw new Error(`overview shows ${watcher.current.shops.length} shops, expected ${fleet.shops.length}`)
   const before = watcher.apiCalls
@@ -58,7 +60,7 @@ try {
   progress('baseline')
   // Baseline: the naive way, one container list per shop through the same connection.
   const naive = await sample(5, async () => {
-    for (const shop of fleet.shops) await listProjectContainers(hundred.session.docker, shop)
+    for (const shop of fleet.shops) await listProjectContainers(dockerOf(hundred.session), shop)
   }, 1)
 
   progress('container changes')

@@ -11,6 +11,7 @@ import { key, testbedProfile } from '../test/integration/support/hosts'
 import { median, percentile, result, sample, table, testbed } from './support/figures'
 import { createFleet } from './support/fleet'
 import { dirPrefix, startBench } from './support/leftovers'
+import { dockerOf } from '../src/main/engine/compose/docker-client'
 
 const info = testbed()
 await startBench('tunnel', info, 150)
@@ -44,10 +45,10 @@ const list = { all: true, filters: { label: ['com.docker.compose.project'] } }
 let fleet: Awaited<ReturnType<typeof createFleet>> | undefined
 try {
   // First an engine with nothing on it (pure per-call overhead), then a host with 20 shops of 2 containers.
-  const emptyApp = await sample(CALLS, () => session.docker.listContainers(list))
+  const emptyApp = await sample(CALLS, () => dockerOf(session).listContainers(list))
   const emptyLocal = await sample(CALLS, () => direct.listContainers(list))
   fleet = await createFleet(info, 20, 'tunnel')
-  const app = await sample(CALLS, () => session.docker.listContainers(list))
+  const app = await sample(CALLS, () => dockerOf(session).listContainers(list))
   const local = await sample(CALLS, () => direct.listContainers(list))
   const cli = await sample(CLI_CALLS, () => promisify(execFile)('docker', ['ps', '-a'], { env: cliEnv }), 1)
   const ratio = median(app) / median(local)

@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path'
 import type { OperationSnapshot } from '../../src/shared/operations'
 import { openHostSession, type HostSession } from '../../src/main/host/host-session'
 import { OperationRegistry } from '../../src/main/operations/operation-registry'
+import { OperationRunner } from '../../src/main/operations/operation-runner'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 import { startCloneShop } from '../../src/main/shops/clone-shop'
 import { startCreateShop } from '../../src/main/shops/create-shop'
 import { TemplateService } from '../../src/main/templates/template-service'
@@ -30,6 +32,7 @@ export class ShopRunner {
   private readonly marks = new Map<string, Map<string, { start: number; end: number }>>()
   private readonly notes = new Map<string, Map<string, number>>()
   private readonly operations = new OperationRegistry((snapshot) => this.observe(snapshot))
+  private readonly runner = new OperationRunner(this.operations)
 
   /** Shops, volumes and networks of this benchmark; pass every name through shop() (see leftovers.ts). */
   readonly shop: (name: string) => string
@@ -52,8 +55,8 @@ export class ShopRunner {
     return this.timed(() =>
       startCreateShop(
         { hostId: 'testbed', name, description: '', templateId: 'busybox', domain: `${name}.shops.test`, params: {}, start: true },
-        { session: async () => this.session, template: (id) => this.templates.get(id), operations: this.operations, user: 'bench', certResolver: null },
-      ),
+        { engine: async () => composeEngine(this.session), template: (id) => this.templates.get(id), runner: this.runner, user: 'bench', certResolver: null },
+      ).snapshot,
     )
   }
 
@@ -62,14 +65,14 @@ export class ShopRunner {
       startCloneShop(
         { hostId: 'testbed', source, name, domain: `${name}.shops.test`, description: '' },
         {
-          session: async () => this.session,
+          engine: async () => composeEngine(this.session),
           template: (id) => this.templates.get(id),
-          operations: this.operations,
+          runner: this.runner,
           user: 'bench',
           certResolver: null,
           helperImage: this.info.image,
         },
-      ),
+      ).snapshot,
     )
   }
 

@@ -68,6 +68,8 @@ export interface Services {
   team: TeamService
   dns: HostDns
   drafts: DraftStore
+  /** Asks for a folder for a backup download or upload; replaceable (tests answer with a fixed folder). */
+  chooseFolder: (purpose: 'download' | 'upload') => Promise<string | null>
   userName: string
   appInfo: AppInfo
 }
@@ -106,10 +108,10 @@ export function createServices(deps: ServiceDeps): Services {
     naming: { publish: (profile, domain, signal) => dns.publish(profile, domain, signal), unpublish: (profile, domain) => dns.unpublish(profile, domain) },
     user: deps.userName,
     settings: () => settings.get(),
-    chooseFolder: deps.chooseFolder ?? (async () => null),
+    chooseFolder: (purpose) => services.chooseFolder(purpose),
     certResolver: 'letsencrypt',
   })
-  return {
+  const services: Services = {
     events,
     settings,
     connections,
@@ -127,9 +129,11 @@ export function createServices(deps: ServiceDeps): Services {
     team: new TeamService(sessions, profiles),
     dns,
     drafts: new DraftStore(deps.openDrafts, deps.draftsPath),
+    chooseFolder: deps.chooseFolder ?? (async () => null),
     userName: deps.userName,
     appInfo: deps.appInfo,
   }
+  return services
 }
 
 /** One handler per contract channel, one line each; inputs arrive validated and role-checked by the dispatcher. */

@@ -5,8 +5,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Conf from 'conf'
 import { chromium, type Browser, type Page } from 'playwright'
-import { createDispatch } from '../../src/main/ipc/dispatch'
-import { createHandlers, createServices, type Services } from '../../src/main/services'
+import { createAppDispatch, createServices, type Services } from '../../src/main/services'
 import type { SetupOverrides } from '../../src/main/host-setup/setup-service'
 import { Keychain } from '../../src/main/vault/keychain'
 import { useKeyringEnv, type TestbedInfo } from '../testbed/testbed'
@@ -66,7 +65,7 @@ export async function launchApp(testbed: TestbedInfo, options: LaunchOptions = {
     appInfo: { name: 'Shop-Manager', version: '0.1.0-e2e', platform: process.platform, dataDir },
     ...(options.setupOverrides ? { setupOverrides: options.setupOverrides } : {}),
   })
-  const bridge = await startBridge(rendererDir, createDispatch(createHandlers(services), console), services.events)
+  const bridge = await startBridge(rendererDir, createAppDispatch(services, console), services.events)
   const browser: Browser = await chromium.launch({ executablePath: testbed.chromium, args: chromiumArgs })
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' })
   await bridge.attach(context)
@@ -102,7 +101,8 @@ export async function launchApp(testbed: TestbedInfo, options: LaunchOptions = {
       await open()
     },
     async close() {
-      services.hosts.closeAll()
+      services.overview.stopAll()
+      services.sessions.closeAll()
       await browser.close()
       await bridge.close()
       // The overview cache may still be writing its last file: retry instead of failing on ENOTEMPTY.

@@ -6,8 +6,7 @@ import { readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DomainMode, HostProfile } from '../../src/shared/hosts'
 import type { OperationSnapshot } from '../../src/shared/operations'
-import { createDispatch } from '../../src/main/ipc/dispatch'
-import { createHandlers } from '../../src/main/services'
+import { createAppDispatch } from '../../src/main/services'
 import type { TestbedInfo } from '../testbed/testbed'
 import { testbedBaseDir, testbedDocker } from '../support/testbed-dir'
 import type { AppUnderTest } from './harness'
@@ -49,7 +48,7 @@ export function e2eHostBed(info: TestbedInfo, prefix: string): E2eHostBed {
       return host
     },
     async createShop(app, hostId, name, params = { greeting: 'Hallo' }) {
-      const dispatch = createDispatch(createHandlers(app.services), console)
+      const dispatch = createAppDispatch(app.services, console)
       const started = await dispatch('shops:create', { hostId, name, templateId: 'busybox', domain: `${name}.shops.test`, params })
       if (!started.ok) throw new Error(`setup: create of ${name} refused: ${JSON.stringify(started.error)}`)
       const snapshot = started.value as OperationSnapshot

@@ -8,6 +8,7 @@ import { startCloneShop, type CloneShopInput } from '../../src/main/shops/clone-
 import { discoverShops } from '../../src/main/shops/discovery'
 import { runShopAction } from '../../src/main/shops/shop-actions'
 import { shopBed, type ShopBed } from './support/shop-bed'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 
 const info = inject('testbed')
 const source = 'vorlage'
@@ -20,8 +21,8 @@ describe('cloning a shop on the test bed', () => {
     bed.track(input.name)
     return startCloneShop(
       { hostId: 'testbed', source, domain: `${input.name}.shops.test`, description: 'Kopie', ...input },
-      { session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'carla', certResolver: null, helperImage: info.image },
-    )
+      { engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'carla', certResolver: null, helperImage: info.image },
+    ).snapshot
   }
   const read = (project: string, file: string) => bed.docker('exec', bed.container(project), 'cat', `/srv/data/${file}`)
 
@@ -65,12 +66,12 @@ describe('cloning a shop on the test bed', () => {
     expect(bed.secret(name)).not.toBe(bed.secret(source))
     const metadata = JSON.parse(readFileSync(join(bed.baseDir, name, 'shop.json'), 'utf8')) as Record<string, unknown>
     expect(metadata).toMatchObject({ clonedFrom: source, domain: `${name}.shops.test`, createdBy: 'carla', params: { greeting: 'Original' } })
-    expect((await discoverShops(session)).find((s) => s.name === name)).toMatchObject({ light: 'green', clonedFrom: source })
+    expect((await discoverShops(composeEngine(session))).find((s) => s.name === name)).toMatchObject({ light: 'green', clonedFrom: source })
   })
 
   it('leaves a stopped source stopped', async () => {
     const name = `kalt${++attempt}`
-    await runShopAction(session, { shop: source, action: 'stop', user: 'carla' })
+    await runShopAction(composeEngine(session), { shop: source, action: 'stop', user: 'carla' })
     try {
       const done = await bed.finished(clone({ name }).id)
       expect(done.error).toBeUndefined()
@@ -78,7 +79,7 @@ describe('cloning a shop on the test bed', () => {
       expect(read(name, 'marker')).toBe('quelle')
       expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('exited')
     } finally {
-      await runShopAction(session, { shop: source, action: 'start', user: 'carla' })
+      await runShopAction(composeEngine(session), { shop: source, action: 'start', user: 'carla' })
     }
   })
 
@@ -99,18 +100,18 @@ describe('cloning a shop on the test bed', () => {
     const done = await bed.finished(
       startCloneShop(
         { hostId: 'testbed', source, domain: `${name}.shops.test`, description: '', name },
-        { session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'carla', certResolver: null, helperImage: '127.0.0.1:9/no/helper:1' },
-      ).id,
+        { engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'carla', certResolver: null, helperImage: '127.0.0.1:9/no/helper:1' },
+      ).snapshot.id,
     )
     expect(done.error).toMatchObject({ step: 'copy' })
     expect(done.steps.find((s) => s.id === 'resume')?.status).toBe('done')
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('running')
-    const listed = (await discoverShops(session)).find((s) => s.name === name)
+    const listed = (await discoverShops(composeEngine(session))).find((s) => s.name === name)
     expect(listed).toMatchObject({ light: 'red', failure: { operation: 'clone', step: 'copy' } })
-    await expect(runShopAction(session, { shop: name, action: 'start', user: 'carla' })).rejects.toThrow(/never completely created/)
-    await runShopAction(session, { shop: name, action: 'delete', confirm: name, user: 'carla' })
+    await expect(runShopAction(composeEngine(session), { shop: name, action: 'start', user: 'carla' })).rejects.toThrow(/never completely created/)
+    await runShopAction(composeEngine(session), { shop: name, action: 'delete', confirm: name, user: 'carla' })
     expect(bed.docker('volume', 'ls', '-q', '--filter', `name=${name}_`)).toBe('')
-    expect((await discoverShops(session)).find((s) => s.name === name)).toBeUndefined()
+    expect((await discoverShops(composeEngine(session))).find((s) => s.name === name)).toBeUndefined()
   })
 
   it('cancelled during the copy: the source runs again and the clone leaves nothing behind', async () => {

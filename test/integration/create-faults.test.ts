@@ -8,9 +8,9 @@ import { AppError } from '../../src/shared/errors'
 import type { HostSession } from '../../src/main/host/host-session'
 import { discoverShops } from '../../src/main/shops/discovery'
 import { runShopAction } from '../../src/main/shops/shop-actions'
-import { recordFailure } from '../../src/main/shops/shop-record'
 import { shopBed, type ShopBed } from './support/shop-bed'
 import { restartSshd } from './support/testbed-control'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 
 const info = inject('testbed')
 let attempt = 0
@@ -64,7 +64,7 @@ describe('create faults on the test bed', () => {
     // It really was cut off during up, and said so.
     expect(done.log.join('\n')).toMatch(/connection dropped/i)
     expect(bed.docker('inspect', '-f', '{{.State.Health.Status}}', bed.container(name))).toBe('healthy')
-    const shop = (await discoverShops(session)).find((s) => s.name === name)
+    const shop = (await discoverShops(composeEngine(session))).find((s) => s.name === name)
     expect(shop).toMatchObject({ light: 'green', failure: null })
   })
 
@@ -75,7 +75,7 @@ describe('create faults on the test bed', () => {
     expect(done.status).toBe('failed')
     const record = JSON.parse(readFileSync(join(bed.baseDir, name, 'failure.json'), 'utf8')) as Record<string, string>
     expect(record).toMatchObject({ operation: 'create', step: 'start' })
-    const shop = (await discoverShops(session)).find((s) => s.name === name)
+    const shop = (await discoverShops(composeEngine(session))).find((s) => s.name === name)
     expect(shop?.light).toBe('red')
     expect(shop?.failure).toMatchObject({ operation: 'create', step: 'start', message: expect.stringContaining('compose up failed') })
     // The record keeps the error's words, so every laptop says it in its own language.
@@ -85,7 +85,7 @@ describe('create faults on the test bed', () => {
     // Nothing was deleted: the files and the volume stay for a retry.
     expect(existsSync(join(bed.baseDir, name, 'docker-compose.yml'))).toBe(true)
     // Start retries and fails the same way while the image is missing; the record stays.
-    await expect(runShopAction(session, { shop: name, action: 'start', user: 'anna' })).rejects.toThrow(/compose up failed/)
+    await expect(runShopAction(composeEngine(session), { shop: name, action: 'start', user: 'anna' })).rejects.toThrow(/compose up failed/)
     expect(existsSync(join(bed.baseDir, name, 'failure.json'))).toBe(true)
   })
 
@@ -94,8 +94,8 @@ describe('create faults on the test bed', () => {
     const dir = join(bed.baseDir, name)
     mkdirSync(dir)
     execFileSync('chown', [`${info.ssh.user}:`, dir])
-    await recordFailure(session, dir, { operation: 'create', step: 'write' }, new AppError('internal', 'No space left on device'))
-    const shop = (await discoverShops(session)).find((s) => s.name === name)
+    await composeEngine(session).store.recordFailure(name, { operation: 'create', step: 'write' }, new AppError('internal', 'No space left on device'))
+    const shop = (await discoverShops(composeEngine(session))).find((s) => s.name === name)
     expect(shop).toMatchObject({ light: 'red', reason: 'write: No space left on device', failure: { step: 'write' }, containers: [] })
   })
 })

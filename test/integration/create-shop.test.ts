@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { OperationSnapshot } from '../../src/shared/operations'
 import { openHostSession, type HostSession } from '../../src/main/host/host-session'
 import { OperationRegistry } from '../../src/main/operations/operation-registry'
+import { OperationRunner } from '../../src/main/operations/operation-runner'
 import { startCreateShop, type CreateShopInput } from '../../src/main/shops/create-shop'
 import { discoverShops } from '../../src/main/shops/discovery'
 import { TemplateService } from '../../src/main/templates/template-service'
 import { key, testbedProfile } from './support/hosts'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 
 const info = inject('testbed')
 const env = { ...process.env, DOCKER_HOST: info.dockerHost }
@@ -44,8 +46,8 @@ describe('creating a shop on the test bed', () => {
   const create = (input: Partial<CreateShopInput> & { name: string }) =>
     startCreateShop(
       { hostId: 'testbed', description: 'Kunde Hansen', templateId: 'busybox', domain: `${input.name}.shops.test`, params: {}, start: true, ...input },
-      { session: async () => session, template: (id) => templates.get(id), operations, user: 'anna', certResolver: 'letsencrypt' },
-    )
+      { engine: async () => composeEngine(session), template: (id) => templates.get(id), runner: new OperationRunner(operations), user: 'anna', certResolver: 'letsencrypt' },
+    ).snapshot
   const finished = async (id: string): Promise<OperationSnapshot> => {
     await expect.poll(() => operations.get(id)?.status, { timeout: 60_000, interval: 50 }).not.toBe('running')
     return operations.get(id)!
@@ -76,7 +78,7 @@ describe('creating a shop on the test bed', () => {
     const snapshot = operations.list().find((s) => s.shop === 'hansen')!
     expect(JSON.stringify(snapshot)).not.toContain(password)
     // The overview shows it as a shop, green.
-    const shop = (await discoverShops(session)).find((s) => s.name === 'hansen')
+    const shop = (await discoverShops(composeEngine(session))).find((s) => s.name === 'hansen')
     expect(shop).toMatchObject({ light: 'green', template: 'busybox', createdBy: 'anna' })
   })
 
@@ -111,7 +113,7 @@ describe('creating a shop on the test bed', () => {
     const done = await finished(create({ name: 'listig', description }).id)
     expect(done.error).toBeUndefined()
     expect(JSON.parse(readFileSync(join(baseDir, 'listig', 'shop.json'), 'utf8')).description).toBe(description)
-    expect((await discoverShops(session)).find((s) => s.name === 'listig')).toMatchObject({ description, light: 'green' })
+    expect((await discoverShops(composeEngine(session))).find((s) => s.name === 'listig')).toMatchObject({ description, light: 'green' })
     // Nothing of it ran on the host, and the compose file (which compose interpolates) does not carry it.
     expect(() => statSync(marker)).toThrow()
     expect(readFileSync(join(baseDir, 'listig', 'docker-compose.yml'), 'utf8')).not.toContain('Listig')

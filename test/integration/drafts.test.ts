@@ -31,7 +31,7 @@ describe('drafts', () => {
     app = appServices(info, 'drafts')
     ;({ services, handlers } = app)
     hostId = await app.addTestbedHost({ baseDir: bed.baseDir })
-    await services.hosts.test(hostId)
+    await services.engines.probe(hostId)
   })
   afterAll(async () => {
     await app?.close()

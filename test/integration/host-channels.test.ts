@@ -3,6 +3,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest'
 import { AppError } from '../../src/shared/errors'
 import { openHostSession, type HostSession } from '../../src/main/host/host-session'
 import { key, testbedProfile } from './support/hosts'
+import { dockerOf } from '../../src/main/engine/compose/docker-client'
 
 const info = inject('testbed')
 const sessions: HostSession[] = []
@@ -45,7 +46,7 @@ describe('one SSH connection shared by many operations', () => {
 
   it('serves Docker calls and commands side by side on the same connection', async () => {
     const session = open()
-    const [containers, id] = await Promise.all([session.docker.listContainers(), session.exec(['id', '-un']), session.docker.version()])
+    const [containers, id] = await Promise.all([dockerOf(session).listContainers(), session.exec(['id', '-un']), dockerOf(session).version()])
     expect(Array.isArray(containers)).toBe(true)
     expect(id.stdout.trim()).toBe(info.ssh.user)
   })
@@ -56,7 +57,7 @@ describe('one SSH connection shared by many operations', () => {
     process.on('warning', onWarning)
     try {
       const session = open()
-      for (let i = 0; i < 60; i++) await session.docker.listContainers()
+      for (let i = 0; i < 60; i++) await dockerOf(session).listContainers()
       await new Promise((resolve) => setTimeout(resolve, 50))
       expect(warnings.filter((w) => w.includes('MaxListeners'))).toEqual([])
       // Keep-alive: a few forwards reused for 60 calls, and none of them counted as an sshd session.

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest'
 import { AppError } from '../../src/shared/errors'
 import { openHostSession, type HostSession } from '../../src/main/host/host-session'
 import { key, testbedProfile } from './support/hosts'
+import { dockerOf } from '../../src/main/engine/compose/docker-client'
 
 const info = inject('testbed')
 const sessions: HostSession[] = []
@@ -43,9 +44,9 @@ async function listen(server: Server): Promise<number> {
 describe('SSH host connection on the test bed', () => {
   it('reaches Docker through a stream-local forward with a pinned ed25519 key', async () => {
     const session = open(testbedProfile(info), { privateKey: key(info.ssh.keys.ed25519) })
-    const version = await session.docker.version()
+    const version = await dockerOf(session).version()
     expect(version.ApiVersion).toMatch(/^1\.\d+$/)
-    const containers = await session.docker.listContainers({ all: true })
+    const containers = await dockerOf(session).listContainers({ all: true })
     expect(Array.isArray(containers)).toBe(true)
     expect(session.state).toBe('connected')
   })
@@ -78,7 +79,7 @@ describe('SSH host connection on the test bed', () => {
   it('refuses a changed host key and says so plainly, without retrying', async () => {
     const pinned = 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
     const session = open(testbedProfile(info, { hostKey: pinned }), { privateKey: key(info.ssh.keys.ed25519) })
-    const error = await failure(session.docker.version())
+    const error = await failure(dockerOf(session).version())
     expect(error.code).toBe('host_key_changed')
     expect(error.message).toMatch(/host key .* has changed/i)
     expect(error.message).toContain(info.ssh.hostKeyFingerprint)

@@ -5,9 +5,10 @@ import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
 import { openHostSession, type HostSession } from '../../src/main/host/host-session'
-import { probeHost } from '../../src/main/host/probe'
+import { probeHost } from '../../src/main/engine/compose/probe'
 import { key, testbedProfile } from './support/hosts'
 import { restartSshd } from './support/testbed-control'
+import { dockerOf } from '../../src/main/engine/compose/docker-client'
 
 const info = inject('testbed')
 const sessions: HostSession[] = []
@@ -71,16 +72,16 @@ describe('host probe on the test bed', () => {
 
   it('falls back to docker system dial-stdio where sshd forbids socket forwarding', async () => {
     const session = open({ user: info.ssh.noForwardingUser })
-    const version = await session.docker.version()
+    const version = await dockerOf(session).version()
     expect(version.ApiVersion).toMatch(/^1\.\d+$/)
-    expect((await session.docker.listContainers()).length).toBeGreaterThanOrEqual(0)
+    expect((await dockerOf(session).listContainers()).length).toBeGreaterThanOrEqual(0)
   })
 })
 
 describe('reconnecting after sshd restarts', () => {
   it('reconnects by itself and serves Docker calls again', async () => {
     const session = open({}, { backoffInitialMs: 100, backoffMaxMs: 1000, keepaliveIntervalMs: 500, keepaliveCountMax: 2 })
-    await session.docker.listContainers()
+    await dockerOf(session).listContainers()
     const states: string[] = []
     session.on('state', (state) => states.push(state))
     const reconnected = new Promise<void>((resolve) => session.once('reconnected', resolve))
@@ -88,6 +89,6 @@ describe('reconnecting after sshd restarts', () => {
     await reconnected
     expect(states).toContain('reconnecting')
     expect(states.at(-1)).toBe('connected')
-    expect(Array.isArray(await session.docker.listContainers())).toBe(true)
+    expect(Array.isArray(await dockerOf(session).listContainers())).toBe(true)
   })
 })

@@ -11,7 +11,8 @@ import { ConnectionRegistry } from '../../src/main/connection/connection-registr
 import { EventBus } from '../../src/main/events'
 import { HostProfiles } from '../../src/main/host/host-profiles'
 import { HostService } from '../../src/main/host/host-service'
-import { OverviewCache } from '../../src/main/shops/overview-cache'
+import { SessionPool } from '../../src/main/host/session-pool'
+import { EnginePool } from '../../src/main/engine/engine-pool'
 import { Keychain } from '../../src/main/vault/keychain'
 import { useKeyringEnv } from '../testbed/testbed'
 import { key } from './support/hosts'
@@ -24,6 +25,8 @@ describe('host profiles with the real keychain', () => {
   let keychain: Keychain
   let profiles: HostProfiles
   let hosts: HostService
+  let pool: SessionPool
+  let engines: EnginePool
   const privateKey = key(info.ssh.keys.ed25519Passphrase)
 
   beforeAll(() => {
@@ -31,10 +34,13 @@ describe('host profiles with the real keychain', () => {
     keychain = new Keychain({ service: `Shop-Manager-hosts-${randomUUID()}` })
     profiles = new HostProfiles(store, keychain, { localBaseDir: join(dir, 'local'), localDockerSocket: info.dockerSocket })
     const events = new EventBus()
-    hosts = new HostService(profiles, new ConnectionRegistry(events), events, new OverviewCache(join(dir, 'cache')))
+    const connections = new ConnectionRegistry(events)
+    pool = new SessionPool(profiles, connections)
+    engines = new EnginePool(pool)
+    hosts = new HostService(profiles, pool, connections)
   })
   afterAll(async () => {
-    hosts.closeAll()
+    pool.closeAll()
     for (const account of await keychain.list()) await keychain.delete(account)
   })
 
@@ -68,12 +74,12 @@ describe('host profiles with the real keychain', () => {
 
   it('asks to trust the host key, pins it, then connects with the stored secrets', async () => {
     const [profile] = profiles.list().filter((p) => p.kind === 'ssh')
-    const error = (await hosts.test(profile!.id).catch((e: unknown) => e)) as AppError
+    const error = (await engines.probe(profile!.id).catch((e: unknown) => e)) as AppError
     expect(error.code).toBe('host_key_unknown')
     expect(error.details?.['fingerprint']).toBe(info.ssh.hostKeyFingerprint)
     expect(error.message).not.toContain(info.ssh.passphrase)
     hosts.trust(profile!.id, error.details!['fingerprint']!)
-    const probe = await hosts.test(profile!.id)
+    const probe = await engines.probe(profile!.id)
     expect(probe.checks.find((c) => c.id === 'docker')?.ok).toBe(true)
   })
 

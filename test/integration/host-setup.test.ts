@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
 import { openHostSession } from '../../src/main/host/host-session'
 import { applyHostSetup, planHostSetup, STACK_PROJECT, type HostSetupInput } from '../../src/main/host-setup/host-setup'
-import { composeCommand } from '../../src/main/shops/compose'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 import { key, testbedProfile } from './support/hosts'
 import { buildFakeTraefik, freePort } from '../support/fake-traefik'
 
@@ -23,14 +23,12 @@ const token = 'hz-test-token-0123456789'
 describe('host setup with a stand-in for the Traefik image', () => {
   let session: HostSession
   let input: HostSetupInput
-  let compose: string[]
 
   beforeAll(async () => {
     const image = buildFakeTraefik(info)
     execFileSync('mkdir', ['-p', parent])
     execFileSync('chown', [`${info.ssh.user}:`, parent])
     session = openHostSession(testbedProfile(info, { baseDir: base }), { privateKey: key(info.ssh.keys.ed25519) })
-    compose = await composeCommand(session)
     input = {
       acmeEmail: 'ops@shops.test',
       mode: 'wildcard',
@@ -52,7 +50,7 @@ describe('host setup with a stand-in for the Traefik image', () => {
   })
 
   it('plans the directory, every file (with a diff, never the token), and the start; changes nothing yet', async () => {
-    const plan = await planHostSetup(session, source, input, compose)
+    const plan = await planHostSetup(session, composeEngine(session), source, input)
     const kinds = plan.changes.map((c) => `${c.kind}:${c.action}:${c.target.replace(base, '<base>')}`)
     expect(kinds).toEqual(
       expect.arrayContaining([
@@ -71,7 +69,7 @@ describe('host setup with a stand-in for the Traefik image', () => {
   })
 
   it('applies: files with their modes, the proxy network, a running stack that compose accepts', async () => {
-    const outcome = await applyHostSetup(session, await planHostSetup(session, source, input, compose))
+    const outcome = await applyHostSetup(session, composeEngine(session), await planHostSetup(session, composeEngine(session), source, input))
     expect(outcome.skipped).toEqual([])
     expect(outcome.verified).toEqual({ ok: true, detail: 'traefik: healthy' })
     const dir = join(base, 'traefik')
@@ -89,31 +87,31 @@ describe('host setup with a stand-in for the Traefik image', () => {
 
   it('a second run on the set-up host changes nothing', async () => {
     const id = docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)
-    const plan = await planHostSetup(session, source, input, compose)
+    const plan = await planHostSetup(session, composeEngine(session), source, input)
     expect(plan.changes).toEqual([])
-    expect(await applyHostSetup(session, plan)).toEqual({ applied: [], skipped: [], verified: { ok: true, detail: 'traefik: healthy' } })
+    expect(await applyHostSetup(session, composeEngine(session), plan)).toEqual({ applied: [], skipped: [], verified: { ok: true, detail: 'traefik: healthy' } })
     expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)).toBe(id)
   })
 
   it('a new e-mail and token show as a diff of traefik.yml and a changed token file, then apply', async () => {
     const changed = { ...input, acmeEmail: 'it@shops.test', hetznerToken: 'hz-new-token-987654321' }
-    const plan = await planHostSetup(session, source, changed, compose)
+    const plan = await planHostSetup(session, composeEngine(session), source, changed)
     expect(plan.changes.map((c) => `${c.kind}:${c.action}:${c.target.split('/').pop()}`)).toEqual(['file:update:traefik.yml', 'file:update:hetzner_token', 'stack:start:traefik'])
     expect(plan.changes[0]?.diff).toMatch(/-\s+email: ops@shops\.test\n\+\s+email: it@shops\.test/)
     expect(JSON.stringify(plan.changes)).not.toContain('hz-new-token')
     const before = docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)
-    expect((await applyHostSetup(session, plan)).verified.ok).toBe(true)
+    expect((await applyHostSetup(session, composeEngine(session), plan)).verified.ok).toBe(true)
     expect(readFileSync(join(base, 'traefik', 'hetzner_token'), 'utf8')).toBe('hz-new-token-987654321\n')
     // Traefik reads traefik.yml only when it starts: the container is a new one.
     expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)).not.toBe(before)
-    expect((await planHostSetup(session, source, changed, compose)).changes).toEqual([])
+    expect((await planHostSetup(session, composeEngine(session), source, changed)).changes).toEqual([])
   })
 
   it('autostart is planned with its unit, and skipped with the reason where the login is not root', async () => {
-    const plan = await planHostSetup(session, source, { ...input, acmeEmail: 'it@shops.test', hetznerToken: 'hz-new-token-987654321', autostart: true }, compose)
+    const plan = await planHostSetup(session, composeEngine(session), source, { ...input, acmeEmail: 'it@shops.test', hetznerToken: 'hz-new-token-987654321', autostart: true })
     expect(plan.changes.map((c) => c.kind)).toEqual(['autostart'])
     expect(plan.changes[0]?.diff).toContain(`+WorkingDirectory=${join(base, 'traefik')}`)
-    const outcome = await applyHostSetup(session, plan)
+    const outcome = await applyHostSetup(session, composeEngine(session), plan)
     expect(outcome.skipped).toEqual([{ change: plan.changes[0], code: 'needs_root', reason: 'needs root or password-less sudo on the host' }])
   })
 })

@@ -3,9 +3,10 @@
 // as soon as it runs again, without waiting for Docker's next health probe.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
-import { listProjectContainers } from '../../src/main/shops/discovery'
-import { pauseShop } from '../../src/main/shops/pause-shop'
+import { listProjectContainers } from '../../src/main/engine/compose/containers'
+import { freezeShop } from '../../src/main/engine/compose/freeze'
 import { shopBed, type ShopBed } from './support/shop-bed'
+import { dockerOf } from '../../src/main/engine/compose/docker-client'
 
 const info = inject('testbed')
 const project = 'pausetest'
@@ -39,7 +40,7 @@ describe('pausing a shop for a copy', () => {
   })
 
   it('pauses the writer only; the read-only reader keeps running and healthy', async () => {
-    const paused = await pauseShop(session, project, [volume])
+    const paused = await freezeShop(dockerOf(session), project, [volume])
     try {
       expect(paused.paused).toBe(1)
       expect(state('db')).toBe('paused unhealthy')
@@ -53,7 +54,7 @@ describe('pausing a shop for a copy', () => {
       expect(Date.now() - started).toBeLessThan(1500)
     }
     // Docker still says unhealthy until its next probe; the overview shows the service as being checked, not failed.
-    const listed = async () => ((await listProjectContainers(session.docker, project)).get(project) ?? []).find((c) => c.service === 'db')
+    const listed = async () => ((await listProjectContainers(dockerOf(session), project)).get(project) ?? []).find((c) => c.service === 'db')
     expect(state('db')).toBe('running unhealthy')
     expect(await listed()).toMatchObject({ state: 'running', health: 'starting', light: 'yellow' })
     await expect.poll(() => state('db'), { timeout: 10_000, interval: 200 }).toBe('running healthy')
@@ -61,7 +62,7 @@ describe('pausing a shop for a copy', () => {
   })
 
   it('without a list of volumes, every running service is paused', async () => {
-    const paused = await pauseShop(session, project)
+    const paused = await freezeShop(dockerOf(session), project)
     expect(paused.paused).toBe(2)
     expect(await paused.resume()).toEqual({ key: 'runningAgain' })
   })

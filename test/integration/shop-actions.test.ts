@@ -6,10 +6,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { AppError } from '../../src/shared/errors'
 import { openHostSession, type HostSession } from '../../src/main/host/host-session'
 import { OperationRegistry } from '../../src/main/operations/operation-registry'
+import { OperationRunner } from '../../src/main/operations/operation-runner'
 import { startCreateShop } from '../../src/main/shops/create-shop'
 import { runShopAction } from '../../src/main/shops/shop-actions'
 import { TemplateService } from '../../src/main/templates/template-service'
 import { key, testbedProfile } from './support/hosts'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 
 const info = inject('testbed')
 const env = { ...process.env, DOCKER_HOST: info.dockerHost }
@@ -33,8 +35,8 @@ describe('shop lifecycle on the test bed', () => {
     const templates = new TemplateService(resolve(import.meta.dirname, '../../templates'), () => null)
     const op = startCreateShop(
       { hostId: 'testbed', name: shop, description: '', templateId: 'busybox', domain: `${shop}.shops.test`, params: {}, start: true },
-      { session: async () => admin, template: (id) => templates.get(id), operations, user: 'anna', certResolver: null },
-    )
+      { engine: async () => composeEngine(admin), template: (id) => templates.get(id), runner: new OperationRunner(operations), user: 'anna', certResolver: null },
+    ).snapshot
     const deadline = Date.now() + 60_000
     while (operations.get(op.id)?.status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
     if (operations.get(op.id)?.status !== 'succeeded') throw new Error(`setup: create failed: ${JSON.stringify(operations.get(op.id)?.error)}`)
@@ -51,7 +53,7 @@ describe('shop lifecycle on the test bed', () => {
   })
 
   const act = (session: HostSession, action: Parameters<typeof runShopAction>[1]['action'], confirm?: string) =>
-    runShopAction(session, { shop, action, confirm, user: 'anna' })
+    runShopAction(composeEngine(session), { shop, action, confirm, user: 'anna' })
 
   it('lets sales restart but not stop, remove or delete, refused in the main process', async () => {
     const started = docker('inspect', '-f', '{{.State.StartedAt}}', docker('ps', '-q', '--filter', `label=com.docker.compose.project=${shop}`))

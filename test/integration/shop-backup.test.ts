@@ -7,9 +7,11 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
 import { downloadBackup, uploadBackup } from '../../src/main/shops/backup-transfer'
-import { listBackups, startBackup, startRestore, type BackupDeps } from '../../src/main/shops/shop-backup'
+import { startBackup, type BackupDeps } from '../../src/main/shops/backup-shop'
+import { startRestore } from '../../src/main/shops/restore-shop'
 import { startRestoreAsNewShop } from '../../src/main/shops/restore-new-shop'
 import { shopBed, type ShopBed } from './support/shop-bed'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 
 const info = inject('testbed')
 const shop = 'sicher'
@@ -17,11 +19,11 @@ const shop = 'sicher'
 describe('backups on the test bed', () => {
   let bed: ShopBed
   let session: HostSession
-  const deps = (): BackupDeps => ({ session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'eva', helperImage: info.image, keep: 2 })
+  const deps = (): BackupDeps => ({ engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'eva', helperImage: info.image, keep: 2 })
   const web = () => bed.container(shop)
   const marker = () => bed.docker('exec', web(), 'cat', '/srv/data/marker')
   const backup = async () => {
-    const done = await bed.finished(startBackup({ hostId: 'testbed', shop }, deps()).id)
+    const done = await bed.finished(startBackup({ hostId: 'testbed', shop }, deps()).snapshot.id)
     expect(done.error).toBeUndefined()
     return done.result!.backupId!
   }
@@ -37,7 +39,7 @@ describe('backups on the test bed', () => {
 
   it('backs up every volume with a manifest and checksums, and the shop runs on', async () => {
     const id = await backup()
-    const [manifest] = await listBackups(session, shop)
+    const [manifest] = await composeEngine(session).store.backups(shop)
     expect(manifest).toMatchObject({ id, shop, template: 'busybox', createdBy: 'eva', images: { web: info.image } })
     expect(manifest!.volumes).toEqual([{ key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: expect.any(Number), sha512: expect.stringMatching(/^[0-9a-f]{128}$/) }])
     expect(manifest!.volumes[0]!.bytes).toBeGreaterThan(2 * 1024 * 1024)
@@ -47,12 +49,12 @@ describe('backups on the test bed', () => {
   })
 
   it('restores: the marker is back, ownership kept, the shop healthy again', async () => {
-    const [latest] = await listBackups(session, shop)
+    const [latest] = await composeEngine(session).store.backups(shop)
     bed.docker('exec', web(), 'sh', '-c', 'echo nachher > /srv/data/marker && rm /srv/data/blob && touch /srv/data/neu')
-    const refused = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: 'falsch' }, deps()).id)
+    const refused = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: 'falsch' }, deps()).snapshot.id)
     expect(refused.error).toMatchObject({ code: 'invalid_input', step: 'validate' })
     expect(marker()).toBe('nachher')
-    const done = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: shop }, deps()).id)
+    const done = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: shop }, deps()).snapshot.id)
     expect(done.error).toBeUndefined()
     expect(marker()).toBe('vorher')
     expect(bed.docker('exec', web(), 'stat', '-c', '%u:%g', '/srv/data/blob')).toBe('999:999')
@@ -61,13 +63,13 @@ describe('backups on the test bed', () => {
   })
 
   it('refuses a damaged archive by its checksum before overwriting anything', async () => {
-    const [latest] = await listBackups(session, shop)
+    const [latest] = await composeEngine(session).store.backups(shop)
     const archive = join(bed.baseDir, shop, 'backups', latest!.id, 'data.tar')
     const bytes = readFileSync(archive)
     bytes[bytes.length - 2000] = bytes[bytes.length - 2000]! ^ 0xff
     writeFileSync(archive, bytes)
     bed.docker('exec', web(), 'sh', '-c', 'echo geaendert > /srv/data/marker')
-    const done = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: shop }, deps()).id)
+    const done = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: shop }, deps()).snapshot.id)
     expect(done.error).toMatchObject({ step: 'verify', message: expect.stringContaining('data.tar does not match its checksum') })
     expect(marker()).toBe('geaendert')
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', web())).toBe('running')
@@ -79,7 +81,7 @@ describe('backups on the test bed', () => {
     bed.track('neuling')
     bed.docker('exec', web(), 'sh', '-c', 'echo quelle-jetzt > /srv/data/marker')
     const done = await bed.finished(
-      startRestoreAsNewShop({ hostId: 'testbed', shop, backupId: id, name: 'neuling', domain: 'neuling.shops.test', description: 'aus Backup' }, { ...deps(), certResolver: null }).id,
+      startRestoreAsNewShop({ hostId: 'testbed', shop, backupId: id, name: 'neuling', domain: 'neuling.shops.test', description: 'aus Backup' }, { ...deps(), certResolver: null }).snapshot.id,
     )
     expect(done.error).toBeUndefined()
     expect(done.steps.map((s) => s.id)).toEqual(['validate', 'reserve', 'verify', 'restore', 'write', 'dns', 'start', 'health', 'done'])
@@ -91,7 +93,7 @@ describe('backups on the test bed', () => {
   it('keeps only the newest backups', async () => {
     await backup()
     await backup()
-    const kept = await listBackups(session, shop)
+    const kept = await composeEngine(session).store.backups(shop)
     expect(kept).toHaveLength(2)
     expect(readdirSync(join(bed.baseDir, shop, 'backups'))).toHaveLength(2)
   })
@@ -100,7 +102,7 @@ describe('backups on the test bed', () => {
 describe('backups moved over SFTP', () => {
   let bed: ShopBed
   let session: HostSession
-  const deps = (): BackupDeps => ({ session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'eva', helperImage: info.image, keep: 3 })
+  const deps = (): BackupDeps => ({ engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'eva', helperImage: info.image, keep: 3 })
   let folder: string
 
   beforeAll(async () => {
@@ -119,11 +121,11 @@ describe('backups moved over SFTP', () => {
   })
 
   it('downloads a backup to the laptop with progress, uploads it to another shop, and restores it there', async () => {
-    const made = await bed.finished(startBackup({ hostId: 'testbed', shop: 'quelle' }, deps()).id)
+    const made = await bed.finished(startBackup({ hostId: 'testbed', shop: 'quelle' }, deps()).snapshot.id)
     const id = made.result!.backupId!
     const steps: number[] = []
-    const local = await downloadBackup(session, 'quelle', id, folder, (p) => steps.push(p.done))
-    const [manifest] = await listBackups(session, 'quelle')
+    const local = await downloadBackup(composeEngine(session), 'quelle', id, folder, (p) => steps.push(p.done))
+    const [manifest] = await composeEngine(session).store.backups('quelle')
     const archive = readFileSync(join(local, 'data.tar'))
     expect(createHash('sha512').update(archive).digest('hex')).toBe(manifest!.volumes[0]!.sha512)
     expect(steps.length).toBeGreaterThan(0)
@@ -135,13 +137,13 @@ describe('backups moved over SFTP', () => {
     const bytes = readFileSync(join(damaged, 'data.tar'))
     bytes[100] = bytes[100]! ^ 0xff
     writeFileSync(join(damaged, 'data.tar'), bytes)
-    await expect(uploadBackup(session, 'ziel', damaged, info.image, () => undefined)).rejects.toThrow(/does not match its checksums/)
-    expect(await listBackups(session, 'ziel')).toEqual([])
+    await expect(uploadBackup(composeEngine(session), 'ziel', damaged, info.image, () => undefined)).rejects.toThrow(/does not match its checksums/)
+    expect(await composeEngine(session).store.backups('ziel')).toEqual([])
     rmSync(damaged, { recursive: true, force: true })
 
-    await uploadBackup(session, 'ziel', local, info.image, () => undefined)
-    expect((await listBackups(session, 'ziel')).map((b) => b.id)).toEqual([id])
-    const restored = await bed.finished(startRestore({ hostId: 'testbed', shop: 'ziel', backupId: id, confirm: 'ziel' }, deps()).id)
+    await uploadBackup(composeEngine(session), 'ziel', local, info.image, () => undefined)
+    expect((await composeEngine(session).store.backups('ziel')).map((b) => b.id)).toEqual([id])
+    const restored = await bed.finished(startRestore({ hostId: 'testbed', shop: 'ziel', backupId: id, confirm: 'ziel' }, deps()).snapshot.id)
     expect(restored.error).toBeUndefined()
     expect(bed.docker('exec', bed.container('ziel'), 'cat', '/srv/data/marker')).toBe('aus-quelle')
     // The source's volume was not touched by restoring into the other shop.

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { LogBatch } from '../../src/shared/shops'
 import type { HostSession } from '../../src/main/host/host-session'
 import { discoverShops } from '../../src/main/shops/discovery'
-import { editShop } from '../../src/main/shops/edit-shop'
+import { startEditShop, type EditShopInput } from '../../src/main/shops/edit-shop'
+import { errorFromPayload } from '../../src/shared/errors'
 import { LogFollowers, readLogs } from '../../src/main/shops/shop-logs'
 import { shopBed, type ShopBed } from './support/shop-bed'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 
 const info = inject('testbed')
 const shop = 'pflege'
@@ -17,6 +19,11 @@ describe('edit and logs on the test bed', () => {
   let admin: HostSession
   let sales: HostSession
   const deps = () => ({ template: (id: string) => bed.templates.get(id), user: 'bert', certResolver: null })
+  /** Edit is an operation: runs it to its end and throws its error, as the edit dialog does. */
+  const editShop = async (session: HostSession, input: Omit<EditShopInput, 'hostId'>, base: ReturnType<typeof deps>): Promise<void> => {
+    const end = await startEditShop({ hostId: session.profile.id, ...input }, { ...base, engine: async () => composeEngine(session), runner: bed.runner }).done
+    if (end.status !== 'succeeded') throw errorFromPayload(end.error)
+  }
   const web = () => bed.container(shop)
   const answer = () => bed.docker('exec', web(), 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/')
   /** Writes a line to the web container's stdout, as the shop's own process would. */
@@ -51,7 +58,7 @@ describe('edit and logs on the test bed', () => {
     expect(bed.docker('exec', web(), 'cat', '/srv/data/marker')).toBe('bleibt')
     const labels = bed.docker('inspect', '-f', '{{json .Config.Labels}}', web())
     expect(labels).toContain('Host(`neu.shops.test`)')
-    const listed = (await discoverShops(admin)).find((s) => s.name === shop)
+    const listed = (await discoverShops(composeEngine(admin))).find((s) => s.name === shop)
     expect(listed).toMatchObject({ domain: 'neu.shops.test', params: { greeting: 'Servus', languages: ['de', 'fr'] } })
   })
 
@@ -67,20 +74,20 @@ describe('edit and logs on the test bed', () => {
   it('shows the last lines of the shop with the secret masked', async () => {
     const password = bed.secret(shop)
     say(`login admin/${password} ok`)
-    const lines = await readLogs(admin, { shop, tail: 50 })
+    const lines = await readLogs(composeEngine(admin), { shop, tail: 50 })
     const text = lines.map((l) => l.text).join('\n')
     expect(text).toContain('login admin/••• ok')
     expect(text).not.toContain(password)
     expect(lines.at(-1)).toMatchObject({ service: 'web', stream: 'stdout', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) })
-    expect(await readLogs(admin, { shop, service: 'web', tail: 1 })).toHaveLength(1)
-    await expect(readLogs(admin, { shop, service: 'nope', tail: 5 })).rejects.toMatchObject({ code: 'not_found' })
+    expect(await readLogs(composeEngine(admin), { shop, service: 'web', tail: 1 })).toHaveLength(1)
+    await expect(readLogs(composeEngine(admin), { shop, service: 'nope', tail: 5 })).rejects.toMatchObject({ code: 'not_found' })
   })
 
   it('follows live, masks there too, and stops when asked', async () => {
     const password = bed.secret(shop)
     const batches: LogBatch[] = []
     const followers = new LogFollowers((batch) => batches.push(batch))
-    const streamId = await followers.follow(admin, { shop, tail: 1 })
+    const streamId = await followers.follow(composeEngine(admin), { shop, tail: 1 })
     say(`live ${password} end`)
     await expect.poll(() => batches.flatMap((b) => b.lines).map((l) => l.text), { timeout: 10_000, interval: 100 }).toContain('live ••• end')
     expect(JSON.stringify(batches)).not.toContain(password)

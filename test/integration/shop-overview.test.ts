@@ -11,6 +11,7 @@ import { ShopOverviewWatcher } from '../../src/main/shops/shop-overview'
 import { key, testbedProfile } from './support/hosts'
 import { restartSshd } from './support/testbed-control'
 import { outOfBandShops } from '../support/out-of-band-shop'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 
 const info = inject('testbed')
 const shops = outOfBandShops(info)
@@ -36,7 +37,7 @@ describe('shop overview on the test bed', () => {
     shops.track(stray, 'strayproject')
     compose(stray, '-p', 'strayproject', 'up', '-d')
     session = openHostSession(testbedProfile(info, { baseDir }), { privateKey: key(info.ssh.keys.ed25519) }, { backoffInitialMs: 100, backoffMaxMs: 1000 })
-    watcher = new ShopOverviewWatcher(session, new OverviewCache(mkdtempSync(join(tmpdir(), 'cache-'))), (o) => published.push(o))
+    watcher = new ShopOverviewWatcher(composeEngine(session), new OverviewCache(mkdtempSync(join(tmpdir(), 'cache-'))), (o) => published.push(o))
   })
 
   afterAll(() => {
@@ -92,7 +93,7 @@ describe('shop overview on the test bed', () => {
     await cache.save(watcher.current)
     const offline = openHostSession(testbedProfile(info, { baseDir, port: 1 }), { privateKey: key(info.ssh.keys.ed25519) }, { connectTimeoutMs: 1000 })
     const shown: ShopOverview[] = []
-    const cold = new ShopOverviewWatcher(offline, cache, (o) => shown.push(o))
+    const cold = new ShopOverviewWatcher(composeEngine(offline), cache, (o) => shown.push(o))
     await cold.start()
     cold.stop()
     offline.close()

@@ -7,6 +7,7 @@ import type { HostSession } from '../../src/main/host/host-session'
 import { startUpdateShop } from '../../src/main/shops/update-shop'
 import { shopBed, type ShopBed } from './support/shop-bed'
 import { BROKEN_SAYS, buildUpdateImages } from '../support/update-images'
+import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 
 const info = inject('testbed')
 const GOOD = 'shopmgr/busybox-next:test'
@@ -17,7 +18,7 @@ describe('safe image updates on the test bed', () => {
   let bed: ShopBed
   let session: HostSession
   const update = (image: string) =>
-    startUpdateShop({ hostId: 'testbed', shop, image }, { session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'dora', certResolver: null })
+    startUpdateShop({ hostId: 'testbed', shop, image }, { engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'dora', certResolver: null }).snapshot
   const image = () => bed.docker('inspect', '-f', '{{.Config.Image}}', bed.container(shop))
   const health = () => bed.docker('inspect', '-f', '{{.State.Health.Status}}', bed.container(shop))
 

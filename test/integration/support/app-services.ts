@@ -54,7 +54,8 @@ export function appServices(info: TestbedInfo, label: string): AppServices {
       return host.id
     },
     async close() {
-      services.hosts.closeAll()
+      services.overview.stopAll()
+      services.sessions.closeAll()
       const keychain = new Keychain({ service: keychainService })
       for (const account of await keychain.list().catch(() => [])) await keychain.delete(account).catch(() => undefined)
       rmSync(dataDir, { recursive: true, force: true })

@@ -6,6 +6,9 @@ import type { HostProfile } from '../../../src/shared/hosts'
 import type { OperationSnapshot } from '../../../src/shared/operations'
 import { openHostSession, type HostSession } from '../../../src/main/host/host-session'
 import { OperationRegistry } from '../../../src/main/operations/operation-registry'
+import { OperationRunner } from '../../../src/main/operations/operation-runner'
+import { composeEngine } from '../../../src/main/engine/compose/compose-engine'
+import type { ShopEngine } from '../../../src/main/engine/shop-engine'
 import { startCreateShop, type CreateShopInput } from '../../../src/main/shops/create-shop'
 import { TemplateService } from '../../../src/main/templates/template-service'
 import { testbedBaseDir, testbedDocker } from '../../support/testbed-dir'
@@ -17,6 +20,10 @@ export interface ShopBed {
   docker: (...args: string[]) => string
   templates: TemplateService
   operations: OperationRegistry
+  /** Runs operations on `operations`. */
+  runner: OperationRunner
+  /** The session's shop engine (compose over SSH), as the app makes it. */
+  engine(session: HostSession): ShopEngine
   /** Every snapshot published, in order. */
   snapshots: OperationSnapshot[]
   /** Called with each snapshot as it is published. */
@@ -47,6 +54,8 @@ export function shopBed(info: TestbedInfo, label: string): ShopBed {
     }),
     snapshots: [],
     onSnapshot: null,
+    runner: undefined as unknown as OperationRunner,
+    engine: (session) => composeEngine(session),
     session(overrides = {}) {
       const session = openHostSession(testbedProfile(info, { baseDir, ...overrides }), { privateKey: key(info.ssh.keys.ed25519) })
       sessions.push(session)
@@ -56,8 +65,8 @@ export function shopBed(info: TestbedInfo, label: string): ShopBed {
       shops.add(input.name)
       return startCreateShop(
         { hostId: session.profile.id, description: '', templateId: 'busybox', domain: `${input.name}.shops.test`, params: {}, start: true, ...input },
-        { session: async () => session, template: (id) => bed.templates.get(id), operations: bed.operations, user: 'anna', certResolver: null },
-      )
+        { engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'anna', certResolver: null },
+      ).snapshot
     },
     async finished(id, timeoutMs = 90_000) {
       const deadline = Date.now() + timeoutMs
@@ -95,5 +104,6 @@ export function shopBed(info: TestbedInfo, label: string): ShopBed {
       rmSync(baseDir, { recursive: true, force: true })
     },
   }
+  bed.runner = new OperationRunner(bed.operations)
   return bed
 }
