@@ -73,8 +73,9 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
           await deps.dns.publish(input.domain, op.signal)
         } else steps.skip('dns', { key: 'dnsNothing' })
 
-        steps.begin('write')
+        steps.cancelled()
         steps.noCancelFromHere()
+        steps.begin('write')
         touched = true
         await active.store.writeFiles(record.dir, shopFiles(rendered, metadata))
         steps.begin('start')

@@ -47,8 +47,9 @@ export function startRestore(input: RestoreInput, deps: BackupDeps): StartedOper
         steps.begin('verify')
         await verifyArchives(engine.runtime, deps.helperImage, dir, manifest, op.signal)
 
-        steps.begin('stop')
+        steps.cancelled()
         steps.noCancelFromHere()
+        steps.begin('stop')
         await engine.runtime.control(project, 'stop')
 
         steps.begin('restore')

@@ -17,8 +17,10 @@ export interface NewShop {
 
 export async function startNewShop(engine: ShopEngine, context: OperationContext<string>, shop: NewShop): Promise<CreateResult> {
   const { op, steps } = context
-  steps.begin('start')
+  // The last moment a cancel is honoured; from `start` on it is no longer offered.
+  steps.cancelled()
   steps.noCancelFromHere()
+  steps.begin('start')
   await engine.runtime.apply({ name: shop.name, dir: engine.store.dir(shop.name) }, { mask: secretMasker(shop.secrets), onOutput: (line) => op.log(line) })
   steps.begin('health')
   await engine.runtime.waitHealthy(shop.name, {

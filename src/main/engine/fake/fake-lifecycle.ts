@@ -1,0 +1,67 @@
+// What a unit test of a shop operation needs: a fake host, the bundled templates, a runner over a registry whose
+// snapshots are kept, and shops planted on the host as a create would have left them.
+import { resolve } from 'node:path'
+import type { OperationSnapshot } from '@shared/operations'
+import { AppError } from '@shared/errors'
+import { OperationRegistry } from '../../operations/operation-registry'
+import { OperationRunner } from '../../operations/operation-runner'
+import type { LifecycleDeps } from '../../shops/shop-lifecycle'
+import { newShopMetadata, shopFiles, type ShopRecord } from '../../shops/shop-record'
+import { generateSecrets, resolveParams } from '../../templates/parameters'
+import { renderShop } from '../../templates/render'
+import { loadTemplate, type Template } from '../../templates/template-loader'
+import { FakeEngine, type FakeEngineOptions } from './fake-engine'
+
+/** The templates bundled with the app (templates/ at the repository's root). */
+export const BUNDLED_TEMPLATES = resolve(import.meta.dirname, '../../../../templates')
+
+export interface FakeLifecycle {
+  host: FakeEngine
+  deps: LifecycleDeps & { certResolver: null; helperImage: string; keep: number }
+  registry: OperationRegistry
+  /** Every snapshot the registry published, in order. */
+  published: OperationSnapshot[]
+  /** Hosts the runner told the overview about, once per finished operation. */
+  finished: string[]
+  template(id: string): Promise<Template>
+  /** A shop as a successful create leaves it: files written, containers running. */
+  plantShop(name: string, options?: { domain?: string; image?: string; template?: string; start?: boolean }): Promise<ShopRecord>
+}
+
+export function fakeLifecycle(options: FakeEngineOptions & { keepFinishedMs?: number } = {}): FakeLifecycle {
+  const host = new FakeEngine(options)
+  const published: OperationSnapshot[] = []
+  const finished: string[] = []
+  const registry = new OperationRegistry((s) => published.push(s), undefined, options.keepFinishedMs)
+  const runner = new OperationRunner(registry, (hostId) => finished.push(hostId))
+  const loaded = new Map<string, Promise<Template>>()
+  const template = (id: string): Promise<Template> => {
+    if (!/^[a-z0-9-]+$/.test(id)) return Promise.reject(new AppError('not_found', `There is no template "${id}".`))
+    const found = loaded.get(id) ?? loadTemplate(resolve(BUNDLED_TEMPLATES, id), id, 'bundled')
+    loaded.set(id, found)
+    return found
+  }
+  const engine = async (hostId: string): Promise<FakeEngine> => {
+    if (hostId !== host.hostId) throw new AppError('not_found', `There is no host "${hostId}".`)
+    return host
+  }
+  return {
+    host,
+    deps: { engine, template, runner, user: 'anna', certResolver: null, helperImage: 'busybox:stable', keep: 3 },
+    registry,
+    published,
+    finished,
+    template,
+    async plantShop(name, shop = {}) {
+      const chosen = await template(shop.template ?? 'busybox')
+      const domain = shop.domain ?? `${name}.shops.example`
+      const params = resolveParams(chosen.manifest, {})
+      const rendered = renderShop(chosen, { name, domain, params, secrets: generateSecrets(chosen.manifest), certResolver: null, ...(shop.image ? { image: shop.image } : {}) })
+      const metadata = newShopMetadata({ template: chosen.id, description: `The shop ${name}`, domain, params, image: shop.image, createdBy: 'anna' })
+      await host.store.reserve(name)
+      await host.store.writeFiles(host.store.dir(name), shopFiles(rendered, metadata))
+      if (shop.start !== false) await host.runtime.apply({ name, dir: host.store.dir(name) })
+      return host.store.read(name)
+    },
+  }
+}
