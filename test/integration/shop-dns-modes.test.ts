@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { OperationSnapshot } from '../../src/shared/operations'
+import { errorFromPayload } from '../../src/shared/errors'
 import { HetznerEmulator } from '../support/hetzner/emulator'
 import { appServices, type AppServices } from './support/app-services'
 import { shopBed, type ShopBed } from './support/shop-bed'
@@ -59,7 +60,11 @@ describe('shop names at Hetzner by domain mode', () => {
     await app.services.setup.saveDnsToken(hostId, emulator.tokens.readWrite)
     expect((await finished(await create(hostId, 'umzug'))).error).toBeUndefined()
     expect(emulator.rrset('shops.test', 'umzug', 'A')).toBeDefined()
-    const edit = (domain: string) => app.handlers['shops:edit']({ hostId, shop: 'umzug', description: '', domain, params: {}, image: null } as never)
+    // Edit is an operation: its end, and its error as the edit dialog shows it.
+    const edit = async (domain: string) => {
+      const end = await finished(await app.handlers['shops:edit']({ hostId, shop: 'umzug', description: '', domain, params: {}, image: null } as never))
+      if (end.status !== 'succeeded') throw errorFromPayload(end.error)
+    }
 
     // Hetzner refuses the new name: the shop stays as it was, on its old name.
     emulator.fail({ method: 'POST', path: '/zones/shops.test/rrsets', status: 403, times: 1 })
