@@ -199,12 +199,13 @@ export class FakeStore implements ShopStore {
   async pruneBackups(shop: string, keep: number, spare: readonly string[]): Promise<void> {
     await this.faults.pass('pruneBackups')
     const root = posix.join(this.dir(shop), BACKUPS_DIR)
+    // As the port says: the newest `keep` complete backups stay, a spared one among them; a spared one never goes.
     let kept = 0
     for (const id of this.backupIds(shop).sort().reverse()) {
-      if (spare.includes(id)) continue
       const dir = posix.join(root, id)
       const complete = this.files.has(posix.join(dir, BACKUP_MANIFEST))
-      if (complete && kept < Math.max(1, keep)) kept++
+      if (complete && (kept < Math.max(1, keep) || spare.includes(id))) kept++
+      else if (spare.includes(id)) continue
       else if (complete || this.now() - (this.dirs.get(dir) ?? 0) > HALF_WRITTEN_GRACE_MS) await this.removeDir(dir)
     }
   }

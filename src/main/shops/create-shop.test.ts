@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest'
+import { createSteps } from '@shared/operations'
+import { FAILURE_FILE } from '../engine/host-layout'
+import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
+import { startCreateShop, type CreateShopInput } from './create-shop'
+
+function create(life: FakeLifecycle, change: Partial<CreateShopInput> = {}, publish = true) {
+  const input: CreateShopInput = { hostId: life.host.hostId, name: 'neu', description: 'Neuer Shop', templateId: 'busybox', domain: 'neu.shops.example', params: {}, start: true, ...change }
+  return startCreateShop(input, { ...life.deps, ...(publish ? { publishName: async () => ({ key: 'dnsWritten' as const }) } : {}) })
+}
+
+/** Everything the host holds, to compare before and after. */
+function hostState(life: FakeLifecycle): unknown {
+  return { files: [...life.host.store.files], volumes: [...life.host.runtime.volumes.keys()], containers: structuredClone([...life.host.runtime.projects]) }
+}
+
+describe('create a shop', () => {
+  it('runs every step, leaves a running shop and answers with its URL and login', async () => {
+    const life = fakeLifecycle()
+    const final = await create(life).done
+    expect(final.status).toBe('succeeded')
+    expect(final.steps.map((s) => [s.id, s.status])).toEqual(createSteps.map((id) => [id, 'done']))
+    expect(final.result).toMatchObject({ url: 'https://neu.shops.example', login: { user: 'admin', passwordSecretId: 'admin_password' } })
+    const record = await life.host.store.read('neu')
+    expect(record.metadata).toMatchObject({ template: 'busybox', domain: 'neu.shops.example', createdBy: 'anna' })
+    expect(record.secrets['admin_password']).toMatch(/^[A-Za-z0-9]{20}$/)
+    expect(life.host.runtime.containersOf('neu')).toMatchObject([{ service: 'web', state: 'running', health: 'healthy' }])
+    expect(life.host.store.failureOf('neu')).toBeNull()
+    expect(life.finished).toEqual([life.host.hostId])
+  })
+
+  it('refuses a taken name at reserve and leaves the shop that has it alone', async () => {
+    const life = fakeLifecycle()
+    await life.plantShop('neu', { domain: 'alt.shops.example' })
+    const before = hostState(life)
+    const final = await create(life).done
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'invalid_input', step: 'reserve', say: { key: 'nameTaken' } } })
+    expect(hostState(life)).toEqual(before)
+    expect((await life.host.store.read('neu')).metadata.domain).toBe('alt.shops.example')
+  })
+
+  it('refuses a name whose volume is left from an earlier shop, gives the directory back and keeps that data', async () => {
+    const life = fakeLifecycle()
+    life.host.runtime.addVolume('neu_data', 'neu', 'data', { 'orders.csv': 'old orders' })
+    const final = await create(life).done
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'invalid_input', step: 'reserve', say: { key: 'volumeExists', values: { name: 'neu_data' } } } })
+    expect(life.host.store.exists(life.host.store.dir('neu'))).toBe(false)
+    expect(life.host.runtime.volumes.get('neu_data')?.files.get('orders.csv')).toBe('old orders')
+    expect(await life.host.store.list()).toEqual([])
+  })
+
+  it('a cancel before start removes the directory and records no failure', async () => {
+    const life = fakeLifecycle()
+    const writing = life.host.store.faults.hold('writeFiles')
+    const started = create(life)
+    await writing.reached
+    expect(life.registry.cancel(started.snapshot.id)).toBe(true)
+    writing.open()
+    const final = await started.done
+    expect(final.status).toBe('cancelled')
+    expect(life.host.store.exists(life.host.store.dir('neu'))).toBe(false)
+    expect(life.host.store.written.filter((p) => p.endsWith(FAILURE_FILE))).toEqual([])
+    expect(life.host.runtime.containersOf('neu')).toEqual([])
+    expect(await life.host.store.list()).toEqual([])
+  })
+
+  it('no longer offers cancel once the shop is being started', async () => {
+    const life = fakeLifecycle()
+    const applying = life.host.runtime.faults.hold('apply')
+    const started = create(life)
+    await applying.reached
+    expect(life.registry.get(started.snapshot.id)?.cancellable).toBe(false)
+    expect(life.registry.cancel(started.snapshot.id)).toBe(false)
+    applying.open()
+    expect((await started.done).status).toBe('succeeded')
+  })
+
+  it('a shop that never gets healthy fails at health, recorded once on the host as a failed create', async () => {
+    const life = fakeLifecycle()
+    life.host.runtime.health = () => 'starting'
+    const final = await create(life).done
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'timeout', step: 'health' } })
+    expect(life.host.store.failureOf('neu')).toMatchObject({ operation: 'create', step: 'health', message: final.error?.message })
+    expect(life.host.store.written.filter((p) => p.endsWith(FAILURE_FILE))).toHaveLength(1)
+    // The shop stays, so every overview shows it red with the step: its files and volume are not taken away.
+    expect(await life.host.store.list()).toMatchObject([{ name: 'neu', failure: { operation: 'create', step: 'health' } }])
+    expect(life.host.runtime.volumes.has('neu_data')).toBe(true)
+  })
+
+  it('a failed start records the failure at start, and the shop is listed with it', async () => {
+    const life = fakeLifecycle()
+    life.host.runtime.faults.failOn('apply', new Error('port is already allocated'))
+    const final = await create(life).done
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'internal', step: 'start', message: 'port is already allocated' } })
+    expect(life.host.store.failureOf('neu')).toMatchObject({ operation: 'create', step: 'start', message: 'port is already allocated' })
+  })
+
+  it('a full disk while writing fails at write with disk_full and starts nothing', async () => {
+    const life = fakeLifecycle()
+    life.host.store.diskFull = true
+    const final = await create(life).done
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'disk_full', step: 'write' } })
+    expect(life.host.runtime.containersOf('neu')).toEqual([])
+  })
+
+  it('with start off writes the shop and skips start and health', async () => {
+    const life = fakeLifecycle()
+    const final = await create(life, { start: false }, false).done
+    expect(final.status).toBe('succeeded')
+    expect(final.steps.filter((s) => s.status === 'skipped').map((s) => s.id)).toEqual(['dns', 'start', 'health'])
+    expect(final.result).toMatchObject({ url: 'https://neu.shops.example', login: null })
+    expect(life.host.runtime.containersOf('neu')).toEqual([])
+    expect(await life.host.store.presence('neu')).toBe('compose')
+  })
+})
