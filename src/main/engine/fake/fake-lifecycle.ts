@@ -1,8 +1,10 @@
 // What a unit test of a shop operation needs: a fake host, the bundled templates, a runner over a registry whose
 // snapshots are kept, and shops planted on the host as a create would have left them.
 import { resolve } from 'node:path'
+import type { BackupManifest } from '@shared/backups'
 import type { OperationSnapshot } from '@shared/operations'
 import { AppError } from '@shared/errors'
+import { BACKUP_MANIFEST, backupDirectory } from '../host-layout'
 import { OperationRegistry } from '../../operations/operation-registry'
 import { OperationRunner } from '../../operations/operation-runner'
 import type { LifecycleDeps } from '../../shops/shop-lifecycle'
@@ -26,6 +28,8 @@ export interface FakeLifecycle {
   template(id: string): Promise<Template>
   /** A shop as a successful create leaves it: files written, containers running. */
   plantShop(name: string, options?: { domain?: string; image?: string; template?: string; start?: boolean }): Promise<ShopRecord>
+  /** A backup of a busybox shop's `data` volume in its folder; without its manifest while `complete` is false. */
+  plantBackup(shop: string, id: string, options?: { complete?: boolean; sha512?: string }): Promise<BackupManifest>
 }
 
 export function fakeLifecycle(options: FakeEngineOptions & { keepFinishedMs?: number } = {}): FakeLifecycle {
@@ -62,6 +66,13 @@ export function fakeLifecycle(options: FakeEngineOptions & { keepFinishedMs?: nu
       await host.store.writeFiles(host.store.dir(name), shopFiles(rendered, metadata))
       if (shop.start !== false) await host.runtime.apply({ name, dir: host.store.dir(name) })
       return host.store.read(name)
+    },
+    async plantBackup(shop, id, backup = {}) {
+      const volume = { key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: 3, sha512: backup.sha512 ?? 'ab'.repeat(64) }
+      const manifest: BackupManifest = { id, shop, template: 'busybox', domain: `${shop}.shops.example`, createdAt: new Date(0).toISOString(), createdBy: 'anna', volumes: [volume], images: {} }
+      const files = [{ path: volume.file, content: 'tar', mode: 0o644 }, ...(backup.complete === false ? [] : [{ path: BACKUP_MANIFEST, content: `${JSON.stringify(manifest)}\n`, mode: 0o644 }])]
+      await host.store.writeFiles(backupDirectory(host.store.dir(shop), id), files)
+      return manifest
     },
   }
 }
