@@ -1,5 +1,5 @@
 // The few words the main process shows itself (native dialogs), in the language chosen in the app.
-import type { Locale } from '@shared/domain'
+import type { Locale } from '@shared/settings'
 
 export interface DialogTexts {
   saveBackupIn: string

@@ -1,6 +1,6 @@
 // The composition root: the main-process services made from their dependencies, and one line per contract channel.
 // Used by Electron's bootstrap and by tests.
-import type { AppInfo } from '@shared/domain'
+import type { AppInfo } from '@shared/settings'
 import type { HostRole } from '@shared/hosts'
 import { join } from 'node:path'
 import { ConnectionRegistry } from './connection/connection-registry'

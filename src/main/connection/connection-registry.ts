@@ -1,5 +1,5 @@
 // The last known connection state of every host, so the status bar and later the overview can show it.
-import type { ConnectionState, ConnectionStateName } from '@shared/domain'
+import type { ConnectionState, ConnectionStateName } from '@shared/settings'
 import type { EventBus } from '../events'
 
 export class ConnectionRegistry {

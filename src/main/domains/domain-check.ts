@@ -4,7 +4,7 @@ import { Resolver } from 'node:dns/promises'
 import { isIP } from 'node:net'
 import { request } from 'node:https'
 import { checkServerIdentity, connect, rootCertificates, type PeerCertificate } from 'node:tls'
-import type { DomainCheckCode, DomainCheckResult, DomainVerdict } from '@shared/domains'
+import type { DomainCheckCode, DomainCheckResult, DomainVerdict } from '@shared/domain-check'
 import { normaliseDomain } from './domain-name'
 
 export interface DomainCheckOptions {

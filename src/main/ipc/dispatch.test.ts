@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { AppError, unwrapEnvelope, type Envelope } from '@shared/errors'
-import { defaultSettings } from '@shared/domain'
+import { defaultSettings } from '@shared/settings'
 import { createAppDispatch, createHandlers, createServices } from '../services'
 import type { KeyValueStore } from '../settings/settings-service'
 import { Keychain } from '../vault/keychain'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { defaultSettings, type Settings } from '@shared/domain'
+import { defaultSettings, type Settings } from '@shared/settings'
 import { EventBus } from '../events'
 import { SettingsService } from './settings-service'
 

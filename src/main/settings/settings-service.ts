@@ -1,5 +1,5 @@
 // The user's preferences (language, theme, active host), kept in a key-value store on this machine.
-import { defaultSettings, locales, themePreferences, type Settings } from '@shared/domain'
+import { defaultSettings, locales, themePreferences, type Settings } from '@shared/settings'
 import type { SettingsPatch } from '@shared/contract'
 import type { EventBus } from '../events'
 

@@ -39,6 +39,15 @@ describe('create a shop', () => {
     expect((await life.host.store.read('neu')).metadata.domain).toBe('alt.shops.example')
   })
 
+  it('of two creates of one name at the same moment exactly one gets it', async () => {
+    const life = fakeLifecycle()
+    const finals = await Promise.all([create(life).done, create(life, { description: 'Zweiter' }).done])
+    expect(finals.map((f) => f.status).sort()).toEqual(['failed', 'succeeded'])
+    expect(finals.find((f) => f.status === 'failed')?.error).toMatchObject({ step: 'reserve', say: { key: 'nameTaken' } })
+    expect(life.host.runtime.containersOf('neu')).toHaveLength(1)
+    expect(life.host.store.failureOf('neu')).toBeNull()
+  })
+
   it('refuses a name whose volume is left from an earlier shop, gives the directory back and keeps that data', async () => {
     const life = fakeLifecycle()
     life.host.runtime.addVolume('neu_data', 'neu', 'data', { 'orders.csv': 'old orders' })

@@ -1,7 +1,7 @@
 // The seed's "Prüfen": where a name points and what a browser would see there, asked of the main process for one
 // host; the answer is dropped when the name changes. Used by the create wizard and the shop page.
 import { ref, toValue, watch, type MaybeRefOrGetter, type Ref } from 'vue'
-import type { DomainCheckResult } from '@shared/domains'
+import type { DomainCheckResult } from '@shared/domain-check'
 import { call } from '../api'
 import { useErrorText } from './useErrorText'
 

@@ -1,7 +1,7 @@
 // Connection state per host, pushed by the main process; the status bar shows the active host's.
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import type { ConnectionState } from '@shared/domain'
+import type { ConnectionState } from '@shared/settings'
 import { call, onEvent } from '../api'
 import { useErrorStore } from './errors'
 import { useSettingsStore } from './settings'

@@ -2,7 +2,7 @@
 import { defineStore } from 'pinia'
 import { ref, watch } from 'vue'
 import { useLocale, useTheme } from 'vuetify'
-import { defaultSettings, type AppInfo, type Settings } from '@shared/domain'
+import { defaultSettings, type AppInfo, type Settings } from '@shared/settings'
 import type { SettingsPatch } from '@shared/contract'
 import { call, onEvent } from '../api'
 import { i18n } from '../plugins/i18n'

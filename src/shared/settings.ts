@@ -1,4 +1,4 @@
-// Domain types shared by main, preload and renderer.
+// The app's settings and what it says about itself and its connections, shared by main, preload and renderer.
 export const locales = ['de', 'en'] as const
 export type Locale = (typeof locales)[number]
 
