@@ -33,7 +33,7 @@ export const settingsPatchSchema = z
       .array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?)(:\d{1,5})?$/, 'an IP address, optionally with :port'))
       .max(4),
     backupsToKeep: z.number().int().min(1).max(100),
-    hetznerApiUrl: z.url({ protocol: /^https?$/ }).max(300),
+    hetznerApiUrl: z.url({ protocol: /^https?$/ }).max(300).refine((u) => { const p = URL.parse(u); return !p || p.protocol === 'https:' || /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(p.hostname) }, 'must use https: plain http would send the Hetzner token unencrypted (allowed only to this machine: 127.0.0.1, ::1 or localhost)'),
     helperImage: z
       .string()
       .trim()

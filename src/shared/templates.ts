@@ -23,8 +23,22 @@ export interface TemplateSummary {
   healthTimeoutSeconds: number
 }
 
+/** A template that cannot be used, and why; the others stay usable. */
+export interface TemplateProblem {
+  /** `<folder>/<file>[, <field>]: <reason>`, in English, for logs and tests. */
+  message: string
+  /** The template's folder name; '' when the templates folder itself cannot be read. */
+  template: string
+  source: TemplateSummary['source']
+  /** The file at fault, relative to the templates folder (e.g. `shop/template.yaml`), or the folder itself. */
+  file: string
+  field?: string
+  /** What is wrong with it (English, from the checks). */
+  reason: string
+}
+
 export interface TemplateList {
   templates: TemplateSummary[]
   /** Templates that could not be read, each naming the folder, file and field. */
-  problems: Array<{ message: string; file?: string; field?: string }>
+  problems: TemplateProblem[]
 }

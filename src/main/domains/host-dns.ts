@@ -1,10 +1,12 @@
 // A host's shop names at Hetzner, by the host's domain mode: wildcard (one `*.<shop domain>` record written at
 // host setup; shops need no call), per shop (each shop under the host's shop domain gets its A/AAAA record,
 // removed with it), external (nothing written). Names outside the host's shop domain are the customer's own.
+import { createHash } from 'node:crypto'
 import { isIPv4, isIPv6 } from 'node:net'
 import type { HostProfile } from '@shared/hosts'
 import { AppError } from '@shared/errors'
 import type { StepNote } from '@shared/operations'
+import { checkHetznerApiUrl } from '../dns/api-url'
 import { HetznerDnsClient } from '../dns/hetzner-client'
 import { ShopDns, type HostAddresses, type ShopDnsMode } from '../dns/shop-dns'
 import { hostAddresses } from './domain-check'
@@ -19,7 +21,8 @@ export interface HostDnsDeps {
 }
 
 export class HostDns {
-  private readonly clients = new Map<string, { baseUrl: string; dns: ShopDns; client: HetznerDnsClient }>()
+  /** One client per host and kind of token; rebuilt when the base URL or a given token changes. */
+  private readonly clients = new Map<string, { baseUrl: string; tokenId: string; dns: ShopDns; client: HetznerDnsClient }>()
 
   constructor(private readonly deps: HostDnsDeps) {}
 
@@ -82,10 +85,14 @@ export class HostDns {
   }
 
   private async clientFor(profile: HostProfile, token?: string): Promise<{ dns: ShopDns; client: HetznerDnsClient }> {
-    const baseUrl = this.deps.baseUrl()
+    // Checked here too, not only in the settings schema: the token must never go out over plain http.
+    const baseUrl = checkHetznerApiUrl(this.deps.baseUrl())
     const key = `${profile.id}:${token ? 'given' : 'stored'}`
+    // A token given with the call (host setup) is part of the client: a corrected one needs a new client. A
+    // stored one is read from the keychain for every request anyway. Only a hash is kept for the comparison.
+    const tokenId = token ? createHash('sha256').update(token).digest('hex') : ''
     const cached = this.clients.get(key)
-    if (cached && cached.baseUrl === baseUrl) return cached
+    if (cached && cached.baseUrl === baseUrl && cached.tokenId === tokenId) return cached
     const client = new HetznerDnsClient({
       baseUrl,
       token: async () => {
@@ -99,7 +106,7 @@ export class HostDns {
         return value
       },
     })
-    const entry = { baseUrl, client, dns: new ShopDns(client) }
+    const entry = { baseUrl, tokenId, client, dns: new ShopDns(client) }
     this.clients.set(key, entry)
     return entry
   }

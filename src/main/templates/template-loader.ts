@@ -1,9 +1,10 @@
 // Reads a template folder (template.yaml + compose file + extra files) and checks it, naming file and field.
+import type { Dirent } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse, YAMLParseError } from 'yaml'
 import { AppError } from '@shared/errors'
-import type { TemplateSummary } from '@shared/templates'
+import type { TemplateProblem, TemplateSummary } from '@shared/templates'
 import { manifestSchema, type Manifest } from './manifest'
 import { placeholdersIn } from './placeholders'
 
@@ -28,24 +29,37 @@ const MANIFEST = 'template.yaml'
 
 export function templateError(file: string, field: string | null, message: string): AppError {
   const where = field ? `${file}, ${field}` : file
-  return new AppError('template_invalid', `${where}: ${message}`, { details: { file, ...(field ? { field } : {}) } })
+  return new AppError('template_invalid', `${where}: ${message}`, { details: { file, ...(field ? { field } : {}), reason: message } })
 }
 
-async function readYaml(dir: string, file: string): Promise<unknown> {
+/** Bigger than any template needs; a file this size is a mistake, and parsing it would hold the app up. */
+const MAX_FILE_BYTES = 1_000_000
+
+async function readText(dir: string, file: string, field: string | null = null): Promise<string> {
   let text: string
   try {
     text = await readFile(join(dir, file), 'utf8')
-  } catch {
-    throw templateError(file, null, 'file is missing')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    throw templateError(field ? MANIFEST : file, field, code === 'ENOENT' ? `${field ? `${file} ` : ''}file is missing` : `${field ? `${file} ` : ''}file cannot be read (${code ?? String(error)})`)
   }
+  if (text.length > MAX_FILE_BYTES) throw templateError(field ? MANIFEST : file, field, `${field ? `${file} ` : ''}file is larger than ${MAX_FILE_BYTES} bytes`)
+  return text
+}
+
+async function readYaml(dir: string, file: string): Promise<unknown> {
+  const text = await readText(dir, file)
   try {
-    return parse(text)
+    // maxAliasCount (yaml's own guard, made explicit) stops an alias bomb: nested aliases that would expand
+    // to billions of nodes.
+    return parse(text, { maxAliasCount: 100 })
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const line = error.linePos?.[0]
       throw templateError(file, line ? `line ${line.line}` : null, `not valid YAML (${error.code})`)
     }
-    throw error
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) throw templateError(file, null, 'too many YAML aliases (more than 100; an alias bomb?)')
+    throw templateError(file, null, `not valid YAML (${error instanceof Error ? error.message : String(error)})`)
   }
 }
 
@@ -79,30 +93,39 @@ export async function loadTemplate(dir: string, id: string, source: Template['so
   }
   checkReferences(manifest, compose)
   const files: Record<string, string> = {}
-  for (const file of manifest.files) {
-    try {
-      files[file] = await readFile(join(dir, file), 'utf8')
-    } catch {
-      throw templateError(MANIFEST, 'files', `${file} is missing`)
-    }
-  }
+  for (const file of manifest.files) files[file] = await readText(dir, file, 'files')
   return { id, source, dir, manifest, compose, files }
 }
 
-/** Every valid template below a folder; invalid ones are reported, not fatal for the others. */
-export async function loadTemplates(root: string, source: Template['source']): Promise<{ templates: Template[]; problems: AppError[] }> {
-  const entries = await readdir(root, { withFileTypes: true }).catch(() => [])
+/** Every valid template below a folder; each one that cannot be used is a problem, never fatal for the others. */
+export async function loadTemplates(root: string, source: Template['source']): Promise<{ templates: Template[]; problems: TemplateProblem[] }> {
   const templates: Template[] = []
-  const problems: AppError[] = []
+  const problems: TemplateProblem[] = []
+  let entries: Dirent[]
+  try {
+    entries = await readdir(root, { withFileTypes: true })
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error)
+    const reason = code === 'ENOENT' ? 'the folder does not exist' : `the folder cannot be read (${code})`
+    return { templates, problems: [{ message: `${root}: ${reason}`, template: '', source, file: root, reason }] }
+  }
   for (const entry of entries.filter((e) => e.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
     try {
       templates.push(await loadTemplate(join(root, entry.name), entry.name, source))
     } catch (error) {
-      if (!(error instanceof AppError)) throw error
-      problems.push(new AppError('template_invalid', `${entry.name}/${error.message}`, error.details ? { details: error.details } : {}))
+      problems.push(problemOf(entry.name, source, error))
     }
   }
   return { templates, problems }
+}
+
+/** Anything a template's loading threw, as the list shows it: the template, its file and field, the reason. */
+function problemOf(template: string, source: Template['source'], error: unknown): TemplateProblem {
+  const details = error instanceof AppError && error.code === 'template_invalid' ? error.details ?? {} : {}
+  const file = details['file'] ? `${template}/${details['file']}` : template
+  const field = details['field']
+  const reason = details['reason'] ?? (error instanceof Error ? error.message : String(error))
+  return { message: `${file}${field ? `, ${field}` : ''}: ${reason}`, template, source, file, ...(field ? { field } : {}), reason }
 }
 
 export function summarize(template: Template): TemplateSummary {

@@ -1,6 +1,6 @@
 // The templates the wizard offers: the bundled ones plus those in a folder the user chose.
 import { AppError } from '@shared/errors'
-import type { TemplateList } from '@shared/templates'
+import type { TemplateList, TemplateProblem } from '@shared/templates'
 import { loadTemplates, summarize, type Template } from './template-loader'
 
 export class TemplateService {
@@ -9,7 +9,7 @@ export class TemplateService {
     private readonly customDir: () => string | null,
   ) {}
 
-  private async load(): Promise<{ templates: Template[]; problems: AppError[] }> {
+  private async load(): Promise<{ templates: Template[]; problems: TemplateProblem[] }> {
     const bundled = await loadTemplates(this.bundledDir, 'bundled')
     const folder = this.customDir()
     const custom = folder ? await loadTemplates(folder, 'custom') : { templates: [], problems: [] }
@@ -20,12 +20,15 @@ export class TemplateService {
 
   async list(): Promise<TemplateList> {
     const { templates, problems } = await this.load()
-    return { templates: templates.map(summarize), problems: problems.map((p) => ({ message: p.message, ...(p.details ?? {}) })) }
+    return { templates: templates.map(summarize), problems }
   }
 
   async get(id: string): Promise<Template> {
-    const template = (await this.load()).templates.find((t) => t.id === id)
-    if (!template) throw new AppError('not_found', `There is no template "${id}".`)
-    return template
+    const { templates, problems } = await this.load()
+    const template = templates.find((t) => t.id === id)
+    if (template) return template
+    const problem = problems.find((p) => p.template === id)
+    if (problem) throw new AppError('template_invalid', problem.message, { details: { file: problem.file, reason: problem.reason, ...(problem.field ? { field: problem.field } : {}) } })
+    throw new AppError('not_found', `There is no template "${id}".`)
   }
 }
