@@ -112,7 +112,13 @@ describe('operation runner', () => {
 
   it('gives a snapshot at once and resolves done with the final snapshot, the same the registry answers', async () => {
     const { runner: run, registry } = runner()
-    const started = run.start<Step>({ kind: 'backup', hostId: 'h', shop: 'alt', steps, run: async ({ steps: s }) => (s.begin('first'), s.begin('second'), result) })
+    const started = run.start<Step>({
+      kind: 'backup',
+      hostId: 'h',
+      shop: 'alt',
+      steps,
+      run: async ({ steps: s }) => (s.begin('first'), s.begin('second'), result),
+    })
     expect(started.snapshot.status).toBe('running')
     const final: OperationSnapshot = await started.done
     expect(final).toEqual(registry.get(started.snapshot.id))

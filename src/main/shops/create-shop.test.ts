@@ -5,7 +5,16 @@ import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle
 import { startCreateShop, type CreateShopInput } from './create-shop'
 
 function create(life: FakeLifecycle, change: Partial<CreateShopInput> = {}, publish = true) {
-  const input: CreateShopInput = { hostId: life.host.hostId, name: 'neu', description: 'Neuer Shop', templateId: 'busybox', domain: 'neu.shops.example', params: {}, start: true, ...change }
+  const input: CreateShopInput = {
+    hostId: life.host.hostId,
+    name: 'neu',
+    description: 'Neuer Shop',
+    templateId: 'busybox',
+    domain: 'neu.shops.example',
+    params: {},
+    start: true,
+    ...change,
+  }
   return startCreateShop(input, { ...life.deps, ...(publish ? { publishName: async () => ({ key: 'dnsWritten' as const }) } : {}) })
 }
 
@@ -52,7 +61,10 @@ describe('create a shop', () => {
     const life = fakeLifecycle()
     life.host.runtime.addVolume('neu_data', 'neu', 'data', { 'orders.csv': 'old orders' })
     const final = await create(life).done
-    expect(final).toMatchObject({ status: 'failed', error: { code: 'invalid_input', step: 'reserve', say: { key: 'volumeExists', values: { name: 'neu_data' } } } })
+    expect(final).toMatchObject({
+      status: 'failed',
+      error: { code: 'invalid_input', step: 'reserve', say: { key: 'volumeExists', values: { name: 'neu_data' } } },
+    })
     expect(life.host.store.exists(life.host.store.dir('neu'))).toBe(false)
     expect(life.host.runtime.volumes.get('neu_data')?.files.get('orders.csv')).toBe('old orders')
     expect(await life.host.store.list()).toEqual([])

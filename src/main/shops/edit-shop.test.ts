@@ -19,7 +19,15 @@ function names(life: FakeLifecycle, events: string[], refuse?: string): ShopName
 }
 
 function edit(life: FakeLifecycle, dns: ShopNames | undefined, change: Partial<EditShopInput> = {}) {
-  const input: EditShopInput = { hostId: life.host.hostId, shop: 'alt', description: 'Neu beschrieben', domain: 'neu.shops.example', params: { greeting: 'Moin' }, image: null, ...change }
+  const input: EditShopInput = {
+    hostId: life.host.hostId,
+    shop: 'alt',
+    description: 'Neu beschrieben',
+    domain: 'neu.shops.example',
+    params: { greeting: 'Moin' },
+    image: null,
+    ...change,
+  }
   return startEditShop(input, { ...life.deps, ...(dns ? { dns } : {}) })
 }
 
@@ -38,7 +46,13 @@ describe('edit a shop', () => {
     const final = await started.done
     expect(final).toMatchObject({ status: 'succeeded', result: { url: 'https://neu.shops.example' } })
     const after = await life.host.store.read('alt')
-    expect(after.metadata).toMatchObject({ description: 'Neu beschrieben', domain: 'neu.shops.example', params: { greeting: 'Moin' }, editedBy: 'anna', createdBy: 'anna' })
+    expect(after.metadata).toMatchObject({
+      description: 'Neu beschrieben',
+      domain: 'neu.shops.example',
+      params: { greeting: 'Moin' },
+      editedBy: 'anna',
+      createdBy: 'anna',
+    })
     expect(after.secrets).toEqual(before.secrets)
     expect(after.compose).toContain('Host(`neu.shops.example`)')
     expect(life.host.runtime.containersOf('alt')).toMatchObject([{ state: 'running' }])
@@ -49,7 +63,10 @@ describe('edit a shop', () => {
     const events: string[] = []
     const final = await edit(life, names(life, events)).done
     expect(final.status).toBe('succeeded')
-    expect(events).toEqual(['publish neu.shops.example while the shop says alt.shops.example', 'unpublish alt.shops.example while the shop says neu.shops.example'])
+    expect(events).toEqual([
+      'publish neu.shops.example while the shop says alt.shops.example',
+      'unpublish alt.shops.example while the shop says neu.shops.example',
+    ])
   })
 
   it('changes nothing when the new domain cannot be published', async () => {

@@ -47,7 +47,10 @@ describe('restore a backup into its shop', () => {
       throw new AppError('internal', 'Checking the archives failed (exit 1)')
     }
     const final = await restore(life).done
-    expect(final).toMatchObject({ status: 'failed', error: { code: 'invalid_input', step: 'verify', say: { key: 'backupDamaged', values: { which: 'data.tar' } } } })
+    expect(final).toMatchObject({
+      status: 'failed',
+      error: { code: 'invalid_input', step: 'verify', say: { key: 'backupDamaged', values: { which: 'data.tar' } } },
+    })
     expect(life.host.runtime.actions).toEqual([])
     expect(life.host.runtime.helperRuns.map((r) => isCheck(r.run.script))).toEqual([true])
     expect(data(life)).toBe('today')

@@ -10,7 +10,8 @@ async function hostWithShop(role: 'admin' | 'sales'): Promise<FakeEngine> {
   return life.host
 }
 
-const act = (host: FakeEngine, request: Omit<ShopActionRequest, 'user' | 'shop'> & { shop?: string }): Promise<void> => runShopAction(host, { shop: 'alt', user: 'anna', ...request })
+const act = (host: FakeEngine, request: Omit<ShopActionRequest, 'user' | 'shop'> & { shop?: string }): Promise<void> =>
+  runShopAction(host, { shop: 'alt', user: 'anna', ...request })
 const states = (host: FakeEngine, shop = 'alt'): string[] => host.runtime.containersOf(shop).map((c) => c.state)
 
 describe('shop actions', () => {

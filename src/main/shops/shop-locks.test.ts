@@ -30,7 +30,10 @@ describe('one change to a shop at a time', () => {
     const life = fakeLifecycle()
     await life.plantShop('alt')
     const applying = life.host.runtime.faults.hold('apply')
-    const edit = startEditShop({ hostId: life.host.hostId, shop: 'alt', description: 'x', domain: 'alt.shops.example', params: {}, image: null }, { ...life.deps })
+    const edit = startEditShop(
+      { hostId: life.host.hostId, shop: 'alt', description: 'x', domain: 'alt.shops.example', params: {}, image: null },
+      { ...life.deps },
+    )
     await applying.reached
     let deleted = false
     const deleting = runShopAction(life.host, { shop: 'alt', action: 'delete', confirm: 'alt', user: 'anna' }).then(() => void (deleted = true))

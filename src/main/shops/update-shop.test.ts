@@ -46,7 +46,11 @@ describe('update a shop’s image', () => {
     const final = await update(life, 'shopmgr/busybox:broken').done
     expect(final).toMatchObject({
       status: 'failed',
-      error: { code: 'update_rolled_back', step: 'health', details: { image: 'shopmgr/busybox:broken', previous: '', service: 'web', lastLines: 'panic: cannot open /srv/data' } },
+      error: {
+        code: 'update_rolled_back',
+        step: 'health',
+        details: { image: 'shopmgr/busybox:broken', previous: '', service: 'web', lastLines: 'panic: cannot open /srv/data' },
+      },
     })
     expect(final.steps.find((s) => s.id === 'rollback')?.status).toBe('done')
     expect(life.host.runtime.containersOf('alt')).toMatchObject([{ image: TEMPLATE_IMAGE, state: 'running', health: 'healthy' }])

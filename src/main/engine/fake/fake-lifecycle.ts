@@ -60,7 +60,14 @@ export function fakeLifecycle(options: FakeEngineOptions & { keepFinishedMs?: nu
       const chosen = await template(shop.template ?? 'busybox')
       const domain = shop.domain ?? `${name}.shops.example`
       const params = resolveParams(chosen.manifest, {})
-      const rendered = renderShop(chosen, { name, domain, params, secrets: generateSecrets(chosen.manifest), certResolver: null, ...(shop.image ? { image: shop.image } : {}) })
+      const rendered = renderShop(chosen, {
+        name,
+        domain,
+        params,
+        secrets: generateSecrets(chosen.manifest),
+        certResolver: null,
+        ...(shop.image ? { image: shop.image } : {}),
+      })
       const metadata = newShopMetadata({ template: chosen.id, description: `The shop ${name}`, domain, params, image: shop.image, createdBy: 'anna' })
       await host.store.reserve(name)
       await host.store.writeFiles(host.store.dir(name), shopFiles(rendered, metadata))
@@ -69,8 +76,20 @@ export function fakeLifecycle(options: FakeEngineOptions & { keepFinishedMs?: nu
     },
     async plantBackup(shop, id, backup = {}) {
       const volume = { key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: 3, sha512: backup.sha512 ?? 'ab'.repeat(64) }
-      const manifest: BackupManifest = { id, shop, template: 'busybox', domain: `${shop}.shops.example`, createdAt: new Date(0).toISOString(), createdBy: 'anna', volumes: [volume], images: {} }
-      const files = [{ path: volume.file, content: 'tar', mode: 0o644 }, ...(backup.complete === false ? [] : [{ path: BACKUP_MANIFEST, content: `${JSON.stringify(manifest)}\n`, mode: 0o644 }])]
+      const manifest: BackupManifest = {
+        id,
+        shop,
+        template: 'busybox',
+        domain: `${shop}.shops.example`,
+        createdAt: new Date(0).toISOString(),
+        createdBy: 'anna',
+        volumes: [volume],
+        images: {},
+      }
+      const files = [
+        { path: volume.file, content: 'tar', mode: 0o644 },
+        ...(backup.complete === false ? [] : [{ path: BACKUP_MANIFEST, content: `${JSON.stringify(manifest)}\n`, mode: 0o644 }]),
+      ]
       await host.store.writeFiles(backupDirectory(host.store.dir(shop), id), files)
       return manifest
     },

@@ -7,7 +7,18 @@ import type { StepNote } from '@shared/operations'
 import type { LogLine, ShopContainer } from '@shared/shops'
 import { volumeName } from '../host-layout'
 import { containerLight, shopLight, shopReason } from '../shop-status'
-import type { ApplyOptions, FrozenShop, HealthOptions, HelperRun, LogSink, LogsQuery, RuntimeAction, RuntimeVolume, ShopProject, ShopRuntime } from '../shop-runtime'
+import type {
+  ApplyOptions,
+  FrozenShop,
+  HealthOptions,
+  HelperRun,
+  LogSink,
+  LogsQuery,
+  RuntimeAction,
+  RuntimeVolume,
+  ShopProject,
+  ShopRuntime,
+} from '../shop-runtime'
 import { FaultPoints } from './fault-points'
 
 export type RuntimePoint = keyof ShopRuntime | 'resume'
@@ -76,7 +87,9 @@ export class FakeRuntime implements ShopRuntime {
 
   /** Services of a shop that are paused right now. */
   pausedServices(shop: string): string[] {
-    return this.containersOf(shop).filter((c) => c.state === 'paused').map((c) => c.service)
+    return this.containersOf(shop)
+      .filter((c) => c.state === 'paused')
+      .map((c) => c.service)
   }
 
   /** Sets a running container's health afterwards (a service that turns unhealthy). */
@@ -88,7 +101,10 @@ export class FakeRuntime implements ShopRuntime {
   async apply(project: ShopProject, options: ApplyOptions = {}): Promise<void> {
     await this.faults.pass('apply')
     const text = this.composeOf(project.dir)
-    if (text === null) throw new AppError('internal', `compose up failed in ${project.dir}: no configuration file provided: not found`, { say: { key: 'composeFailed', values: { reason: 'no configuration file' } } })
+    if (text === null)
+      throw new AppError('internal', `compose up failed in ${project.dir}: no configuration file provided: not found`, {
+        say: { key: 'composeFailed', values: { reason: 'no configuration file' } },
+      })
     const compose = (parse(text) ?? {}) as { services?: Record<string, ComposeService>; volumes?: Record<string, { name?: string } | null> }
     const named = (key: string): string => compose.volumes?.[key]?.name ?? volumeName(project.name, key)
     for (const key of Object.keys(compose.volumes ?? {})) if (!this.volumes.has(named(key))) this.addVolume(named(key), project.name, key)
@@ -99,7 +115,8 @@ export class FakeRuntime implements ShopRuntime {
         .filter((m): m is string => typeof m === 'string' && !m.endsWith(':ro') && compose.volumes?.[m.split(':')[0]!] !== undefined)
         .map((m) => named(m.split(':')[0]!))
       const old = before.find((c) => c.service === service)
-      if (old && old.image === image && !options.forceRecreate) return { ...old, state: 'running', health: old.state === 'running' ? old.health : this.startHealth(project.name, service, image) }
+      if (old && old.image === image && !options.forceRecreate)
+        return { ...old, state: 'running', health: old.state === 'running' ? old.health : this.startHealth(project.name, service, image) }
       options.onOutput?.(options.mask ? options.mask(`Container ${project.name}-${service}-1 Started`) : `Container ${project.name}-${service}-1 Started`)
       return { id: `c${this.nextId++}`, service, image, state: 'running', health: this.startHealth(project.name, service, image), writes }
     })
@@ -166,7 +183,10 @@ export class FakeRuntime implements ShopRuntime {
 
   async followLogs(shop: string, query: LogsQuery, mask: (text: string) => string, sink: LogSink): Promise<() => void> {
     await this.faults.pass('followLogs')
-    const masked: LogSink = { lines: (lines) => sink.lines(lines.filter((l) => !query.service || l.service === query.service).map((l) => ({ ...l, text: mask(l.text) }))), end: (e) => sink.end(e) }
+    const masked: LogSink = {
+      lines: (lines) => sink.lines(lines.filter((l) => !query.service || l.service === query.service).map((l) => ({ ...l, text: mask(l.text) }))),
+      end: (e) => sink.end(e),
+    }
     masked.lines(this.logsOf(shop, query))
     const sinks = this.followers.get(shop) ?? new Set<LogSink>()
     sinks.add(masked)

@@ -102,7 +102,9 @@ export class FakeStore implements ShopStore {
   async writeFiles(dir: string, files: readonly ShopFile[]): Promise<void> {
     await this.faults.pass('writeFiles')
     if (this.diskFull) {
-      throw new AppError('disk_full', `The disk that holds ${dir} on the host is full (0 KiB free); nothing was written.`, { say: { key: 'diskFull', values: { dir, free: 0 } } })
+      throw new AppError('disk_full', `The disk that holds ${dir} on the host is full (0 KiB free); nothing was written.`, {
+        say: { key: 'diskFull', values: { dir, free: 0 } },
+      })
     }
     for (const file of files) {
       const path = posix.join(dir, file.path)
@@ -120,7 +122,8 @@ export class FakeStore implements ShopStore {
 
   async rename(from: string, to: string): Promise<void> {
     await this.faults.pass('rename')
-    if (!this.exists(from) || this.exists(to)) throw new AppError('internal', `Could not move ${from} to ${to}: ${this.exists(to) ? 'Directory not empty' : 'No such file or directory'}`)
+    if (!this.exists(from) || this.exists(to))
+      throw new AppError('internal', `Could not move ${from} to ${to}: ${this.exists(to) ? 'Directory not empty' : 'No such file or directory'}`)
     const prefix = `${from}/`
     for (const map of [this.files, this.dirs] as Array<Map<string, unknown>>) {
       for (const [path, value] of [...map]) {
@@ -136,14 +139,21 @@ export class FakeStore implements ShopStore {
     const dir = this.dir(shop)
     const [json, env, compose] = [METADATA_FILE, ENV_FILE, COMPOSE_FILE].map((f) => this.fileAt(posix.join(dir, f)))
     if (json === undefined || env === undefined || compose === undefined) {
-      throw new AppError('not_found', `The shop "${shop}" has no complete record on this host (No such file or directory).`, { say: { key: 'noRecord', values: { shop } } })
+      throw new AppError('not_found', `The shop "${shop}" has no complete record on this host (No such file or directory).`, {
+        say: { key: 'noRecord', values: { shop } },
+      })
     }
     const metadata = parseObject(json) as ShopMetadata | null
     if (!metadata) throw new AppError('internal', `${dir}/${METADATA_FILE} is not valid JSON.`)
     if (typeof metadata.template !== 'string' || typeof metadata.domain !== 'string') {
       throw new AppError('internal', `${dir}/${METADATA_FILE} does not name the shop's template and domain.`)
     }
-    return { dir, metadata: { ...metadata, params: metadata.params ?? {}, description: metadata.description ?? '' }, secrets: parseEnvFile(env).secrets, compose }
+    return {
+      dir,
+      metadata: { ...metadata, params: metadata.params ?? {}, description: metadata.description ?? '' },
+      secrets: parseEnvFile(env).secrets,
+      compose,
+    }
   }
 
   async list(): Promise<ShopDirectory[]> {
@@ -153,7 +163,11 @@ export class FakeStore implements ShopStore {
       .map((path) => posix.basename(path))
       .filter((name) => shopNameProblem(name) !== 'reserved' && this.presenceOf(name) !== 'none')
       .sort()
-      .map((name) => ({ name, metadata: parseObject(this.fileAt(posix.join(this.dir(name), METADATA_FILE))), failure: parseObject(this.fileAt(posix.join(this.dir(name), FAILURE_FILE))) }))
+      .map((name) => ({
+        name,
+        metadata: parseObject(this.fileAt(posix.join(this.dir(name), METADATA_FILE))),
+        failure: parseObject(this.fileAt(posix.join(this.dir(name), FAILURE_FILE))),
+      }))
   }
 
   async presence(shop: string): Promise<ShopPresence> {
@@ -220,7 +234,10 @@ export class FakeStore implements ShopStore {
         const presence = this.presenceOf(shop)
         if (presence === 'none') throw new AppError('not_found', `There is no shop "${shop}" on this host.`, { say: { key: 'noShop', values: { shop } } })
         const other = this.elsewhere.get(shop)
-        if (other) throw new AppError('busy', `${other} is running another action on this shop right now. Try again in a moment.`, { say: { key: 'busy', values: { owner: other } } })
+        if (other)
+          throw new AppError('busy', `${other} is running another action on this shop right now. Try again in a moment.`, {
+            say: { key: 'busy', values: { owner: other } },
+          })
         this.held.set(shop, owner)
         try {
           return await run(presence)
