@@ -67,7 +67,8 @@ export interface ShopStore {
   presence(shop: string): Promise<ShopPresence>
   /** The generated secrets from the shop's `.env` (empty when it has none). */
   secrets(shop: string): Promise<Record<string, string>>
-  recordFailure(shop: string, where: Pick<ShopFailure, 'operation' | 'step'>, error: AppError): Promise<void>
+  /** Best effort: resolves to whether the record could be written (a full disk may refuse even that). */
+  recordFailure(shop: string, where: Pick<ShopFailure, 'operation' | 'step'>, error: AppError): Promise<boolean>
   clearFailure(shop: string): Promise<void>
   /** The shop's complete backups, newest first. */
   backups(shop: string): Promise<BackupManifest[]>

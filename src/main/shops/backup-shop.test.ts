@@ -64,6 +64,25 @@ describe('back up a shop', () => {
     expect(life.host.store.exists(posix.join(backupsDir(life), '2020-01-04T00-00-00Z', 'data.tar'))).toBe(true)
   })
 
+  it('keeps exactly as many as it is told, counting the new one', async () => {
+    const life = await withShop('admin', 2)
+    for (const id of ['2020-01-01T00-00-00Z', '2020-01-02T00-00-00Z']) await life.plantBackup('alt', id)
+    const final = await startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps).done
+    expect((await life.host.store.backups('alt')).map((b) => b.id)).toEqual([final.result?.backupId, '2020-01-02T00-00-00Z'])
+  })
+
+  it('a finished backup stays a success when another laptop holds the shop’s lock at the prune', async () => {
+    const life = await withShop('admin', 2)
+    const gate = life.host.store.faults.hold('writeFiles')
+    const started = startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps)
+    await gate.reached
+    life.host.store.holdElsewhere('alt', 'bob')
+    gate.open()
+    const final = await started.done
+    expect(final.status).toBe('succeeded')
+    expect((await life.host.store.backups('alt')).map((b) => b.id)).toEqual([final.result?.backupId])
+  })
+
   it('is refused for the sales role before anything is frozen or written', async () => {
     const life = await withShop('sales')
     const final = await startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps).done

@@ -96,7 +96,8 @@ export function startBackup(input: { hostId: string; shop: string }, deps: Backu
       }
       await active.store.writeFiles(dir, [{ path: BACKUP_MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644 }])
       written = undefined
-      await active.store.withLock(input.shop, deps.user, () => active.store.pruneBackups(input.shop, deps.keep, [id]))
+      // The backup is complete: pruning is housekeeping, and a laptop holding the lock just now must not fail it.
+      await active.store.withLock(input.shop, deps.user, () => active.store.pruneBackups(input.shop, deps.keep, [id])).catch(() => undefined)
       op.step('manifest', 'done', id)
       return { url: '', login: null, seconds: (Date.now() - context.startedAt) / 1000, backupId: id }
     },

@@ -31,7 +31,7 @@ export async function reserveShop(engine: ShopEngine, name: string, volumes: rea
 /**
  * A cancel comes only before anything of the new shop runs: what the operation made (its directory, half-filled
  * volumes) goes. Any other failure stays on the host, recorded, so every overview shows the shop red with the step
- * and the message; no volume is deleted.
+ * and the message; no volume is deleted — unless the record itself cannot be written.
  */
 export async function settleNewShop(
   engine: ShopEngine,
@@ -39,10 +39,9 @@ export async function settleNewShop(
   failure: AppError,
   record: { operation: 'create' | 'clone' | 'restore'; step: string; createdVolumes?: readonly string[] },
 ): Promise<void> {
-  if (failure.code === 'cancelled') {
-    for (const volume of record.createdVolumes ?? []) await engine.runtime.removeVolume(volume).catch(() => undefined)
-    await engine.store.removeDir(engine.store.dir(name)).catch(() => undefined)
-    return
-  }
-  await engine.store.recordFailure(name, { operation: record.operation, step: record.step }, failure)
+  if (failure.code !== 'cancelled' && (await engine.store.recordFailure(name, { operation: record.operation, step: record.step }, failure))) return
+  // Cancelled, or not even the record could be written (a full disk): a directory no overview lists would block the
+  // name for good, so what the operation made goes, and the user has the failure from the operation itself.
+  for (const volume of record.createdVolumes ?? []) await engine.runtime.removeVolume(volume).catch(() => undefined)
+  await engine.store.removeDir(engine.store.dir(name)).catch(() => undefined)
 }

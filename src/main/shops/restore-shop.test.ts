@@ -102,4 +102,21 @@ describe('restore a backup into its shop', () => {
     const final = await restore(life, { backupId: '2025-01-01T00-00-00Z' }).done
     expect(final).toMatchObject({ status: 'failed', error: { code: 'not_found', say: { key: 'noBackup' } } })
   })
+
+  it('a restore that fails after the shop was stopped is recorded on the host, so every laptop sees why it is down', async () => {
+    const life = await withBackup()
+    life.host.runtime.helper = async (_image, run) => {
+      if (isCheck(run.script)) return
+      throw new AppError('internal', 'Restoring alt_data failed (exit 2): tar: short read')
+    }
+    const final = await restore(life).done
+    expect(final).toMatchObject({ status: 'failed', error: { step: 'restore' } })
+    expect(life.host.store.failureOf('alt')).toMatchObject({ operation: 'restore', step: 'restore', message: expect.stringContaining('short read') })
+  })
+
+  it('a restore refused before the stop records nothing', async () => {
+    const life = await withBackup()
+    expect((await restore(life, { confirm: 'falsch' }).done).status).toBe('failed')
+    expect(life.host.store.failureOf('alt')).toBeNull()
+  })
 })

@@ -3,6 +3,7 @@
 import { AppError } from '@shared/errors'
 import { restoreSteps, type RestoreStep } from '@shared/backups'
 import { backupDirectory } from '../engine/host-layout'
+import type { ShopEngine } from '../engine/shop-engine'
 import { containersNote } from '../engine/shop-status'
 import type { StartedOperation } from '../operations/operation-runner'
 import { unpackArchive, verifyArchives } from './backup-archives'
@@ -20,6 +21,7 @@ export interface RestoreInput {
 }
 
 export function startRestore(input: RestoreInput, deps: BackupDeps): StartedOperation {
+  let stopped: ShopEngine | undefined
   return deps.runner.start<RestoreStep>({
     kind: 'restore',
     hostId: input.hostId,
@@ -50,6 +52,7 @@ export function startRestore(input: RestoreInput, deps: BackupDeps): StartedOper
         steps.cancelled()
         steps.noCancelFromHere()
         steps.begin('stop')
+        stopped = engine
         await engine.runtime.control(project, 'stop')
 
         steps.begin('restore')
@@ -69,8 +72,13 @@ export function startRestore(input: RestoreInput, deps: BackupDeps): StartedOper
           timeoutMs: template.manifest.healthTimeoutSeconds * 1000,
           onChange: (containers) => op.step('health', 'running', containersNote(containers)),
         })
+        await engine.store.clearFailure(input.shop)
         return { url: `https://${record.metadata.domain}`, login: null, seconds: (Date.now() - context.startedAt) / 1000, backupId: input.backupId }
       })
+    },
+    async settle(failure, step) {
+      // Once the shop was stopped for the restore, a failure leaves it changed: every laptop must see why.
+      if (stopped) await stopped.store.recordFailure(input.shop, { operation: 'restore', step }, failure)
     },
   })
 }

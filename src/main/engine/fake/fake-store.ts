@@ -182,12 +182,15 @@ export class FakeStore implements ShopStore {
   }
 
   /** Best effort, as on the host: a second failure must not hide the first. */
-  async recordFailure(shop: string, where: Pick<ShopFailure, 'operation' | 'step'>, error: AppError): Promise<void> {
+  async recordFailure(shop: string, where: Pick<ShopFailure, 'operation' | 'step'>, error: AppError): Promise<boolean> {
     const failure: ShopFailure = { ...where, message: error.message, ...(error.say ? { say: error.say } : {}), at: new Date(this.now()).toISOString() }
-    await this.faults
+    return this.faults
       .pass('recordFailure')
       .then(() => this.writeFiles(this.dir(shop), [{ path: FAILURE_FILE, content: `${JSON.stringify(failure, null, 2)}\n`, mode: 0o644 }]))
-      .catch(() => undefined)
+      .then(
+        () => true,
+        () => false,
+      )
   }
 
   /** The failure record of a shop as written, or null. */

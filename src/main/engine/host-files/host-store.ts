@@ -153,10 +153,13 @@ export class HostStore implements ShopStore {
    * has them, so every laptop says it in its own language. Best effort: the operation already failed; a second
    * failure must not hide the first.
    */
-  async recordFailure(shop: string, where: Pick<ShopFailure, 'operation' | 'step'>, error: AppError): Promise<void> {
+  async recordFailure(shop: string, where: Pick<ShopFailure, 'operation' | 'step'>, error: AppError): Promise<boolean> {
     const failure: Omit<ShopFailure, 'at'> = { ...where, message: error.message, ...(error.say ? { say: error.say } : {}) }
     const content = `${JSON.stringify({ ...failure, at: new Date().toISOString() }, null, 2)}\n`
-    await this.writeFiles(this.dir(shop), [{ path: FAILURE_FILE, content, mode: 0o644 }]).catch(() => undefined)
+    return this.writeFiles(this.dir(shop), [{ path: FAILURE_FILE, content, mode: 0o644 }]).then(
+      () => true,
+      () => false,
+    )
   }
 
   async clearFailure(shop: string): Promise<void> {
@@ -190,8 +193,10 @@ export class HostStore implements ShopStore {
     const script = `cd "$1" || exit 0
 keep=$2; shift 2
 ls -1 | sort -r | { n=0; while read -r b; do
-  for s in "$@"; do [ "$b" = "$s" ] && continue 2; done
-  if [ -f "$b/manifest.json" ]; then
+  spared=
+  for s in "$@"; do [ "$b" = "$s" ] && spared=1; done
+  if [ -n "$spared" ]; then [ -f "$b/manifest.json" ] && n=$((n+1))
+  elif [ -f "$b/manifest.json" ]; then
     if [ $n -lt "$keep" ]; then n=$((n+1)); else rm -rf -- "$b"; fi
   elif [ -n "$(find "$b" -maxdepth 0 -mmin +360)" ]; then rm -rf -- "$b"; fi
 done; }`
