@@ -1,7 +1,7 @@
 // The domain check against a real DNS server (dnsmasq on loopback) and an HTTPS server with a test CA: every
 // outcome a salesperson can meet, worded by code.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkDomain, type DomainCheckOptions } from '../../src/main/domains/domain-check'
+import { checkDomain, type DomainCheckOptions } from '../../src/main/dns/domain-check'
 import { createTestCa, startDnsmasq, startHttpsServer, type TestCa } from '../support/dns-tls'
 
 const HOST = '127.0.0.1'

@@ -5,7 +5,7 @@ import { AppError } from '@shared/errors'
 import type { EnginePool } from '../engine/engine-pool'
 import type { SessionPool } from '../host/session-pool'
 import type { Keychain } from '../vault/keychain'
-import type { HostDns } from '../domains/host-dns'
+import type { HostDns } from '../dns/host-dns'
 import type { SetupChange, SetupOutcome } from '@shared/host-setup'
 import { applyHostSetup, planHostSetup, type HostSetupInput } from './host-setup'
 

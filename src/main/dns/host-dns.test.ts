@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { HostProfile } from '@shared/hosts'
 import { HetznerEmulator } from '../../../test/support/hetzner/emulator'
-import { isSafeHetznerApiUrl } from '../dns/api-url'
+import { isSafeHetznerApiUrl } from './api-url'
 import { HostDns } from './host-dns'
 
 const profile: HostProfile = {
