@@ -13,6 +13,8 @@ step "type check (vue-tsc, tsc)"
 npm run --silent typecheck
 step "lint (eslint)"
 npm run --silent lint
+step "format (prettier --check)"
+npm run --silent format:check
 step "build (electron-vite)"
 npm run --silent build
 step "tests: unit, integration, e2e"
