@@ -1,4 +1,7 @@
 // ${shop.name}, ${shop.domain}, ${param.<id>} and ${secret.<id>} in a template's environment values.
+import { secretVariable } from '../engine/host-layout'
+
+export { secretVariable }
 export interface Placeholder {
   kind: 'shop' | 'param' | 'secret'
   id: string
@@ -25,10 +28,6 @@ export function resolveValue(value: string, lookup: { shop: Record<string, strin
     last = match.index + match[0].length
   }
   return out + escapeDollars(value.slice(last))
-}
-
-export function secretVariable(id: string): string {
-  return `SHOP_SECRET_${id.toUpperCase()}`
 }
 
 function escapeDollars(text: string): string {
