@@ -67,17 +67,27 @@ export async function startBench(bench: string, info: TestbedInfo | null, second
     if (stopping) return
     stopping = true
     process.stderr.write(`${bench}: ${why}, cleaning up\n`)
+    // The benchmark's own code is still running and fails as its containers go: that must not end the
+    // process before the cleanup has.
+    process.on('uncaughtException', () => undefined)
+    process.on('unhandledRejection', () => undefined)
     try {
-      // Twice: a container whose creation was under way at the first pass is there by the second.
-      await clearLeftovers(info, bench)
-      const late = await clearLeftovers(info, bench)
-      if (late.containers > 0) process.stderr.write(`${bench}: removed ${late.containers} late containers\n`)
+      // Until a pass finds nothing: containers whose creation was under way at one pass are there by the next.
+      let total = 0
+      for (let pass = 0; pass < 10; pass++) {
+        const cleared = await clearLeftovers(info, bench)
+        total += cleared.containers
+        if (cleared.containers === 0) break
+      }
+      process.stderr.write(`${bench}: removed ${total} containers\n`)
     } catch (error) {
       process.stderr.write(`${bench}: cleanup failed (the next run clears it): ${String(error)}\n`)
     }
     process.exit(code)
   }
-  process.once('SIGINT', () => void stop('interrupted', 130))
-  process.once('SIGTERM', () => void stop('terminated', 143))
+  // `on`, not `once`: a signal to the process group reaches this process twice (directly and relayed by tsx),
+  // and the second must not end it in the middle of the cleanup.
+  process.on('SIGINT', () => void stop('interrupted', 130))
+  process.on('SIGTERM', () => void stop('terminated', 143))
   setTimeout(() => void stop(`gave up after ${seconds} s`, 2), seconds * 1000).unref()
 }
