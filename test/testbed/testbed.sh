@@ -99,8 +99,8 @@ json_str() { # JSON string literal
 
 lock() {
   mkdir -p "$(dirname "$DIR")"
-  exec 9>"$DIR.lock"
-  flock -w 300 9 || fail "lock" "another testbed.sh holds $DIR.lock for more than 300 s"
+  exec 9>"$DIR.script.lock"
+  flock -w 300 9 || fail "lock" "another testbed.sh holds $DIR.script.lock for more than 300 s"
 }
 
 # ---------------------------------------------------------------------------------------------- docker
