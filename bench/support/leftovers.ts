@@ -2,7 +2,7 @@
 // shops (and so their containers, volumes and networks) start with `bench<name>`, its directories under the
 // host's base directory and the temp folder with `bench-<name>-`. A run first clears what an earlier one left
 // (killed before its `finally`), and clears again when stopped by SIGINT or SIGTERM or its own deadline.
-import { readdirSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
@@ -53,6 +53,37 @@ export async function clearLeftovers(info: TestbedInfo | null, bench: string): P
   return cleared
 }
 
+/** The pid of a run of this benchmark that is still going (its cleanup, say), from its pid file. */
+function runningPid(file: string, bench: string): number | null {
+  let pid: number
+  try {
+    pid = Number(readFileSync(file, 'utf8').trim())
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null
+    // Not a reused pid: the process runs this very benchmark.
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`bench/${bench}.ts`) ? pid : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A run clears everything of its name, so two at once would take each other's containers away: this one waits
+ * (a stopped run may still be cleaning up) and then claims the name with a pid file of its own.
+ */
+async function waitForEarlierRun(bench: string): Promise<void> {
+  const file = join(tmpdir(), `bench-${bench}.pid`)
+  for (let waited = 0, pid = runningPid(file, bench); pid !== null; pid = runningPid(file, bench)) {
+    if (waited === 0) process.stderr.write(`${bench}: waiting for the run still going (pid ${pid})\n`)
+    if (waited >= 60_000) throw new Error(`bench ${bench} is already running (pid ${pid}); run benchmarks one at a time`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    waited += 500
+  }
+  writeFileSync(file, String(process.pid))
+  process.on('exit', () => {
+    if (runningPid(file, bench) === null) rmSync(file, { force: true })
+  })
+}
+
 const described = (c: Cleared): string => `${c.containers} containers, ${c.volumes} volumes, ${c.networks} networks, ${c.dirs} directories`
 
 /**
@@ -60,6 +91,7 @@ const described = (c: Cleared): string => `${c.containers} containers, ${c.volum
  * it is stopped (SIGINT, SIGTERM) or gives up after `seconds`, since its `finally` blocks do not run then.
  */
 export async function startBench(bench: string, info: TestbedInfo | null, seconds: number): Promise<void> {
+  await waitForEarlierRun(bench)
   const earlier = await clearLeftovers(info, bench)
   if (Object.values(earlier).some((n) => n > 0)) process.stderr.write(`${bench}: removed an earlier run's leftovers: ${described(earlier)}\n`)
   let stopping = false
