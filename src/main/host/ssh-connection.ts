@@ -3,7 +3,7 @@
 // everything on a session that died failing at once instead of waiting for a channel that never answers.
 import { EventEmitter } from 'node:events'
 import type { Socket } from 'node:net'
-import type { Duplex } from 'node:stream'
+import { Duplex } from 'node:stream'
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { AppError } from '@shared/errors'
 import { ChannelLimiter } from './channel-limiter'
@@ -327,9 +327,10 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     session.sftp = undefined
     for (const [stream, settle] of [...session.streams]) {
       settle()
-      // ssh2 ends a dead channel's readable side, but a paused one (an idle keep-alive socket in the HTTP
-      // agent) would never emit 'end', hence never 'close': let it flow so its users see it end.
-      stream.resume()
+      // ssh2's destroy() of a channel only sends a close the dead host never answers: the HTTP agent would
+      // hand the idle socket to the next Docker call, which then waits for good. Destroyed for real, it is
+      // skipped, and ssh2 emits its 'close' when it cleans up the session's channels.
+      Duplex.prototype.destroy.call(stream)
     }
     if (this.session !== session) return
     this.session = null
