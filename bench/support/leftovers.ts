@@ -2,7 +2,7 @@
 // shops (and so their containers, volumes and networks) start with `bench<name>`, its directories under the
 // host's base directory and the temp folder with `bench-<name>-`. A run first clears what an earlier one left
 // (killed before its `finally`), and clears again when stopped by SIGINT or SIGTERM or its own deadline.
-import { readdirSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Docker from 'dockerode'
@@ -53,6 +53,37 @@ export async function clearLeftovers(info: TestbedInfo | null, bench: string): P
   return cleared
 }
 
+/** The pid of a run of this benchmark that is still going (its cleanup, say), from its pid file. */
+function runningPid(file: string, bench: string): number | null {
+  let pid: number
+  try {
+    pid = Number(readFileSync(file, 'utf8').trim())
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return null
+    // Not a reused pid: the process runs this very benchmark.
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`bench/${bench}.ts`) ? pid : null
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A run clears everything of its name, so two at once would take each other's containers away: this one waits
+ * (a stopped run may still be cleaning up) and then claims the name with a pid file of its own.
+ */
+async function waitForEarlierRun(bench: string): Promise<void> {
+  const file = join(tmpdir(), `bench-${bench}.pid`)
+  for (let waited = 0, pid = runningPid(file, bench); pid !== null; pid = runningPid(file, bench)) {
+    if (waited === 0) process.stderr.write(`${bench}: waiting for the run still going (pid ${pid})\n`)
+    if (waited >= 60_000) throw new Error(`bench ${bench} is already running (pid ${pid}); run benchmarks one at a time`)
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    waited += 500
+  }
+  writeFileSync(file, String(process.pid))
+  process.on('exit', () => {
+    if (runningPid(file, bench) === null) rmSync(file, { force: true })
+  })
+}
+
 const described = (c: Cleared): string => `${c.containers} containers, ${c.volumes} volumes, ${c.networks} networks, ${c.dirs} directories`
 
 /**
@@ -60,6 +91,7 @@ const described = (c: Cleared): string => `${c.containers} containers, ${c.volum
  * it is stopped (SIGINT, SIGTERM) or gives up after `seconds`, since its `finally` blocks do not run then.
  */
 export async function startBench(bench: string, info: TestbedInfo | null, seconds: number): Promise<void> {
+  await waitForEarlierRun(bench)
   const earlier = await clearLeftovers(info, bench)
   if (Object.values(earlier).some((n) => n > 0)) process.stderr.write(`${bench}: removed an earlier run's leftovers: ${described(earlier)}\n`)
   let stopping = false
@@ -67,17 +99,27 @@ export async function startBench(bench: string, info: TestbedInfo | null, second
     if (stopping) return
     stopping = true
     process.stderr.write(`${bench}: ${why}, cleaning up\n`)
+    // The benchmark's own code is still running and fails as its containers go: that must not end the
+    // process before the cleanup has.
+    process.on('uncaughtException', () => undefined)
+    process.on('unhandledRejection', () => undefined)
     try {
-      // Twice: a container whose creation was under way at the first pass is there by the second.
-      await clearLeftovers(info, bench)
-      const late = await clearLeftovers(info, bench)
-      if (late.containers > 0) process.stderr.write(`${bench}: removed ${late.containers} late containers\n`)
+      // Until a pass finds nothing: containers whose creation was under way at one pass are there by the next.
+      let total = 0
+      for (let pass = 0; pass < 10; pass++) {
+        const cleared = await clearLeftovers(info, bench)
+        total += cleared.containers
+        if (cleared.containers === 0) break
+      }
+      process.stderr.write(`${bench}: removed ${total} containers\n`)
     } catch (error) {
       process.stderr.write(`${bench}: cleanup failed (the next run clears it): ${String(error)}\n`)
     }
     process.exit(code)
   }
-  process.once('SIGINT', () => void stop('interrupted', 130))
-  process.once('SIGTERM', () => void stop('terminated', 143))
+  // `on`, not `once`: a signal to the process group reaches this process twice (directly and relayed by tsx),
+  // and the second must not end it in the middle of the cleanup.
+  process.on('SIGINT', () => void stop('interrupted', 130))
+  process.on('SIGTERM', () => void stop('terminated', 143))
   setTimeout(() => void stop(`gave up after ${seconds} s`, 2), seconds * 1000).unref()
 }

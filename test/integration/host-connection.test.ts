@@ -113,6 +113,21 @@ describe('SSH host connection on the test bed', () => {
     expect(performance.now() - started).toBeLessThan(1000)
   })
 
+  it('reports a server that hangs up right after its greeting at once, instead of waiting for good', async () => {
+    // Like an sshd that is killed or restarted, or drops the connection under MaxStartups, mid-handshake.
+    const port = await listen(
+      createServer((socket) => {
+        socket.write('SSH-2.0-OpenSSH_9.2\r\n')
+        socket.once('data', () => socket.destroy())
+      }),
+    )
+    const session = open(testbedProfile(info, { port }), { privateKey: key(info.ssh.keys.ed25519) }, { connectTimeoutMs: 60_000 })
+    const started = performance.now()
+    const error = await failure(session.ssh!.connect())
+    expect(error.code).toBe('connection_lost')
+    expect(performance.now() - started).toBeLessThan(2000)
+  })
+
   it('gives up on a silent server within the connect timeout', async () => {
     // Accepts TCP but never speaks SSH, like a host behind a black-holing firewall.
     const port = await listen(createServer(() => undefined))

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process'
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
+import Docker from 'dockerode'
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
 import { openHostSession, type HostSession } from '../../src/main/host/host-session'
 import { probeHost } from '../../src/main/engine/compose/probe'
@@ -71,10 +72,23 @@ describe('host probe on the test bed', () => {
   })
 
   it('falls back to docker system dial-stdio where sshd forbids socket forwarding', async () => {
-    const session = open({ user: info.ssh.noForwardingUser })
-    const version = await dockerOf(session).version()
-    expect(version.ApiVersion).toMatch(/^1\.\d+$/)
-    expect((await dockerOf(session).listContainers()).length).toBeGreaterThanOrEqual(0)
+    // A container of this test's own, so the list must show something known, not merely be a list.
+    const name = `shopmgr-dialstdio-${process.pid}`
+    const local = new Docker({ socketPath: info.dockerSocket })
+    await local.createContainer({ name, Image: info.image, Cmd: ['sleep', '300'], Labels: { 'shopmgr.test': 'dial-stdio' } }).then((c) => c.start())
+    try {
+      const session = open({ user: info.ssh.noForwardingUser })
+      const version = await dockerOf(session).version()
+      expect(version.ApiVersion).toMatch(/^1\.\d+$/)
+      const listed = await dockerOf(session).listContainers({ filters: { label: ['shopmgr.test=dial-stdio'] } })
+      expect(listed.map((c) => c.Names)).toEqual([[`/${name}`]])
+      // Through a `docker system dial-stdio` command stream (a session, kept open by the HTTP agent for reuse),
+      // not a forward: sshd refuses those for this user.
+      expect(session.ssh!.channelsInUse).toBeGreaterThan(0)
+      expect(session.ssh!.forwardsOpen).toBe(0)
+    } finally {
+      await local.getContainer(name).remove({ force: true })
+    }
   })
 })
 

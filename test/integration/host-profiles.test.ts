@@ -9,7 +9,7 @@ import { AppError } from '../../src/shared/errors'
 import { hostInputSchema } from '../../src/shared/hosts'
 import { ConnectionRegistry } from '../../src/main/connection/connection-registry'
 import { EventBus } from '../../src/main/events'
-import { HostProfiles } from '../../src/main/host/host-profiles'
+import { dnsTokenAccount, HostProfiles } from '../../src/main/host/host-profiles'
 import { HostService } from '../../src/main/host/host-service'
 import { SessionPool } from '../../src/main/host/session-pool'
 import { EnginePool } from '../../src/main/engine/engine-pool'
@@ -91,5 +91,19 @@ describe('host profiles with the real keychain', () => {
     await hosts.remove(profile!.id)
     expect(await keychain.list()).toEqual([])
     expect(profiles.list().map((p) => p.id)).toEqual(['local'])
+  })
+
+  it('removing a host also removes its Hetzner DNS token from the keychain, and only its own', async () => {
+    const first = await profiles.save(input(info.ssh.passphrase))
+    const second = await profiles.save({ ...input(info.ssh.passphrase), name: 'Zweiter Host' })
+    // As host setup stores it.
+    await keychain.set(`host:${first.id}:dns-token`, 'hetzner-token-of-the-first-host')
+    await keychain.set(dnsTokenAccount(second.id), 'hetzner-token-of-the-second-host')
+    await hosts.remove(first.id)
+    expect(await keychain.get(`host:${first.id}:dns-token`)).toBeNull()
+    expect((await keychain.list()).filter((a) => a.startsWith(`host:${first.id}:`))).toEqual([])
+    expect(await keychain.get(dnsTokenAccount(second.id))).toBe('hetzner-token-of-the-second-host')
+    await hosts.remove(second.id)
+    expect(await keychain.list()).toEqual([])
   })
 })

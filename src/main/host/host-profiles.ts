@@ -18,6 +18,8 @@ export const LOCAL_HOST_ID = 'local'
 
 const keyAccount = (id: string): string => `host:${id}:private-key`
 const passphraseAccount = (id: string): string => `host:${id}:passphrase`
+/** The host's Hetzner DNS token (written by host setup), in the keychain. */
+export const dnsTokenAccount = (id: string): string => `host:${id}:dns-token`
 
 export interface HostProfilesOptions {
   /** Where the built-in "Local Docker" host keeps its shops. */
@@ -104,6 +106,8 @@ export class HostProfiles {
     this.get(id)
     if (id === LOCAL_HOST_ID) throw new AppError('invalid_input', 'The built-in local host cannot be removed.')
     await this.forgetSecrets(id)
+    // The DNS token belongs to the host too: it must not stay in the keychain after the host is gone.
+    await this.keychain.delete(dnsTokenAccount(id))
     this.write(this.saved().filter((p) => p.id !== id))
   }
 

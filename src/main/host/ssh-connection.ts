@@ -1,15 +1,26 @@
 // One persistent SSH connection per host, shared by every feature: TCP_NODELAY, keep-alive, a bound on
-// channels, timeouts and cancel on every operation, reconnect with capped backoff, draining on recycle.
+// channels, timeouts and cancel on every operation, reconnect with capped backoff, draining on recycle, and
+// everything on a session that died failing at once instead of waiting for a channel that never answers.
 import { EventEmitter } from 'node:events'
-import type { Duplex } from 'node:stream'
+import type { Socket } from 'node:net'
+import { Duplex } from 'node:stream'
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { AppError } from '@shared/errors'
 import { ChannelLimiter } from './channel-limiter'
 import { commandLine } from './shell-quote'
-import { collectWithPid, openExecChannel, withDeadline, withPidReport } from './ssh-exec'
+import { collectWithPid, commandLost, guardSftp, openExecChannel, SessionLoss, withDeadline, withPidReport } from './ssh-exec'
 import { sshHandshake } from './ssh-handshake'
-import { sshError } from './ssh-errors'
-import { defaultSshOptions, type OperationOptions, type ExecOptions, type ExecResult, type SshConnectionEvents, type SshConnectionOptions, type SshState, type SshTarget } from './ssh-types'
+import { connectionDropped, sshError } from './ssh-errors'
+import {
+  defaultSshOptions,
+  type ExecOptions,
+  type ExecResult,
+  type OperationOptions,
+  type SshConnectionEvents,
+  type SshConnectionOptions,
+  type SshState,
+  type SshTarget,
+} from './ssh-types'
 
 // Other modules still import these from here; new code imports them from ./ssh-types.
 export type { SshTarget, SshConnectionOptions, SshState, OperationOptions, ExecOptions, ExecResult, SshConnectionEvents } from './ssh-types'
@@ -20,10 +31,14 @@ const FATAL = new Set(['host_key_changed', 'host_key_unknown', 'auth_failed', 'p
 
 interface Session {
   client: Client
+  socket: Socket
   active: number
   draining: boolean
-  /** Long-lived channels (Docker sockets); ended with the session so nobody keeps writing into a dead one. */
-  streams: Set<ClientChannel>
+  /** Declared once when the session dies; every wait on the session races it. */
+  loss: SessionLoss
+  /** Long-lived channels (Docker sockets) and what gives back their slot; ended with the session. */
+  streams: Map<ClientChannel, () => void>
+  /** The session's SFTP channel, shared; forgotten when it or the session closes. */
   sftp?: Promise<SFTPWrapper>
 }
 
@@ -73,17 +88,33 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
   /** Runs argv on the host (quoted, never a string built from input) and collects its output. */
   async exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     const command = commandLine(withPidReport(argv), options.env)
-    return this.withChannel(options, async (session) => {
-      const { channel, run } = await openExecChannel(session.client, command, (channel) => ({ channel, run: collectWithPid(channel, options) })).catch((error: Error) => {
-        throw this.channelError(error)
-      })
+    return this.withChannel(options, (session) => {
+      let opened: { channel: ClientChannel; run: ReturnType<typeof collectWithPid> } | undefined
+      let stopped = false
+      // Without a terminal, closing the channel leaves a quiet command running on the host: end it by pid.
+      const stop = ({ channel, run }: NonNullable<typeof opened>): void => {
+        channel.close()
+        const pid = run.pid()
+        if (pid) void this.exec(['kill', '-TERM', pid], { timeoutMs: 5000 }).catch(() => undefined)
+      }
+      const opening = openExecChannel(session.client, command, (channel) => ({ channel, run: collectWithPid(channel, options) }))
+      opening.then(
+        (channel) => {
+          opened = channel
+          if (stopped) stop(channel)
+        },
+        () => undefined,
+      )
+      const result = opening.then(
+        ({ run }) => run.result,
+        (error: Error) => Promise.reject(this.channelError(error)),
+      )
       return {
-        result: run.result,
-        // Without a terminal, closing the channel leaves a quiet command running on the host: end it by pid.
+        // A dead session rejects at once, with the pid if the command had started: it may still run there.
+        result: session.loss.race(result, () => commandLost(opened?.run.pid() ?? null)),
         close: () => {
-          channel.close()
-          const pid = run.pid()
-          if (pid) void this.exec(['kill', '-TERM', pid], { timeoutMs: 5000 }).catch(() => undefined)
+          stopped = true
+          if (opened) stop(opened)
         },
       }
     })
@@ -116,7 +147,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     open: (client: Client, callback: (error: Error | undefined, channel: ClientChannel) => void) => void,
   ): Promise<Duplex> {
     const release = isSession
-      ? await this.limiter.acquire(options.signal)
+      ? await this.limiter.acquire(options.signal, options.timeoutMs)
       : (() => {
           this.forwards++
           let done = false
@@ -130,18 +161,22 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
       session = await withDeadline(this.ready(), options)
       const active = session
       active.active++
-      const stream = await withDeadline(
-        new Promise<ClientChannel>((resolve, reject) => {
-          open(active.client, (error, channel) => (error ? reject(error) : resolve(channel)))
-        }),
-        options,
-      )
-      active.streams.add(stream)
-      stream.once('close', () => {
+      const opening = new Promise<ClientChannel>((resolve, reject) => {
+        open(active.client, (error, channel) => (error ? reject(error) : resolve(channel)))
+      })
+      // A channel that opens after its caller stopped waiting (timeout, cancel, dead session) is closed.
+      const discard = (): void => void opening.then((channel) => channel.close(), () => undefined)
+      const stream = await withDeadline(active.loss.race(opening, undefined, (channel) => channel.close()), options, discard)
+      let settled = false
+      const settle = (): void => {
+        if (settled) return
+        settled = true
         active.streams.delete(stream)
         release()
         this.finish(active)
-      })
+      }
+      active.streams.set(stream, settle)
+      stream.once('close', settle)
       return stream
     } catch (error) {
       release()
@@ -150,13 +185,36 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     }
   }
 
-  /** The host's SFTP subsystem, opened once per session and shared. */
+  /**
+   * The host's SFTP subsystem, opened once per session and shared. Its calls fail with connection_lost the
+   * moment the session dies; the next call here opens a new one on the next session.
+   */
   async sftp(options: OperationOptions = {}): Promise<SFTPWrapper> {
     const session = await withDeadline(this.ready(), options)
-    session.sftp ??= new Promise<SFTPWrapper>((resolve, reject) => {
+    session.sftp ??= this.openSftp(session)
+    return withDeadline(session.sftp, options)
+  }
+
+  private openSftp(session: Session): Promise<SFTPWrapper> {
+    const opening = new Promise<SFTPWrapper>((resolve, reject) => {
       session.client.sftp((error, sftp) => (error ? reject(this.channelError(error)) : resolve(sftp)))
     })
-    return withDeadline(session.sftp, options)
+    const forget = (): void => {
+      if (session.sftp === shared) session.sftp = undefined
+    }
+    const shared = session.loss.race(opening, undefined, (sftp) => sftp.end()).then(
+      (sftp) => {
+        sftp.once('close', forget)
+        sftp.on('error', forget)
+        return guardSftp(sftp, session.loss)
+      },
+      (error: unknown) => {
+        // A failed open is not kept: the next caller tries again.
+        forget()
+        throw error
+      },
+    )
+    return shared
   }
 
   /**
@@ -169,7 +227,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     await this.ready()
     if (old) {
       old.draining = true
-      if (old.active === 0) old.client.end()
+      if (old.active === 0) this.endSession(old)
     }
   }
 
@@ -181,20 +239,17 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     this.session = null
     if (session) {
       session.draining = true
-      if (session.active === 0) session.client.end()
+      if (session.active === 0) this.endSession(session)
     }
   }
 
-  private async withChannel<T>(
-    options: OperationOptions,
-    open: (session: Session) => Promise<{ result: Promise<T>; close: () => void }>,
-  ): Promise<T> {
-    const release = await this.limiter.acquire(options.signal)
+  private async withChannel<T>(options: OperationOptions, open: (session: Session) => { result: Promise<T>; close: () => void }): Promise<T> {
+    const release = await this.limiter.acquire(options.signal, options.timeoutMs)
     let session: Session | undefined
     try {
       session = await withDeadline(this.ready(), options)
       session.active++
-      const { result, close } = await open(session)
+      const { result, close } = open(session)
       return await withDeadline(result, options, close)
     } finally {
       release()
@@ -204,7 +259,13 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
 
   private finish(session: Session): void {
     session.active--
-    if (session.draining && session.active === 0) session.client.end()
+    if (session.draining && session.active === 0) this.endSession(session)
+  }
+
+  /** Says goodbye; a host that does not answer (frozen) cannot hold the socket open past the connect timeout. */
+  private endSession(session: Session): void {
+    session.client.end()
+    setTimeout(() => session.socket.destroy(), this.options.connectTimeoutMs).unref()
   }
 
   private channelError(error: Error, socketPath?: string): AppError {
@@ -233,16 +294,16 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     clearTimeout(this.retryTimer)
     this.setState(this.attempt > 0 ? 'reconnecting' : 'connecting')
     try {
-      const client = await sshHandshake(this.target, this.options)
-      const session: Session = { client, active: 0, draining: false, streams: new Set() }
+      const { client, socket } = await sshHandshake(this.target, this.options)
+      const session: Session = { client, socket, active: 0, draining: false, loss: new SessionLoss(), streams: new Map() }
       const reconnected = this.attempt > 0 || this.lastError !== undefined
       this.session = session
       this.attempt = 0
       this.lastError = undefined
-      client.on('close', () => {
-        for (const stream of session.streams) stream.destroy()
-        this.onClose(session)
-      })
+      // ssh2 reports a dead session in any of these (keep-alive timeout as 'error'); each one ends it.
+      const lost = (): void => this.lose(session)
+      client.on('close', lost).on('end', lost).on('error', lost)
+      if (socket.destroyed) lost()
       this.setState('connected')
       if (reconnected) this.emit('reconnected')
       return session
@@ -255,12 +316,27 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     }
   }
 
-  private onClose(session: Session): void {
+  /**
+   * Ends a session that died: every channel and channel-open on it fails now with connection_lost, its streams
+   * end, its SFTP channel is forgotten, and nothing waits for ssh2 to notice any of that by itself.
+   */
+  private lose(session: Session): void {
+    const error = connectionDropped(this.target)
+    if (!session.loss.declare(error)) return
+    session.socket.destroy()
+    session.sftp = undefined
+    for (const [stream, settle] of [...session.streams]) {
+      settle()
+      // ssh2's destroy() of a channel only sends a close the dead host never answers: the HTTP agent would
+      // hand the idle socket to the next Docker call, which then waits for good. Destroyed for real, it is
+      // skipped, and ssh2 emits its 'close' when it cleans up the session's channels.
+      Duplex.prototype.destroy.call(stream)
+    }
     if (this.session !== session) return
     this.session = null
     if (this.stateValue === 'closed') return
-    this.lastError = new AppError('connection_lost', `The connection to ${this.target.host}:${this.target.port} was dropped.`)
-    this.scheduleReconnect(this.lastError)
+    this.lastError = error
+    this.scheduleReconnect(error)
   }
 
   private scheduleReconnect(error: AppError): void {

@@ -12,6 +12,11 @@ const where = (e: Endpoint): string => `${e.host}:${e.port}`
 const silent = (endpoint: Endpoint, timeoutMs: number, message: string): AppError =>
   new AppError('host_unreachable', message, { say: { key: 'hostSilent', values: { where: where(endpoint), seconds: Math.round(timeoutMs / 1000) } } })
 
+/** A session that was up (or getting there) and is gone: closed, reset, or silent past its keep-alive. */
+export function connectionDropped(endpoint: Endpoint): AppError {
+  return new AppError('connection_lost', `The connection to ${where(endpoint)} was dropped.`, { say: { key: 'connectionDropped', values: { where: where(endpoint) } } })
+}
+
 export function socketError(error: NodeJS.ErrnoException, endpoint: Endpoint, timeoutMs: number): AppError {
   switch (error.code) {
     case 'ECONNREFUSED':
@@ -28,7 +33,7 @@ export function socketError(error: NodeJS.ErrnoException, endpoint: Endpoint, ti
       return new AppError('host_unreachable', `${where(endpoint)} is not reachable from this network.`, { say: { key: 'hostUnreachable', values: { where: where(endpoint) } } })
     case 'ECONNRESET':
     case 'EPIPE':
-      return new AppError('connection_lost', `The connection to ${where(endpoint)} was dropped.`, { say: { key: 'connectionDropped', values: { where: where(endpoint) } } })
+      return connectionDropped(endpoint)
     default:
       return new AppError('host_unreachable', `Could not connect to ${where(endpoint)} (${error.code ?? error.message}).`)
   }

@@ -1,5 +1,7 @@
-// Running commands over an SSH channel: opening with retry, collecting output, deadlines and cancel.
-import type { Client, ClientChannel } from 'ssh2'
+// Running commands over an SSH channel: opening with retry, collecting output, deadlines, cancel, and failing
+// at once what still waits on a session that died.
+import { EventEmitter } from 'node:events'
+import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { AppError, cancelledError } from '@shared/errors'
 import type { ExecOptions, ExecResult, OperationOptions } from './ssh-types'
 
@@ -64,16 +66,108 @@ export function collectWithPid(channel: ClientChannel, options: ExecOptions): { 
     })
     channel.on('close', () => {
       if (exited || options.signal?.aborted) return resolve({ code, stdout, stderr })
-      reject(
-        new AppError('connection_lost', 'The connection dropped while a command ran on the host; it may still be running there.', {
-          ...(pid ? { details: { pid } } : {}),
-        }),
-      )
+      reject(commandLost(pid))
     })
     if (options.stdin !== undefined) channel.end(options.stdin)
     else channel.end()
   })
   return { result, pid: () => pid }
+}
+
+/** A command whose connection dropped; its pid (when known) lets a caller find it on the host afterwards. */
+export function commandLost(pid: string | null): AppError {
+  return new AppError('connection_lost', 'The connection dropped while a command ran on the host; it may still be running there.', {
+    ...(pid ? { details: { pid } } : {}),
+  })
+}
+
+/**
+ * The death of one SSH session, declared once (keep-alive timeout, close, error, end). Whatever still waits
+ * on the session races it, so nothing waits for ssh2 to notice, for an event a dead channel never emits, or
+ * for its own timeout.
+ */
+export class SessionLoss {
+  private reason: AppError | undefined
+  private readonly waiting = new Set<() => void>()
+
+  /** The error the session died with; undefined while it lives. */
+  get error(): AppError | undefined {
+    return this.reason
+  }
+
+  /** Declares the session dead; true the first time. */
+  declare(error: AppError): boolean {
+    if (this.reason) return false
+    this.reason = error
+    const waiting = [...this.waiting]
+    this.waiting.clear()
+    for (const notify of waiting) notify()
+    return true
+  }
+
+  /** Runs `notify` once when the session dies (at once if it has); returns a function that stops listening. */
+  onLost(notify: () => void): () => void {
+    if (this.reason) {
+      notify()
+      return () => undefined
+    }
+    this.waiting.add(notify)
+    return () => this.waiting.delete(notify)
+  }
+
+  /**
+   * Settles like `promise`, or rejects with `error()` (the session's error by default) the moment the session
+   * dies. A value that still arrives after that goes to `discard` (a channel to close), not to nobody.
+   */
+  race<T>(promise: Promise<T>, error: () => AppError = () => this.reason!, discard?: (value: T) => void): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let lost = false
+      const stop = this.onLost(() => {
+        lost = true
+        reject(error())
+      })
+      promise.then(
+        (value) => {
+          stop()
+          if (lost) discard?.(value)
+          else resolve(value)
+        },
+        (failure: unknown) => {
+          stop()
+          reject(failure)
+        },
+      )
+    })
+  }
+}
+
+/**
+ * The SFTP channel as its users know it, but every call with a callback gets connection_lost the moment the
+ * session dies (ssh2 answers a dead channel's requests late, or never for a write stuck behind a full window).
+ * Event-emitter methods pass through untouched, so listeners stay removable.
+ */
+export function guardSftp(sftp: SFTPWrapper, loss: SessionLoss): SFTPWrapper {
+  return new Proxy(sftp, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target)
+      if (typeof value !== 'function' || property in EventEmitter.prototype) return value
+      return (...args: unknown[]) => {
+        const callback = args.at(-1)
+        if (typeof callback !== 'function') return Reflect.apply(value, target, args)
+        let done = false
+        const finish = (...result: unknown[]): void => {
+          if (done) return
+          done = true
+          stop()
+          Reflect.apply(callback, undefined, result)
+        }
+        const stop = loss.onLost(() => queueMicrotask(() => finish(loss.error)))
+        if (loss.error) return undefined
+        args[args.length - 1] = (...result: unknown[]) => finish(...(result[0] && loss.error ? [loss.error] : result))
+        return Reflect.apply(value, target, args)
+      }
+    },
+  })
 }
 
 /** Rejects on timeout or abort, running `cancel` so the remote side is not left working. */

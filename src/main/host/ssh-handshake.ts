@@ -5,7 +5,7 @@ import ssh2, { type Client } from 'ssh2'
 import { AppError } from '@shared/errors'
 import { judgeHostKey } from './host-key'
 import type { SshConnectionOptions, SshTarget } from './ssh-types'
-import { keyError, socketError, sshError } from './ssh-errors'
+import { connectionDropped, keyError, socketError, sshError } from './ssh-errors'
 
 const { Client: SshClient, utils } = ssh2
 
@@ -17,27 +17,61 @@ function checkKey(target: SshTarget): void {
   if (parsed instanceof Error) throw keyError(parsed.message, Boolean(passphrase))
 }
 
+/** A logged-in session and the TCP socket under it, which the connection destroys when it declares it dead. */
+export interface SshLink {
+  client: Client
+  socket: Socket
+}
+
+/**
+ * ssh2 gives up only after keepaliveCountMax + 1 unanswered intervals (20 s with the defaults), and only while
+ * its socket still counts as writable. A live sshd answers every keep-alive within one interval, so a session
+ * that has sent nothing at all for keepaliveCountMax intervals (at least two, so one late answer is not a
+ * drop) is dead: its socket is destroyed, which makes ssh2 close the session and every channel on it.
+ */
+function dropWhenSilent(socket: Socket, options: SshConnectionOptions): void {
+  if (!(options.keepaliveIntervalMs > 0)) return
+  const limitMs = options.keepaliveIntervalMs * Math.max(2, options.keepaliveCountMax)
+  let heard = performance.now()
+  let timer: NodeJS.Timeout | undefined
+  const check = (): void => {
+    const silentMs = performance.now() - heard
+    if (silentMs >= limitMs) socket.destroy()
+    else timer = setTimeout(check, limitMs - silentMs).unref()
+  }
+  socket.on('data', () => (heard = performance.now()))
+  socket.once('close', () => clearTimeout(timer))
+  timer = setTimeout(check, limitMs).unref()
+}
+
 /** Dials, verifies the host key against the pinned one, and logs in. */
-export async function sshHandshake(target: SshTarget, options: SshConnectionOptions): Promise<Client> {
+export async function sshHandshake(target: SshTarget, options: SshConnectionOptions): Promise<SshLink> {
   checkKey(target)
   const { privateKey, passphrase, agent } = target
   const socket = await tcp(target, options)
-  return new Promise<Client>((resolve, reject) => {
+  return new Promise<SshLink>((resolve, reject) => {
     const client = new SshClient()
     let verdictError: AppError | undefined
     let settled = false
-    client.once('ready', () => {
-      settled = true
-      void primeNoDelay(client).then(() => resolve(client))
-    })
-    // ssh2 may report more than one error for one failure; only the first decides, and once the session
-    // is up a later failure surfaces as 'close'.
-    client.on('error', (error) => {
+    // ssh2 may report more than one error for one failure: only the first decides.
+    const fail = (error: AppError): void => {
       if (settled) return
       settled = true
       socket.destroy()
-      reject(verdictError ?? sshError(error, target, options.connectTimeoutMs))
+      reject(error)
+    }
+    client.once('ready', () => {
+      dropWhenSilent(socket, options)
+      void primeNoDelay(client).then(() => {
+        if (settled) return
+        settled = true
+        resolve({ client, socket })
+      })
     })
+    client.on('error', (error) => fail(verdictError ?? sshError(error, target, options.connectTimeoutMs)))
+    // A server that hangs up after its greeting (killed, restarted, MaxStartups) gets no error from ssh2, and
+    // its ready timeout is cleared on close: without this the handshake would wait forever.
+    client.once('close', () => fail(verdictError ?? connectionDropped(target)))
     client.connect({
       sock: socket,
       username: target.username,
@@ -75,18 +109,21 @@ export async function sshHandshake(target: SshTarget, options: SshConnectionOpti
 function primeNoDelay(client: Client): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, 5000)
-    client.exec('true', (error, channel) => {
-      if (error) {
-        clearTimeout(timer)
-        return resolve()
-      }
-      channel.on('close', () => {
-        clearTimeout(timer)
-        resolve()
+    const done = (): void => {
+      clearTimeout(timer)
+      resolve()
+    }
+    try {
+      client.exec('true', (error, channel) => {
+        if (error) return done()
+        channel.on('close', done)
+        channel.resume()
+        channel.stderr.resume()
       })
-      channel.resume()
-      channel.stderr.resume()
-    })
+    } catch {
+      // Not connected any more: the close handler of the handshake reports it.
+      done()
+    }
   })
 }
 

@@ -1,15 +1,20 @@
 // The keys allowed to log in to a host, edited in the login user's ~/.ssh/authorized_keys: under a lock,
 // with a backup, written to a temporary file and renamed. Revoking a key also ends the login's other open
 // connections, so it takes effect at once; the admin's own key needs a confirmation.
+import { hostname, userInfo } from 'node:os'
 import { posix } from 'node:path'
 import ssh2 from 'ssh2'
 import { AppError } from '@shared/errors'
 import type { TeamKey } from '@shared/team'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
+import { withHostLock } from '../locks/host-lock'
+import { endOtherConnections } from './login-sessions'
 import { fingerprintOf, parseAuthorizedKeys, personOf, withKey, withoutKey } from './authorized-keys'
 
 const BACKUPS_KEPT = 5
+/** An edit of authorized_keys takes seconds; a lock this old (host clock) was left by a crash. */
+export const KEYS_LOCK_STALE_SECONDS = 300
 
 async function sshDir(session: HostSession): Promise<string> {
   const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
@@ -39,12 +44,18 @@ export async function listTeamKeys(session: HostSession, own: string | null): Pr
   })
 }
 
+/** Whose lock it is, as another admin is told: this laptop's login and name. */
+function lockOwner(): string {
+  return `${userInfo().username}@${hostname()}`
+}
+
 async function editFile(session: HostSession, change: (text: string) => string): Promise<void> {
   const dir = await sshDir(session)
-  const lock = posix.join(dir, '.shopmanager-lock')
-  const take = await session.exec(['sh', '-c', 'umask 077; mkdir -p "$1" && mkdir "$2"', 'sh', dir, lock], { timeoutMs: 10_000 })
-  if (take.code !== 0) throw new AppError('busy', 'Another admin is changing the keys of this host right now. Try again in a moment.', { say: { key: 'keysBusy' } })
-  try {
+  const made = await session.exec(['sh', '-c', 'umask 077; mkdir -p "$1"', 'sh', dir], { timeoutMs: 10_000 })
+  if (made.code !== 0) throw new AppError('internal', `Could not create ${dir} on the host: ${made.stderr.trim()}`)
+  // A laptop that crashed while holding the lock leaves it behind: after KEYS_LOCK_STALE_SECONDS (host clock)
+  // it is taken over.
+  await withHostLock(session, posix.join(dir, '.shopmanager-lock'), lockOwner(), async () => {
     const before = await readFile(session, dir)
     const after = change(before)
     if (after === before) return
@@ -55,9 +66,11 @@ async function editFile(session: HostSession, change: (text: string) => string):
       { timeoutMs: 10_000 },
     )
     await writeShopFiles(session, dir, [{ path: 'authorized_keys', content: after, mode: 0o600 }])
-  } finally {
-    await session.exec(['rmdir', '--', lock], { timeoutMs: 10_000 }).catch(() => undefined)
-  }
+  }, {
+    staleAfterSeconds: KEYS_LOCK_STALE_SECONDS,
+    busy: (owner) =>
+      new AppError('busy', `Another admin${owner ? ` (${owner})` : ''} is changing the keys of this host right now. Try again in a moment.`, { say: { key: 'keysBusy' } }),
+  })
 }
 
 export async function addTeamKey(session: HostSession, publicKeyLine: string): Promise<void> {
@@ -71,28 +84,10 @@ export async function addTeamKey(session: HostSession, publicKeyLine: string): P
 }
 
 /**
- * sshd checks authorized_keys only when a connection logs in: a revoked laptop's open connection could go on
- * opening commands. Which connection used which key is not visible to the login user, so every other
- * connection of this login ends (its sshd process runs as the user); laptops whose key is still allowed
- * reconnect by themselves, the revoked one cannot. Returns how many ended.
+ * Revokes a key. sshd checks authorized_keys only when a connection logs in: a revoked laptop's open
+ * connection could go on opening commands. Which connection used which key is not visible to the login user,
+ * so every other connection of this login ends (login-sessions.ts finds them); this one stays.
  */
-async function endOtherConnections(session: HostSession): Promise<number> {
-  const script = `me=$(id -u)
-mine=$(cut -d' ' -f4 /proc/$PPID/stat 2>/dev/null)
-ours=$PPID
-n=0
-for status in /proc/[0-9]*/status; do
-  pid=\${status#/proc/}; pid=\${pid%/status}
-  [ "$(sed -n 's/^Name:[[:space:]]*//p' "$status" 2>/dev/null)" = sshd ] || continue
-  [ "$(sed -n 's/^Uid:[[:space:]]*\\([0-9]*\\).*/\\1/p' "$status" 2>/dev/null)" = "$me" ] || continue
-  [ "$pid" = "$ours" ] || [ "$pid" = "$mine" ] && continue
-  kill -TERM "$pid" 2>/dev/null && n=$((n+1))
-done
-echo "$n"`
-  const result = await session.exec(['sh', '-c', script], { timeoutMs: 20_000 })
-  return Number(result.stdout.trim()) || 0
-}
-
 export async function revokeTeamKey(session: HostSession, fingerprint: string, own: string | null, confirmOwn: boolean): Promise<{ endedSessions: number }> {
   if (fingerprint === own && !confirmOwn) {
     throw new AppError('invalid_input', 'This is the key this app logs in with: after revoking it, this laptop cannot reach the host any more. Confirm to go on.', {
