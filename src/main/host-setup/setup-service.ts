@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto'
 import { AppError } from '@shared/errors'
 import type { EnginePool } from '../engine/engine-pool'
+import { dnsTokenAccount } from '../host/host-profiles'
 import type { SessionPool } from '../host/session-pool'
 import type { Keychain } from '../vault/keychain'
 import type { HostDns } from '../dns/host-dns'
@@ -21,7 +22,6 @@ export interface SetupRequest {
 export type SetupOverrides = Pick<HostSetupInput, 'image' | 'listen'>
 
 const PLAN_TTL_MS = 10 * 60_000
-export const dnsTokenAccount = (hostId: string): string => `host:${hostId}:dns-token`
 
 const summary = (changes: readonly SetupChange[]): string => JSON.stringify(changes.map((c) => [c.kind, c.target, c.action, c.diff ?? '']))
 

@@ -22,6 +22,11 @@ describe('SettingsService', () => {
     expect(service.get()).toEqual(defaultSettings)
   })
 
+  it('a hand-edited plain-http Hetzner URL to another machine is not used: the token would travel in clear text', () => {
+    expect(setup({ hetznerApiUrl: 'http://dns.example.com/v1' }).service.get().hetznerApiUrl).toBe(defaultSettings.hetznerApiUrl)
+    expect(setup({ hetznerApiUrl: 'http://127.0.0.1:8080/v1' }).service.get().hetznerApiUrl).toBe('http://127.0.0.1:8080/v1')
+  })
+
   it('persists a change and announces it', () => {
     const { service, data, seen } = setup()
     const next = service.update({ locale: 'en', theme: 'dark' })

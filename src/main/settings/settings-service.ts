@@ -1,4 +1,5 @@
 // The user's preferences (language, theme, active host), kept in a key-value store on this machine.
+import { isSafeHetznerApiUrl } from '../dns/api-url'
 import { defaultSettings, locales, themePreferences, type Settings } from '@shared/settings'
 import type { SettingsPatch } from '@shared/contract'
 import type { EventBus } from '../events'
@@ -20,7 +21,7 @@ function sanitize(stored: unknown): Settings {
     customTemplatesDir: typeof value.customTemplatesDir === 'string' ? value.customTemplatesDir : defaultSettings.customTemplatesDir,
     helperImage: typeof value.helperImage === 'string' && value.helperImage ? value.helperImage : defaultSettings.helperImage,
     backupsToKeep: typeof value.backupsToKeep === 'number' && value.backupsToKeep >= 1 ? Math.floor(value.backupsToKeep) : defaultSettings.backupsToKeep,
-    hetznerApiUrl: typeof value.hetznerApiUrl === 'string' && /^https?:\/\//.test(value.hetznerApiUrl) ? value.hetznerApiUrl : defaultSettings.hetznerApiUrl,
+    hetznerApiUrl: typeof value.hetznerApiUrl === 'string' && isSafeHetznerApiUrl(value.hetznerApiUrl) ? value.hetznerApiUrl : defaultSettings.hetznerApiUrl,
     dnsResolvers: Array.isArray(value.dnsResolvers) ? value.dnsResolvers.filter((r): r is string => typeof r === 'string') : defaultSettings.dnsResolvers,
   }
 }
