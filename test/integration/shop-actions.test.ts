@@ -79,12 +79,15 @@ describe('shop lifecycle on the test bed', () => {
   })
 
   it('tells a second laptop that another action is running', async () => {
-    const lock = join(baseDir, shop, '.shopmanager-lock')
-    mkdirSync(lock)
-    execFileSync('sh', ['-c', `printf "bernd %s" "$(date +%s)" > ${lock}/owner`])
-    const error = await act(admin, 'stop').then(() => null, (e: unknown) => e as AppError)
-    expect(error).toMatchObject({ code: 'busy', message: expect.stringContaining('bernd') })
-    rmSync(lock, { recursive: true })
+    // Bernd's laptop holds the shop's lock on the host, as any action of his would.
+    const laptop = openHostSession(testbedProfile(info, { id: 'bernds-laptop', baseDir, role: 'admin' }), { privateKey: key(info.ssh.keys.ed25519) })
+    const bernd = composeEngine(laptop)
+    await bernd.store.withLock(shop, 'bernd', async () => {
+      const error = await act(admin, 'stop').then(() => null, (e: unknown) => e as AppError)
+      expect(error).toMatchObject({ code: 'busy', message: expect.stringContaining('bernd') })
+    })
+    laptop.close()
+    expect(existsSync(join(baseDir, shop, '.shopmanager-lock'))).toBe(false)
     expect(states()).toEqual(['running'])
   })
 

@@ -168,7 +168,7 @@ export class HostStore implements ShopStore {
 
   async backups(shop: string): Promise<BackupManifest[]> {
     const dir = posix.join(this.dir(shop), BACKUPS_DIR)
-    const result = await this.session.exec(['sh', '-c', 'cd "$1" 2>/dev/null || exit 0; for m in */manifest.json; do [ -f "$m" ] && cat "$m" && printf "\\036"; done', 'sh', dir], {
+    const result = await this.session.exec(['sh', '-c', 'cd "$1" 2>/dev/null || exit 0; for m in */manifest.json; do [ -f "$m" ] || continue; cat "$m" || exit 4; printf "\\036"; done', 'sh', dir], {
       timeoutMs: 15_000,
     })
     if (result.code !== 0) throw new AppError('internal', `The backups in ${dir} could not be read: ${result.stderr.trim()}`)
