@@ -13,7 +13,12 @@ const boundaries = [
     rules: {
       'no-restricted-imports': restrict(
         ['electron', 'vue', 'pinia', 'vuetify', 'dockerode', 'ssh2'],
-        [{ group: ['node:*', '**/main/**', '**/renderer/**', '**/preload/**', 'vue-*', 'vuetify/*'], message: 'src/shared stays free of Node, Electron and Vue: it runs in all three processes.' }],
+        [
+          {
+            group: ['node:*', '**/main/**', '**/renderer/**', '**/preload/**', 'vue-*', 'vuetify/*'],
+            message: 'src/shared stays free of Node, Electron and Vue: it runs in all three processes.',
+          },
+        ],
       ),
     },
   },
@@ -27,7 +32,12 @@ const boundaries = [
     rules: {
       'no-restricted-imports': restrict(
         [engineOnly],
-        [{ group: ['**/shops/**', '**/engine/**', '**/team/**', '**/host-setup/**', '**/drafts/**', '**/templates/**', '**/dns/**', '**/domains/**'], message: 'host/ holds connections and sessions only; it imports nothing of the lifecycle.' }],
+        [
+          {
+            group: ['**/shops/**', '**/engine/**', '**/team/**', '**/host-setup/**', '**/drafts/**', '**/templates/**', '**/dns/**', '**/domains/**'],
+            message: 'host/ holds connections and sessions only; it imports nothing of the lifecycle.',
+          },
+        ],
       ),
     },
   },
@@ -36,14 +46,22 @@ const boundaries = [
     rules: {
       'no-restricted-imports': restrict(
         [engineOnly],
-        [{ group: ['**/engine/compose/**', '**/engine/host-files/**', '**/host/ssh-*', '**/host/docker-agent'], message: 'The lifecycle talks to an engine through the ports (engine/shop-runtime.ts, engine/shop-store.ts) only.' }],
+        [
+          {
+            group: ['**/engine/compose/**', '**/engine/host-files/**', '**/host/ssh-*', '**/host/docker-agent'],
+            message: 'The lifecycle talks to an engine through the ports (engine/shop-runtime.ts, engine/shop-store.ts) only.',
+          },
+        ],
       ),
     },
   },
   {
     files: ['src/renderer/**/*.{ts,vue}', 'src/preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': restrict([engineOnly], [{ group: ['**/main/**', 'node:*'], message: 'The renderer and preload reach the main process only through the contract.' }]),
+      'no-restricted-imports': restrict(
+        [engineOnly],
+        [{ group: ['**/main/**', 'node:*'], message: 'The renderer and preload reach the main process only through the contract.' }],
+      ),
     },
   },
 ]

@@ -43,7 +43,14 @@ const operations = new OperationRegistry((s) => {
   if (s.status !== 'running') waiters.get(s.id)?.(s)
 })
 const templates = new TemplateService(resolve(import.meta.dirname, '../templates'), () => null)
-const deps: BackupDeps = { engine: async () => composeEngine(runner.session), template: (id) => templates.get(id), runner: new OperationRunner(operations), user: 'bench', helperImage: info.image, keep: 2 }
+const deps: BackupDeps = {
+  engine: async () => composeEngine(runner.session),
+  template: (id) => templates.get(id),
+  runner: new OperationRunner(operations),
+  user: 'bench',
+  helperImage: info.image,
+  keep: 2,
+}
 async function timed(start: () => OperationSnapshot): Promise<{ ms: number; snapshot: OperationSnapshot }> {
   const begin = performance.now()
   const snapshot = await new Promise<OperationSnapshot>((done) => {
@@ -74,7 +81,24 @@ try {
     execFileSync('sync')
     // The baseline: tar of the volume into a file on the host, as an admin would type it.
     const start = performance.now()
-    await run('docker', ['run', '--rm', '--network', 'none', '-v', `${shop}_data:/from:ro`, '-v', `${runner.baseDir}:/to`, info.image, 'sh', '-c', `cd /from && tar --numeric-owner -cf /to/raw${i}.tar .`], { env: runner.env })
+    await run(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--network',
+        'none',
+        '-v',
+        `${shop}_data:/from:ro`,
+        '-v',
+        `${runner.baseDir}:/to`,
+        info.image,
+        'sh',
+        '-c',
+        `cd /from && tar --numeric-owner -cf /to/raw${i}.tar .`,
+      ],
+      { env: runner.env },
+    )
     raws.push(performance.now() - start)
     runner.docker('run', '--rm', '-v', `${runner.baseDir}:/to`, info.image, 'rm', '-f', `/to/raw${i}.tar`)
   }
@@ -92,5 +116,8 @@ table(
     ['tar of the volume on the host', median(raws) / 1000, mbS(median(raws))],
   ],
 )
-table(['step', 'median ms'], [...stepTimes].map(([label, times]) => [label, median(times)]))
+table(
+  ['step', 'median ms'],
+  [...stepTimes].map(([label, times]) => [label, median(times)]),
+)
 result('backup', { backup_mb_s: mbS(median(backups)), restore_mb_s: mbS(median(restores)), raw_mb_s: mbS(median(raws)) })

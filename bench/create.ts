@@ -32,7 +32,9 @@ async function cliCreate(name: string): Promise<number> {
   const start = performance.now()
   await run('docker-compose', ['--ansi', 'never', '-p', name, 'up', '-d'], { cwd: dir, env: runner.env })
   for (;;) {
-    const { stdout } = await run('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${name}`, '--filter', 'health=healthy'], { env: runner.env })
+    const { stdout } = await run('docker', ['ps', '-q', '--filter', `label=com.docker.compose.project=${name}`, '--filter', 'health=healthy'], {
+      env: runner.env,
+    })
     if (stdout.trim()) break
   }
   return performance.now() - start

@@ -61,8 +61,20 @@ try {
   table(
     ['mode', 'API calls', 'writes', 'median ms', 'what happens'],
     [
-      ['wildcard *.shops (per shop)', String(figure(wildcard, (r) => r.calls)), String(figure(wildcard, (r) => r.writes)), figure(wildcard, (r) => r.ms), 'name is under the wildcard: nothing to write, nothing to read'],
-      ['per-shop A record', String(figure(perShop, (r) => r.calls)), String(figure(perShop, (r) => r.writes)), figure(perShop, (r) => r.ms), 'zones, record read, create, two polls'],
+      [
+        'wildcard *.shops (per shop)',
+        String(figure(wildcard, (r) => r.calls)),
+        String(figure(wildcard, (r) => r.writes)),
+        figure(wildcard, (r) => r.ms),
+        'name is under the wildcard: nothing to write, nothing to read',
+      ],
+      [
+        'per-shop A record',
+        String(figure(perShop, (r) => r.calls)),
+        String(figure(perShop, (r) => r.writes)),
+        figure(perShop, (r) => r.ms),
+        'zones, record read, create, two polls',
+      ],
       ['wildcard host setup (once)', String(setup.calls), String(setup.writes), setup.ms, 'the *.shops record itself'],
     ],
   )

@@ -27,7 +27,8 @@ async function measure(fleet: Fleet, publish: (o: ShopOverview) => void = () => 
   const cacheDir = mkdtempSync(join(tmpdir(), `${dirPrefix('overview')}cache-`))
   const watcher = new ShopOverviewWatcher(composeEngine(session), new OverviewCache(cacheDir), publish)
   await watcher.start()
-  if (watcher.current.shops.length !== fleet.shops.length) throw new Error(`overview shows ${watcher.current.shops.length} shops, expected ${fleet.shops.length}`)
+  if (watcher.current.shops.length !== fleet.shops.length)
+    throw new Error(`overview shows ${watcher.current.shops.length} shops, expected ${fleet.shops.length}`)
   const before = watcher.apiCalls
   const refresh = await sample(REFRESHES, () => watcher.refresh())
   const callsPerRefresh = (watcher.apiCalls - before) / (REFRESHES + 3)
@@ -59,9 +60,13 @@ try {
   })
   progress('baseline')
   // Baseline: the naive way, one container list per shop through the same connection.
-  const naive = await sample(5, async () => {
-    for (const shop of fleet.shops) await listProjectContainers(dockerOf(hundred.session), shop)
-  }, 1)
+  const naive = await sample(
+    5,
+    async () => {
+      for (const shop of fleet.shops) await listProjectContainers(dockerOf(hundred.session), shop)
+    },
+    1,
+  )
 
   progress('container changes')
   // A container stops; how long until the overview (the store the UI mirrors) shows that shop red.

@@ -40,7 +40,12 @@ function sshHome(): string {
 const session = openHostSession(testbedProfile(info), { privateKey: key(info.ssh.keys.ed25519) })
 const direct = new Docker({ socketPath: info.dockerSocket })
 const home = sshHome()
-const cliEnv = { ...process.env, HOME: home, PATH: `${join(home, 'bin')}:${process.env['PATH']}`, DOCKER_HOST: `ssh://${info.ssh.user}@${info.ssh.host}:${info.ssh.port}` }
+const cliEnv = {
+  ...process.env,
+  HOME: home,
+  PATH: `${join(home, 'bin')}:${process.env['PATH']}`,
+  DOCKER_HOST: `ssh://${info.ssh.user}@${info.ssh.host}:${info.ssh.port}`,
+}
 const list = { all: true, filters: { label: ['com.docker.compose.project'] } }
 let fleet: Awaited<ReturnType<typeof createFleet>> | undefined
 try {

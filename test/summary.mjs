@@ -38,6 +38,10 @@ for (const tier of ['unit', 'integration', 'e2e', 'electron', 'other']) {
   }
   console.log(`${tier}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`)
 }
-const total = [...tiers.values()].reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), { passed: 0, failed: 0, skipped: 0 })
+const total = [...tiers.values()].reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), {
+  passed: 0,
+  failed: 0,
+  skipped: 0,
+})
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`)
 process.exit(total.failed > 0 || missing ? 1 : 0)

@@ -38,5 +38,9 @@ export function table(header: readonly string[], rows: ReadonlyArray<ReadonlyArr
 }
 
 export function result(name: string, figures: Record<string, number>): void {
-  console.log(`RESULT ${name} ${Object.entries(figures).map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`).join(' ')}`)
+  console.log(
+    `RESULT ${name} ${Object.entries(figures)
+      .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toFixed(2)}`)
+      .join(' ')}`,
+  )
 }

@@ -29,7 +29,10 @@ export async function createFleet(info: TestbedInfo, count: number, bench: strin
   await inBatches(shops, 8, async (shop) => {
     mkdirSync(join(baseDir, shop))
     writeFileSync(join(baseDir, shop, 'docker-compose.yml'), 'services: {}\n')
-    for (const [service, cmd] of [['web', ['httpd', '-f', '-p', '8080']], ['worker', ['sleep', '3600']]] as const) {
+    for (const [service, cmd] of [
+      ['web', ['httpd', '-f', '-p', '8080']],
+      ['worker', ['sleep', '3600']],
+    ] as const) {
       const container = await docker.createContainer({
         name: `${shop}_${service}_1`,
         Image: info.image,

@@ -41,11 +41,32 @@ export async function clearLeftovers(info: TestbedInfo | null, bench: string): P
   const containers = (await docker.listContainers({ all: true })).filter(
     (c) => c.Names.some(ours) || ours(project(c.Labels)) || c.Mounts.some((m) => ours(m.Name)),
   )
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined)))
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  )
   const volumes = ((await docker.listVolumes()).Volumes ?? []).filter((v) => ours(v.Name) || ours(project(v.Labels)))
-  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)))
+  await Promise.all(
+    volumes.map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  )
   const networks = (await docker.listNetworks()).filter((n) => ours(n.Name) || ours(project(n.Labels)))
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)))
+  await Promise.all(
+    networks.map((n) =>
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  )
   cleared.containers = containers.length
   cleared.volumes = volumes.length
   cleared.networks = networks.length

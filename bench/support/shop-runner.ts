@@ -37,7 +37,10 @@ export class ShopRunner {
   /** Shops, volumes and networks of this benchmark; pass every name through shop() (see leftovers.ts). */
   readonly shop: (name: string) => string
 
-  constructor(private readonly info: TestbedInfo, bench: string) {
+  constructor(
+    private readonly info: TestbedInfo,
+    bench: string,
+  ) {
     this.shop = (name) => `${shopPrefix(bench)}${name}`
     this.baseDir = join(info.ssh.baseDir, `${dirPrefix(bench)}${process.pid}`)
     this.env = { ...process.env, DOCKER_HOST: info.dockerHost }
@@ -52,27 +55,29 @@ export class ShopRunner {
   }
 
   create(name: string): Promise<TimedOperation> {
-    return this.timed(() =>
-      startCreateShop(
-        { hostId: 'testbed', name, description: '', templateId: 'busybox', domain: `${name}.shops.test`, params: {}, start: true },
-        { engine: async () => composeEngine(this.session), template: (id) => this.templates.get(id), runner: this.runner, user: 'bench', certResolver: null },
-      ).snapshot,
+    return this.timed(
+      () =>
+        startCreateShop(
+          { hostId: 'testbed', name, description: '', templateId: 'busybox', domain: `${name}.shops.test`, params: {}, start: true },
+          { engine: async () => composeEngine(this.session), template: (id) => this.templates.get(id), runner: this.runner, user: 'bench', certResolver: null },
+        ).snapshot,
     )
   }
 
   clone(source: string, name: string): Promise<TimedOperation> {
-    return this.timed(() =>
-      startCloneShop(
-        { hostId: 'testbed', source, name, domain: `${name}.shops.test`, description: '' },
-        {
-          engine: async () => composeEngine(this.session),
-          template: (id) => this.templates.get(id),
-          runner: this.runner,
-          user: 'bench',
-          certResolver: null,
-          helperImage: this.info.image,
-        },
-      ).snapshot,
+    return this.timed(
+      () =>
+        startCloneShop(
+          { hostId: 'testbed', source, name, domain: `${name}.shops.test`, description: '' },
+          {
+            engine: async () => composeEngine(this.session),
+            template: (id) => this.templates.get(id),
+            runner: this.runner,
+            user: 'bench',
+            certResolver: null,
+            helperImage: this.info.image,
+          },
+        ).snapshot,
     )
   }
 

@@ -22,18 +22,26 @@ const noInput = z.undefined()
 export const hostIdField = z.string().min(1).max(100)
 export const shopName = z.string().regex(/^[a-z0-9]{1,30}$/)
 export const backupIdField = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/)
-export const imageReference = z.string().trim().max(300).regex(/^[\w./:@-]+$/, 'not an image reference')
+export const imageReference = z
+  .string()
+  .trim()
+  .max(300)
+  .regex(/^[\w./:@-]+$/, 'not an image reference')
 
 export const settingsPatchSchema = z
   .object({
     locale: z.enum(locales),
     theme: z.enum(themePreferences),
     activeHostId: z.string().min(1).max(200).nullable(),
-    dnsResolvers: z
-      .array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?)(:\d{1,5})?$/, 'an IP address, optionally with :port'))
-      .max(4),
+    dnsResolvers: z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?)(:\d{1,5})?$/, 'an IP address, optionally with :port')).max(4),
     backupsToKeep: z.number().int().min(1).max(100),
-    hetznerApiUrl: z.url({ protocol: /^https?$/ }).max(300).refine((u) => { const p = URL.parse(u); return !p || p.protocol === 'https:' || /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(p.hostname) }, 'must use https: plain http would send the Hetzner token unencrypted (allowed only to this machine: 127.0.0.1, ::1 or localhost)'),
+    hetznerApiUrl: z
+      .url({ protocol: /^https?$/ })
+      .max(300)
+      .refine((u) => {
+        const p = URL.parse(u)
+        return !p || p.protocol === 'https:' || /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i.test(p.hostname)
+      }, 'must use https: plain http would send the Hetzner token unencrypted (allowed only to this machine: 127.0.0.1, ::1 or localhost)'),
     helperImage: z
       .string()
       .trim()
@@ -77,7 +85,12 @@ export const editShopSchema = z
     description: z.string().max(2000),
     domain: domainSchema,
     params: paramsSchema,
-    image: z.string().trim().max(300).regex(/^[\w./:@-]*$/, 'not an image reference').nullable(),
+    image: z
+      .string()
+      .trim()
+      .max(300)
+      .regex(/^[\w./:@-]*$/, 'not an image reference')
+      .nullable(),
   })
   .strict()
 export type EditShopRequest = z.input<typeof editShopSchema>
@@ -99,16 +112,17 @@ export const logsRequestSchema = z
     hostId: hostIdField,
     shop: shopName,
     /** One service, or the whole shop when absent. */
-    service: z.string().regex(/^[\w.-]{1,63}$/).optional(),
+    service: z
+      .string()
+      .regex(/^[\w.-]{1,63}$/)
+      .optional(),
     tail: z.number().int().min(1).max(10_000).default(500),
   })
   .strict()
 export type LogsRequest = z.input<typeof logsRequestSchema>
 
 const hostIdSchema = z.object({ hostId: hostIdField }).strict()
-const fingerprintSchema = z
-  .string()
-  .regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'not an SSH SHA256 fingerprint')
+const fingerprintSchema = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'not an SSH SHA256 fingerprint')
 
 /** Who may call a channel: anyone, or an admin profile of the host the input names (the dispatcher checks it). */
 export type ChannelRole<Input = unknown> = 'anyone' | 'admin' | ((input: Input) => 'anyone' | 'admin')
@@ -136,31 +150,36 @@ export const invokeContract = {
       .extend({
         acmeEmail: z.email().max(200),
         autostart: z.boolean().default(false),
-        hetznerToken: z.string().trim().min(20).max(200).regex(/^[A-Za-z0-9_-]+$/, 'not an API token').optional(),
+        hetznerToken: z
+          .string()
+          .trim()
+          .min(20)
+          .max(200)
+          .regex(/^[A-Za-z0-9_-]+$/, 'not an API token')
+          .optional(),
       })
-      .strict(), 'admin'),
+      .strict(),
+    'admin',
+  ),
   'hosts:setupApply': channel<SetupOutcome>()(z.object({ hostId: hostIdField, planId: z.string().uuid() }).strict(), 'admin'),
   'shops:overview': channel<ShopOverview>()(hostIdSchema),
   'shops:refresh': channel<ShopOverview>()(hostIdSchema),
   'templates:list': channel<TemplateList>()(noInput),
   'shops:create': channel<OperationSnapshot>()(createShopSchema),
   'shops:action': channel<null>()(
-    hostIdSchema
-      .extend({ shop: shopName, action: z.enum(shopActions), confirm: z.string().max(30).optional() })
-      .strict(), (input) => (salesActions.includes(input.action) ? 'anyone' : 'admin')),
-  'shops:revealSecret': channel<string>()(
-    hostIdSchema.extend({ shop: shopName, secretId: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }).strict(),
+    hostIdSchema.extend({ shop: shopName, action: z.enum(shopActions), confirm: z.string().max(30).optional() }).strict(),
+    (input) => (salesActions.includes(input.action) ? 'anyone' : 'admin'),
   ),
+  'shops:revealSecret': channel<string>()(hostIdSchema.extend({ shop: shopName, secretId: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }).strict()),
   'shops:edit': channel<OperationSnapshot>()(editShopSchema, 'admin'),
   'shops:clone': channel<OperationSnapshot>()(cloneShopSchema),
-  'shops:update': channel<OperationSnapshot>()(
-    z.object({ hostId: hostIdField, shop: shopName, image: imageReference.min(1) }).strict(), 'admin'),
+  'shops:update': channel<OperationSnapshot>()(z.object({ hostId: hostIdField, shop: shopName, image: imageReference.min(1) }).strict(), 'admin'),
   'shops:backup': channel<OperationSnapshot>()(z.object({ hostId: hostIdField, shop: shopName }).strict(), 'admin'),
   'shops:backups': channel<BackupManifest[]>()(z.object({ hostId: hostIdField, shop: shopName }).strict()),
   'shops:restore': channel<OperationSnapshot>()(
-    z
-      .object({ hostId: hostIdField, shop: shopName, backupId: backupIdField, confirm: z.string().max(30) })
-      .strict(), 'admin'),
+    z.object({ hostId: hostIdField, shop: shopName, backupId: backupIdField, confirm: z.string().max(30) }).strict(),
+    'admin',
+  ),
   'shops:restoreNew': channel<OperationSnapshot>()(
     z
       .object({
@@ -171,7 +190,9 @@ export const invokeContract = {
         domain: domainSchema,
         description: z.string().max(2000).default(''),
       })
-      .strict(), 'admin'),
+      .strict(),
+    'admin',
+  ),
   'shops:backupTransfer': channel<OperationSnapshot>()(
     z
       .object({
@@ -180,7 +201,9 @@ export const invokeContract = {
         direction: z.enum(['download', 'upload']),
         backupId: backupIdField.optional(),
       })
-      .strict(), 'admin'),
+      .strict(),
+    'admin',
+  ),
   'shops:logs': channel<LogLine[]>()(logsRequestSchema),
   'logs:follow': channel<{ streamId: string }>()(logsRequestSchema),
   'logs:stop': channel<null>()(z.object({ streamId: z.string().uuid() }).strict()),
@@ -201,7 +224,9 @@ export const invokeContract = {
   'team:list': channel<TeamKey[]>()(hostIdSchema, 'admin'),
   'team:add': channel<null>()(hostIdSchema.extend({ publicKey: z.string().trim().min(20).max(10_000) }).strict(), 'admin'),
   'team:revoke': channel<{ endedSessions: number }>()(
-    hostIdSchema.extend({ fingerprint: fingerprintSchema, confirmOwn: z.boolean().default(false) }).strict(), 'admin'),
+    hostIdSchema.extend({ fingerprint: fingerprintSchema, confirmOwn: z.boolean().default(false) }).strict(),
+    'admin',
+  ),
   'operations:get': channel<OperationSnapshot | null>()(z.object({ id: z.string().uuid() }).strict()),
   'operations:cancel': channel<boolean>()(z.object({ id: z.string().uuid() }).strict()),
 } satisfies Record<InvokeChannel, { input: z.ZodType; output: unknown; role: ChannelRole<never> }>

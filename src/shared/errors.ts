@@ -123,7 +123,10 @@ export function isErrorSay(value: unknown): value is ErrorSay {
   if (!value || typeof value !== 'object') return false
   const { key, values } = value as { key?: unknown; values?: unknown }
   if (typeof key !== 'string' || !(errorSayKeys as readonly string[]).includes(key)) return false
-  return values === undefined || (typeof values === 'object' && values !== null && Object.values(values).every((v) => typeof v === 'string' || typeof v === 'number'))
+  return (
+    values === undefined ||
+    (typeof values === 'object' && values !== null && Object.values(values).every((v) => typeof v === 'string' || typeof v === 'number'))
+  )
 }
 
 export interface ErrorPayload {

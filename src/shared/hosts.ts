@@ -56,11 +56,19 @@ export interface HostProfile {
 /** What the Hosts form sends. A new private key or passphrase travels once, to the keychain. */
 export const hostInputSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9-]{1,64}$/).optional(),
+    id: z
+      .string()
+      .regex(/^[a-z0-9-]{1,64}$/)
+      .optional(),
     name: z.string().trim().min(1).max(80),
     address: addressSchema,
     port: z.number().int().min(1).max(65535).default(22),
-    user: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'not a valid user name'),
+    user: z
+      .string()
+      .trim()
+      .min(1)
+      .max(64)
+      .regex(/^[A-Za-z0-9._-]+$/, 'not a valid user name'),
     auth: z.discriminatedUnion('kind', [
       z.object({
         kind: z.literal('key'),

@@ -2,7 +2,22 @@
 export const SHOP_NAME_MAX = 30
 
 /** Names that would collide with the host's own stacks or read as system addresses. */
-export const reservedShopNames = new Set(['traefik', 'proxy', 'admin', 'www', 'api', 'mail', 'smtp', 'ftp', 'localhost', 'docker', 'portainer', 'root', 'default', 'test'])
+export const reservedShopNames = new Set([
+  'traefik',
+  'proxy',
+  'admin',
+  'www',
+  'api',
+  'mail',
+  'smtp',
+  'ftp',
+  'localhost',
+  'docker',
+  'portainer',
+  'root',
+  'default',
+  'test',
+])
 
 export type ShopNameProblem = 'empty' | 'characters' | 'too_long' | 'reserved' | 'starts_with_digit'
 

@@ -15,7 +15,8 @@ const { docker } = testbedDocker(info)
 const poll = { timeout: 60_000, interval: 200 }
 const shop = 'sicherung'
 const copy = 'sicherungneu'
-const web = (project = shop): string => docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=web')
+const web = (project = shop): string =>
+  docker('ps', '-q', '--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=web')
 const marker = (project = shop): string => docker('exec', web(project), 'cat', '/srv/data/marker')
 
 describe('backups in Chromium', () => {

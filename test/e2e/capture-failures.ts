@@ -10,6 +10,13 @@ afterEach(async ({ task }) => {
   const name = `${task.file.name.split('/').pop()}-${task.name}`.replace(/\W+/g, '-').slice(0, 80)
   await app.page.screenshot({ path: join(outputDir, `failed-${name}.png`), fullPage: true }).catch(() => undefined)
   const where = await app.page.evaluate(() => ({ url: location.hash, scrollY: window.scrollY, width: document.documentElement.scrollWidth })).catch(() => null)
-  const snackbar = await app.page.getByTestId('error-snackbar').innerText({ timeout: 100 }).catch(() => '')
-  console.error([`page when "${task.name}" failed: ${JSON.stringify(where)}`, snackbar && `snackbar: ${snackbar}`, ...app.diagnostics.slice(-20)].filter(Boolean).join('\n'))
+  const snackbar = await app.page
+    .getByTestId('error-snackbar')
+    .innerText({ timeout: 100 })
+    .catch(() => '')
+  console.error(
+    [`page when "${task.name}" failed: ${JSON.stringify(where)}`, snackbar && `snackbar: ${snackbar}`, ...app.diagnostics.slice(-20)]
+      .filter(Boolean)
+      .join('\n'),
+  )
 })

@@ -60,7 +60,10 @@ describe('create wizard in Chromium', () => {
     // On failure, say which step failed and why.
     const outcome = async (): Promise<string> => {
       const status = await app.page.getByTestId('create-progress').getAttribute('data-status')
-      const error = await app.page.getByTestId('create-error').innerText({ timeout: 100 }).catch(() => '')
+      const error = await app.page
+        .getByTestId('create-error')
+        .innerText({ timeout: 100 })
+        .catch(() => '')
       return error ? `${status}: ${error}` : String(status)
     }
     await expect.poll(outcome, poll).toBe('succeeded')

@@ -60,7 +60,28 @@ describe('drafts offline in Chromium', () => {
     await page.action('duplicate', draft).click()
     await expect.poll(() => page.row(`${draft}2`).count(), poll).toBe(1)
     const file = join(outputDir, 'drafts-offline-import.json')
-    writeFileSync(file, JSON.stringify({ format: 'shop-manager-drafts', version: 1, drafts: [{ id: '0b6f3f0e-58a4-4d8e-9d3c-2a7c1c0e9f11', createdAt: '2026-11-20T09:00:00.000Z', updatedAt: '2026-11-20T09:00:00.000Z', deployed: null, hostId, name: 'kollege', description: 'Vom Admin', templateId: 'busybox', domain: 'kollege.shops.test', params: {}, notes: '' }] }))
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'shop-manager-drafts',
+        version: 1,
+        drafts: [
+          {
+            id: '0b6f3f0e-58a4-4d8e-9d3c-2a7c1c0e9f11',
+            createdAt: '2026-11-20T09:00:00.000Z',
+            updatedAt: '2026-11-20T09:00:00.000Z',
+            deployed: null,
+            hostId,
+            name: 'kollege',
+            description: 'Vom Admin',
+            templateId: 'busybox',
+            domain: 'kollege.shops.test',
+            params: {},
+            notes: '',
+          },
+        ],
+      }),
+    )
     await app.page.getByTestId('drafts-import-file').setInputFiles(file)
     await expect.poll(() => page.row('kollege').count(), poll).toBe(1)
     expect(await app.page.getByTestId('drafts-offline').isVisible()).toBe(true)

@@ -108,10 +108,21 @@ describe('drafts in Chromium', () => {
     await dialog.getByTestId('create-domain').locator('input').fill('nix.shops.test')
     await dialog.getByTestId('create-domain-check').click()
     const result = dialog.getByTestId('domain-check-result')
-    await expect.poll(async () => `${await result.count()}${await snackbar()}${await dialog.getByTestId('domain-check-error').innerText({ timeout: 100 }).catch(() => '')}`, poll).toBe('1')
+    await expect
+      .poll(
+        async () =>
+          `${await result.count()}${await snackbar()}${await dialog
+            .getByTestId('domain-check-error')
+            .innerText({ timeout: 100 })
+            .catch(() => '')}`,
+        poll,
+      )
+      .toBe('1')
     expect(['dns_failed', 'no_address']).toContain(await result.getAttribute('data-code'))
     expect(await result.getAttribute('data-verdict')).toBe('error')
-    expect(await dialog.getByTestId('domain-check-sentence').innerText()).toMatch(/nix\.shops\.test (hat keinen DNS-Eintrag)|Der DNS-Eintrag von nix\.shops\.test ließ sich nicht abfragen/)
+    expect(await dialog.getByTestId('domain-check-sentence').innerText()).toMatch(
+      /nix\.shops\.test (hat keinen DNS-Eintrag)|Der DNS-Eintrag von nix\.shops\.test ließ sich nicht abfragen/,
+    )
     await app.page.keyboard.press('Escape')
   })
 })

@@ -77,7 +77,11 @@ export async function launchApp(testbed: TestbedInfo, options: LaunchOptions = {
       if (message.type() === 'error') diagnostics.push(`console: ${message.text()}`)
     })
     p.on('pageerror', (error) => diagnostics.push(`page error: ${error.message}`))
-    p.on('requestfailed', (request) => diagnostics.push(`request failed: ${request.method()} ${request.url()} ${request.postData()?.slice(0, 80) ?? ''} → ${request.failure()?.errorText ?? '?'}`))
+    p.on('requestfailed', (request) =>
+      diagnostics.push(
+        `request failed: ${request.method()} ${request.url()} ${request.postData()?.slice(0, 80) ?? ''} → ${request.failure()?.errorText ?? '?'}`,
+      ),
+    )
   }
   let page = await context.newPage()
   watch(page)

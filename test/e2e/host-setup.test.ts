@@ -24,7 +24,9 @@ describe('host setup in Chromium', () => {
 
   beforeAll(async () => {
     bed = e2eHostBed(info, 'setup')
-    app = await launchApp(info, { setupOverrides: { image: buildFakeTraefik(info), listen: { address: '127.0.0.1', http: await freePort(), https: await freePort() } } })
+    app = await launchApp(info, {
+      setupOverrides: { image: buildFakeTraefik(info), listen: { address: '127.0.0.1', http: await freePort(), https: await freePort() } },
+    })
     hostId = (await bed.addHost(app, { name: 'Setup-Testbed', activate: false })).id
     await app.reload()
     shell = new ShellPage(app.page)
@@ -48,7 +50,11 @@ describe('host setup in Chromium', () => {
     await admin.setup.getByTestId('setup-email').locator('input').fill('ops@shops.test')
     await admin.setup.getByTestId('setup-token').locator('input').fill(token)
     await admin.setup.getByTestId('setup-preview').click()
-    const error = () => admin.setup.getByTestId('setup-error').innerText({ timeout: 100 }).catch(() => '')
+    const error = () =>
+      admin.setup
+        .getByTestId('setup-error')
+        .innerText({ timeout: 100 })
+        .catch(() => '')
     await expect.poll(async () => (await admin.setup.getByTestId('setup-plan').count()) || (await error()), poll).toBe(1)
     const targets = await admin.setup.getByTestId('setup-change').evaluateAll((items) => items.map((i) => i.getAttribute('data-target') ?? ''))
     const traefikYml = targets.find((t) => t.endsWith('/traefik.yml'))
@@ -70,7 +76,11 @@ describe('host setup in Chromium', () => {
   it('applies the preview with a stand-in Traefik image: files with their modes, the stack running and checked; a second preview has nothing to do', async () => {
     await admin.setup.getByTestId('setup-apply').click()
     const outcome = admin.setup.getByTestId('setup-outcome')
-    const error = () => admin.setup.getByTestId('setup-error').innerText({ timeout: 100 }).catch(() => '')
+    const error = () =>
+      admin.setup
+        .getByTestId('setup-error')
+        .innerText({ timeout: 100 })
+        .catch(() => '')
     await expect.poll(async () => (await outcome.count()) || (await error()), { timeout: 90_000, interval: 200 }).toBe(1)
     expect(await admin.setup.getByTestId('setup-verified').innerText()).toContain('Der Proxy läuft und meldet sich gesund.')
     expect(await admin.setup.getByTestId('setup-applied').count()).toBeGreaterThan(3)

@@ -19,9 +19,7 @@ describe('app shell in Chromium with the real main-process handlers', () => {
 
   it('renders in German by default, with every section in the navigation', async () => {
     await expect.poll(() => app.page.locator('html').getAttribute('lang')).toBe('de')
-    const labels = await Promise.all(
-      (['shops', 'drafts', 'hosts', 'templates', 'settings'] as const).map((s) => shell.nav(s).innerText()),
-    )
+    const labels = await Promise.all((['shops', 'drafts', 'hosts', 'templates', 'settings'] as const).map((s) => shell.nav(s).innerText()))
     expect(labels.map((l) => l.trim())).toEqual(['Shops', 'Entwürfe', 'Hosts', 'Vorlagen', 'Einstellungen'])
     await expect.poll(() => shell.statusHost.innerText()).toMatch(/kein host/i)
     await shell.screenshot(join(outputDir, 'shell-de.png'))

@@ -25,7 +25,8 @@ const created: string[] = [shop]
 const missingHelper = '127.0.0.1:9/shopmgr/absent-helper:test'
 
 /** The shop's web container (it changes when an edit recreates it). */
-const web = (name: string): string => docker('ps', '-q', '--filter', `label=com.docker.compose.project=${name}`, '--filter', 'label=com.docker.compose.service=web')
+const web = (name: string): string =>
+  docker('ps', '-q', '--filter', `label=com.docker.compose.project=${name}`, '--filter', 'label=com.docker.compose.service=web')
 /** Writes a line to the container's output, as if the shop itself had logged it. */
 const logLine = (name: string, shell: string): void => void docker('exec', web(name), 'sh', '-c', `${shell} > /proc/1/fd/1`)
 const password = (name: string): string => /SHOP_SECRET_ADMIN_PASSWORD=(\w+)/.exec(readFileSync(join(bed.baseDir, name, '.env'), 'utf8'))![1]!
@@ -222,8 +223,14 @@ describe('shop detail page in Chromium', () => {
     // Until it ends; then which step failed and why, if it did.
     const status = () => progress.getAttribute('data-status', { timeout: 1000 }).catch(() => 'none')
     await expect.poll(status, { timeout: 100_000, interval: 200 }).not.toMatch(/^(running|none)$/)
-    const error = await app.page.getByTestId('create-error').innerText({ timeout: 100 }).catch(() => '')
-    const failedStep = await app.page.locator('[data-testid^="create-step-"][data-status="failed"]').getAttribute('data-testid', { timeout: 100 }).catch(() => '')
+    const error = await app.page
+      .getByTestId('create-error')
+      .innerText({ timeout: 100 })
+      .catch(() => '')
+    const failedStep = await app.page
+      .locator('[data-testid^="create-step-"][data-status="failed"]')
+      .getAttribute('data-testid', { timeout: 100 })
+      .catch(() => '')
     expect([await status(), failedStep, error].filter(Boolean).join(': ')).toBe('succeeded')
     expect(await progress.getAttribute('data-kind')).toBe('clone')
     for (const step of ['pause', 'copy', 'resume', 'health', 'done']) {

@@ -42,11 +42,22 @@ describe('team keys and identity in Chromium', () => {
     bed?.cleanup([])
   })
 
-  const error = () => admin.team.getByTestId('team-error').innerText({ timeout: 100 }).catch(() => '')
+  const error = () =>
+    admin.team
+      .getByTestId('team-error')
+      .innerText({ timeout: 100 })
+      .catch(() => '')
   const rows = async () => {
     const e = await error()
     if (e) return [`error: ${e}`]
-    return admin.teamRows().evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-own')}|${tr.querySelector('[data-testid="team-person"]')?.textContent?.trim() ?? ''}|${tr.querySelector('[data-testid="team-role"]')?.textContent?.trim() ?? ''}`))
+    return admin
+      .teamRows()
+      .evaluateAll((trs) =>
+        trs.map(
+          (tr) =>
+            `${tr.getAttribute('data-own')}|${tr.querySelector('[data-testid="team-person"]')?.textContent?.trim() ?? ''}|${tr.querySelector('[data-testid="team-role"]')?.textContent?.trim() ?? ''}`,
+        ),
+      )
   }
 
   it('lists the key this app logs in with as its own', async () => {

@@ -20,7 +20,12 @@ describe('templates page', () => {
     // An alias bomb (nine levels of ten aliases each): it must not take the list, or any other template, down.
     mkdirSync(join(custom, 'bombe'))
     const levels = ['a: &a [' + Array(10).fill('"x"').join(',') + ']']
-    for (let i = 1; i < 9; i++) levels.push(`l${i}: &l${i} [${Array(10).fill(i === 1 ? '*a' : `*l${i - 1}`).join(',')}]`)
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(i === 1 ? '*a' : `*l${i - 1}`)
+          .join(',')}]`,
+      )
     writeFileSync(join(custom, 'bombe', 'template.yaml'), `${levels.join('\n')}\n`)
     app = await launchApp(inject('testbed'))
     shell = new ShellPage(app.page)

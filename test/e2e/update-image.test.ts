@@ -28,7 +28,11 @@ describe('image updates in Chromium', () => {
   let detail: ShopDetailPage
 
   const dialog = () => app.page.getByTestId('update-dialog')
-  const status = () => dialog().getByTestId('create-progress').getAttribute('data-status', { timeout: 100 }).catch(() => 'none')
+  const status = () =>
+    dialog()
+      .getByTestId('create-progress')
+      .getAttribute('data-status', { timeout: 100 })
+      .catch(() => 'none')
   async function update(to: string): Promise<void> {
     await app.page.getByTestId('shop-update-image').click()
     await dialog().getByTestId('update-image').locator('input').fill(to)

@@ -21,7 +21,14 @@ describe('cloning a shop on the test bed', () => {
     bed.track(input.name)
     return startCloneShop(
       { hostId: 'testbed', source, domain: `${input.name}.shops.test`, description: 'Kopie', ...input },
-      { engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'carla', certResolver: null, helperImage: info.image },
+      {
+        engine: async () => composeEngine(session),
+        template: (id) => bed.templates.get(id),
+        runner: bed.runner,
+        user: 'carla',
+        certResolver: null,
+        helperImage: info.image,
+      },
     ).snapshot
   }
   const read = (project: string, file: string) => bed.docker('exec', bed.container(project), 'cat', `/srv/data/${file}`)
@@ -32,7 +39,13 @@ describe('cloning a shop on the test bed', () => {
     const done = await bed.finished(bed.create(session, { name: source, params: { greeting: 'Original' } }).id)
     if (done.status !== 'succeeded') throw new Error(`setup: ${JSON.stringify(done.error)}`)
     // Data worth copying: a marker, a file of 3 MB, a file owned by another user.
-    bed.docker('exec', bed.container(source), 'sh', '-c', 'echo quelle > /srv/data/marker && dd if=/dev/urandom of=/srv/data/blob bs=1M count=3 2>/dev/null && touch /srv/data/owned && chown 999:999 /srv/data/owned')
+    bed.docker(
+      'exec',
+      bed.container(source),
+      'sh',
+      '-c',
+      'echo quelle > /srv/data/marker && dd if=/dev/urandom of=/srv/data/blob bs=1M count=3 2>/dev/null && touch /srv/data/owned && chown 999:999 /srv/data/owned',
+    )
   })
   afterAll(() => bed?.cleanup())
 
@@ -43,21 +56,37 @@ describe('cloning a shop on the test bed', () => {
     expect(done.error).toBeUndefined()
     expect(done.status).toBe('succeeded')
     expect(done.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
-      'validate:done', 'reserve:done', 'pause:done', 'copy:done', 'resume:done', 'write:done', 'dns:skipped', 'start:done', 'health:done', 'done:done',
+      'validate:done',
+      'reserve:done',
+      'pause:done',
+      'copy:done',
+      'resume:done',
+      'write:done',
+      'dns:skipped',
+      'start:done',
+      'health:done',
+      'done:done',
     ])
     // Progress went out with bytes while copying.
-    const copying = bed.snapshots.filter((s) => s.id === done.id).map((s) => s.steps.find((x) => x.id === 'copy')?.progress).filter(Boolean)
+    const copying = bed.snapshots
+      .filter((s) => s.id === done.id)
+      .map((s) => s.steps.find((x) => x.id === 'copy')?.progress)
+      .filter(Boolean)
     expect(copying.length).toBeGreaterThan(0)
     expect(copying.at(-1)!.total).toBeGreaterThan(3 * 1024 * 1024)
     expect(copying.at(-1)!.done).toBe(copying.at(-1)!.total)
 
     expect(read(name, 'marker')).toBe('quelle')
-    expect(bed.docker('exec', bed.container(name), 'md5sum', '/srv/data/blob').split(' ')[0]).toBe(bed.docker('exec', sourceWeb, 'md5sum', '/srv/data/blob').split(' ')[0])
+    expect(bed.docker('exec', bed.container(name), 'md5sum', '/srv/data/blob').split(' ')[0]).toBe(
+      bed.docker('exec', sourceWeb, 'md5sum', '/srv/data/blob').split(' ')[0],
+    )
     expect(bed.docker('exec', bed.container(name), 'stat', '-c', '%u:%g', '/srv/data/owned')).toBe('999:999')
     // The source is the same container, running and healthy again, its data untouched by the clone.
     expect(bed.container(source)).toBe(sourceWeb)
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', sourceWeb)).toBe('running')
-    await expect.poll(() => bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', sourceWeb), { timeout: 10_000, interval: 200 }).toBe('running healthy')
+    await expect
+      .poll(() => bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', sourceWeb), { timeout: 10_000, interval: 200 })
+      .toBe('running healthy')
     bed.docker('exec', bed.container(name), 'sh', '-c', 'echo kopie > /srv/data/marker')
     expect(read(source, 'marker')).toBe('quelle')
 
@@ -94,13 +123,20 @@ describe('cloning a shop on the test bed', () => {
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('running')
   })
 
-  it('a copy that fails is the copy\'s failure: the source runs again, and Delete clears what is left', async () => {
+  it("a copy that fails is the copy's failure: the source runs again, and Delete clears what is left", async () => {
     const name = `bruch${++attempt}`
     bed.track(name)
     const done = await bed.finished(
       startCloneShop(
         { hostId: 'testbed', source, domain: `${name}.shops.test`, description: '', name },
-        { engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'carla', certResolver: null, helperImage: '127.0.0.1:9/no/helper:1' },
+        {
+          engine: async () => composeEngine(session),
+          template: (id) => bed.templates.get(id),
+          runner: bed.runner,
+          user: 'carla',
+          certResolver: null,
+          helperImage: '127.0.0.1:9/no/helper:1',
+        },
       ).snapshot.id,
     )
     expect(done.error).toMatchObject({ step: 'copy' })

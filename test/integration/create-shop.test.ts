@@ -46,7 +46,13 @@ describe('creating a shop on the test bed', () => {
   const create = (input: Partial<CreateShopInput> & { name: string }) =>
     startCreateShop(
       { hostId: 'testbed', description: 'Kunde Hansen', templateId: 'busybox', domain: `${input.name}.shops.test`, params: {}, start: true, ...input },
-      { engine: async () => composeEngine(session), template: (id) => templates.get(id), runner: new OperationRunner(operations), user: 'anna', certResolver: 'letsencrypt' },
+      {
+        engine: async () => composeEngine(session),
+        template: (id) => templates.get(id),
+        runner: new OperationRunner(operations),
+        user: 'anna',
+        certResolver: 'letsencrypt',
+      },
     ).snapshot
   const finished = async (id: string): Promise<OperationSnapshot> => {
     await expect.poll(() => operations.get(id)?.status, { timeout: 60_000, interval: 50 }).not.toBe('running')
@@ -58,7 +64,15 @@ describe('creating a shop on the test bed', () => {
     const done = await finished(started.id)
     expect(done.error).toBeUndefined()
     expect(done.status).toBe('succeeded')
-    expect(done.steps.map((s) => `${s.id}:${s.status}`)).toEqual(['validate:done', 'reserve:done', 'write:done', 'dns:skipped', 'start:done', 'health:done', 'done:done'])
+    expect(done.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'validate:done',
+      'reserve:done',
+      'write:done',
+      'dns:skipped',
+      'start:done',
+      'health:done',
+      'done:done',
+    ])
     expect(done.result).toMatchObject({ url: 'https://hansen.shops.test', login: { passwordSecretId: 'admin_password' } })
     const web = docker('ps', '-q', '--filter', 'label=com.docker.compose.project=hansen', '--filter', 'label=com.docker.compose.service=web')
     expect(docker('exec', web, 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/')).toContain('Moin – hansen')
@@ -89,7 +103,10 @@ describe('creating a shop on the test bed', () => {
     twins.push(name)
     const [a, b] = [create({ name }), create({ name })]
     const results = await Promise.all([finished(a.id), finished(b.id)])
-    expect(results.map((r) => r.status + (r.error ? `: ${r.error.step}: ${r.error.message}` : '')).sort()).toEqual([`failed: reserve: A shop named "${name}" already exists on this host.`, 'succeeded'])
+    expect(results.map((r) => r.status + (r.error ? `: ${r.error.step}: ${r.error.message}` : '')).sort()).toEqual([
+      `failed: reserve: A shop named "${name}" already exists on this host.`,
+      'succeeded',
+    ])
     const loser = results.find((r) => r.status === 'failed')!
     expect(loser.error).toMatchObject({ step: 'reserve', message: expect.stringContaining('already exists') })
     expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${name}`).split('\n')).toHaveLength(1)

@@ -58,7 +58,11 @@ describe('domain check with dnsmasq and a test CA', () => {
   it('a name that does not resolve, and one that points to another server', async () => {
     expect(await checkDomain('gibtsnicht.shops.test', options)).toMatchObject({ verdict: 'error', code: 'no_address' })
     expect(await checkDomain('woanders.kunde.test', options)).toMatchObject({ verdict: 'error', code: 'other_server', params: { addresses: '203.0.113.7' } })
-    expect(await checkDomain('halb.shops.test', options)).toMatchObject({ verdict: 'warning', code: 'partly_other_server', params: { addresses: '2001:db8::8' } })
+    expect(await checkDomain('halb.shops.test', options)).toMatchObject({
+      verdict: 'warning',
+      code: 'partly_other_server',
+      params: { addresses: '2001:db8::8' },
+    })
   })
 
   it('certificate not issued yet, for another name, or from an untrusted issuer', async () => {

@@ -42,7 +42,15 @@ describe('drafts', () => {
     bed.track('entwurf')
     const down = restartSshd(6)
     await expect.poll(() => services.connections.list().find((c) => c.hostId === hostId)?.state, { timeout: 10_000, interval: 100 }).toBe('offline')
-    const draft = await handlers['drafts:save']({ hostId, name: 'Entwurf', description: 'Messe', templateId: 'busybox', domain: 'entwurf.shops.test', params: { greeting: 'Hallo' }, notes: 'Kunde ruft an' } as never)
+    const draft = await handlers['drafts:save']({
+      hostId,
+      name: 'Entwurf',
+      description: 'Messe',
+      templateId: 'busybox',
+      domain: 'entwurf.shops.test',
+      params: { greeting: 'Hallo' },
+      notes: 'Kunde ruft an',
+    } as never)
     expect(draft).toMatchObject({ name: 'entwurf', deployed: null })
     const copy = await handlers['drafts:duplicate']({ id: draft.id })
     await handlers['drafts:save']({ id: copy.id, name: 'entwurfb', notes: 'zweite Idee' } as never)

@@ -80,7 +80,14 @@ describe('zones and pages', () => {
       const response = await fetch(`${emulator.url}/zones?${query}`, { headers: { authorization: `Bearer ${emulator.tokens.readOnly}` } })
       return { status: response.status, body: (await response.json()) as never }
     }
-    expect((await page('per_page=1&page=1')).body.meta?.pagination).toEqual({ page: 1, per_page: 1, previous_page: null, next_page: 2, last_page: 2, total_entries: 2 })
+    expect((await page('per_page=1&page=1')).body.meta?.pagination).toEqual({
+      page: 1,
+      per_page: 1,
+      previous_page: null,
+      next_page: 2,
+      last_page: 2,
+      total_entries: 2,
+    })
     expect((await page('per_page=1&page=2')).body.meta?.pagination).toMatchObject({ previous_page: 1, next_page: null })
     const tooMany = await page('per_page=51')
     expect(tooMany.status).toBe(422)
@@ -128,7 +135,10 @@ describe('A/AAAA upsert', () => {
     await dns.upsertAddressRecords('example.com', 'shop1', { ipv4: IPV4, ipv6: IPV6 })
     emulator.resetCalls()
     expect(await dns.removeAddressRecords('example.com', 'shop1')).toEqual(['A', 'AAAA'])
-    expect(emulator.writes.map((c) => `${c.method} ${c.path}`)).toEqual(['DELETE /zones/example.com/rrsets/shop1/A', 'DELETE /zones/example.com/rrsets/shop1/AAAA'])
+    expect(emulator.writes.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'DELETE /zones/example.com/rrsets/shop1/A',
+      'DELETE /zones/example.com/rrsets/shop1/AAAA',
+    ])
     expect(emulator.rrset('example.com', 'shop1', 'A')).toBeUndefined()
 
     emulator.resetCalls()
@@ -144,12 +154,21 @@ describe('A/AAAA upsert', () => {
     emulator.addZone('xn--bckerei-mller-bfb28a.de')
     const dns = client()
     const shop = new ShopDns(dns)
-    expect(await shop.publish('shop1.example.com', { ipv4: IPV4 }, { kind: 'per-shop' })).toEqual({ via: 'record', zone: 'example.com', name: 'shop1', changed: true })
+    expect(await shop.publish('shop1.example.com', { ipv4: IPV4 }, { kind: 'per-shop' })).toEqual({
+      via: 'record',
+      zone: 'example.com',
+      name: 'shop1',
+      changed: true,
+    })
     emulator.resetCalls()
     expect(await shop.publish('SHOP1.Example.COM.', { ipv4: IPV4 }, { kind: 'per-shop' })).toMatchObject({ changed: false })
     expect(emulator.writes).toHaveLength(0)
 
-    expect(await shop.publish('Laden.Bäckerei-Müller.de.', { ipv4: IPV4 }, { kind: 'per-shop' })).toMatchObject({ zone: 'xn--bckerei-mller-bfb28a.de', name: 'laden', changed: true })
+    expect(await shop.publish('Laden.Bäckerei-Müller.de.', { ipv4: IPV4 }, { kind: 'per-shop' })).toMatchObject({
+      zone: 'xn--bckerei-mller-bfb28a.de',
+      name: 'laden',
+      changed: true,
+    })
     expect(emulator.rrset('xn--bckerei-mller-bfb28a.de', 'laden', 'A')?.records).toEqual([{ value: IPV4, comment: null }])
   })
 
@@ -182,9 +201,17 @@ describe('A/AAAA upsert', () => {
 
   it('two laptops creating the same name at once both end up fine', async () => {
     emulator.latencyMs = 30
-    const [a, b] = await Promise.all([client().upsertAddressRecords('example.com', 'shop1', { ipv4: IPV4 }), client().upsertAddressRecords('example.com', 'shop1', { ipv4: IPV4 })])
+    const [a, b] = await Promise.all([
+      client().upsertAddressRecords('example.com', 'shop1', { ipv4: IPV4 }),
+      client().upsertAddressRecords('example.com', 'shop1', { ipv4: IPV4 }),
+    ])
     expect([a.steps.length, b.steps.length].sort()).toEqual([0, 1])
-    expect(emulator.calls.filter((c) => c.method === 'POST').map((c) => c.status).sort()).toEqual([201, 409])
+    expect(
+      emulator.calls
+        .filter((c) => c.method === 'POST')
+        .map((c) => c.status)
+        .sort(),
+    ).toEqual([201, 409])
     expect(emulator.rrset('example.com', 'shop1', 'A')?.records).toEqual([{ value: IPV4, comment: null }])
   })
 })
@@ -219,7 +246,9 @@ describe('what Hetzner refuses', () => {
     // reset header's whole seconds).
     const early = await failure(dns.upsertAddressRecords('example.com', 'shop1', { ipv4: IPV4, ipv6: IPV6 }))
     expect(early.code).toBe('rate_limited')
-    expect(early.message).toMatch(/^This change needs 4 requests to Hetzner's API, but only 3 of the project's limit of 4 are left right now\. .*try again in about 1[56] seconds; the full quota is back at \d\d:\d\d:\d\d\. No record was changed\.$/)
+    expect(early.message).toMatch(
+      /^This change needs 4 requests to Hetzner's API, but only 3 of the project's limit of 4 are left right now\. .*try again in about 1[56] seconds; the full quota is back at \d\d:\d\d:\d\d\. No record was changed\.$/,
+    )
     expect(emulator.writes).toHaveLength(0)
 
     for (let i = 0; i < 3; i++) await dns.findZone('example.com')
@@ -332,7 +361,9 @@ describe('what Hetzner refuses', () => {
     emulator.actionPolls = 1
     emulator.failActions(1, { message: 'Zone could not be published to the name servers' })
     const error = await failure(client().upsertAddressRecords('example.com', 'shop1', { ipv4: IPV4 }))
-    expect(error.message).toBe('Hetzner could not complete the change to the record set shop1/A in example.com: Zone could not be published to the name servers')
+    expect(error.message).toBe(
+      'Hetzner could not complete the change to the record set shop1/A in example.com: Zone could not be published to the name servers',
+    )
     expect(emulator.rrset('example.com', 'shop1', 'A')).toBeUndefined()
   })
 
@@ -370,7 +401,9 @@ describe('what Hetzner refuses', () => {
     const dns = client()
     const bad = await failure(dns.createRRSet('example.com', { name: 'shop1', type: 'A', records: [{ value: 'not-an-ip' }, { value: 'not-an-ip' }] }))
     expect(bad.code).toBe('invalid_input')
-    expect(bad.fields).toEqual([{ path: 'records', message: '"not-an-ip" is not an IPv4 address; "not-an-ip" is not an IPv4 address; values must be distinct' }])
+    expect(bad.fields).toEqual([
+      { path: 'records', message: '"not-an-ip" is not an IPv4 address; "not-an-ip" is not an IPv4 address; values must be distinct' },
+    ])
     const txt = await failure(dns.createRRSet('example.com', { name: 'Shop1.', type: 'TXT', ttl: 30, records: [{ value: 'unquoted' }] }))
     expect(txt.fields?.map((f) => f.path)).toEqual(['name', 'ttl', 'records'])
 

@@ -41,7 +41,12 @@ describe('host probe on the test bed', () => {
     expect(check(result, 'docker')).toMatchObject({ ok: true })
     expect(check(result, 'compose')).toMatchObject({ ok: true, detail: expect.stringContaining('docker-compose') })
     expect(check(result, 'baseDir')).toMatchObject({ ok: true })
-    expect(check(result, 'proxyNetwork')?.ok).toBe(execFileSync('docker', ['network', 'ls', '-q', '--filter', 'name=^proxy$'], { env: { ...process.env, DOCKER_HOST: info.dockerHost }, encoding: 'utf8' }).trim() !== '')
+    expect(check(result, 'proxyNetwork')?.ok).toBe(
+      execFileSync('docker', ['network', 'ls', '-q', '--filter', 'name=^proxy$'], {
+        env: { ...process.env, DOCKER_HOST: info.dockerHost },
+        encoding: 'utf8',
+      }).trim() !== '',
+    )
   })
 
   it('says when the Docker socket is missing', async () => {

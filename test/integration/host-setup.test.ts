@@ -89,14 +89,22 @@ describe('host setup with a stand-in for the Traefik image', () => {
     const id = docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)
     const plan = await planHostSetup(session, composeEngine(session), source, input)
     expect(plan.changes).toEqual([])
-    expect(await applyHostSetup(session, composeEngine(session), plan)).toEqual({ applied: [], skipped: [], verified: { ok: true, detail: 'traefik: healthy' } })
+    expect(await applyHostSetup(session, composeEngine(session), plan)).toEqual({
+      applied: [],
+      skipped: [],
+      verified: { ok: true, detail: 'traefik: healthy' },
+    })
     expect(docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)).toBe(id)
   })
 
   it('a new e-mail and token show as a diff of traefik.yml and a changed token file, then apply', async () => {
     const changed = { ...input, acmeEmail: 'it@shops.test', hetznerToken: 'hz-new-token-987654321' }
     const plan = await planHostSetup(session, composeEngine(session), source, changed)
-    expect(plan.changes.map((c) => `${c.kind}:${c.action}:${c.target.split('/').pop()}`)).toEqual(['file:update:traefik.yml', 'file:update:hetzner_token', 'stack:start:traefik'])
+    expect(plan.changes.map((c) => `${c.kind}:${c.action}:${c.target.split('/').pop()}`)).toEqual([
+      'file:update:traefik.yml',
+      'file:update:hetzner_token',
+      'stack:start:traefik',
+    ])
     expect(plan.changes[0]?.diff).toMatch(/-\s+email: ops@shops\.test\n\+\s+email: it@shops\.test/)
     expect(JSON.stringify(plan.changes)).not.toContain('hz-new-token')
     const before = docker('ps', '-q', '--filter', `label=com.docker.compose.project=${STACK_PROJECT}`)
@@ -108,7 +116,12 @@ describe('host setup with a stand-in for the Traefik image', () => {
   })
 
   it('autostart is planned with its unit, and skipped with the reason where the login is not root', async () => {
-    const plan = await planHostSetup(session, composeEngine(session), source, { ...input, acmeEmail: 'it@shops.test', hetznerToken: 'hz-new-token-987654321', autostart: true })
+    const plan = await planHostSetup(session, composeEngine(session), source, {
+      ...input,
+      acmeEmail: 'it@shops.test',
+      hetznerToken: 'hz-new-token-987654321',
+      autostart: true,
+    })
     expect(plan.changes.map((c) => c.kind)).toEqual(['autostart'])
     expect(plan.changes[0]?.diff).toContain(`+WorkingDirectory=${join(base, 'traefik')}`)
     const outcome = await applyHostSetup(session, composeEngine(session), plan)

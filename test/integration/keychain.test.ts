@@ -58,7 +58,12 @@ describe('Keychain on gnome-keyring', () => {
     const { execFileSync } = await import('node:child_process')
     const read = execFileSync(
       process.execPath,
-      ['-e', `require('keytar').getPassword(process.argv[1], process.argv[2]).then((p) => process.stdout.write(p ?? '<null>'))`, service, 'host/prod-3/ssh-key'],
+      [
+        '-e',
+        `require('keytar').getPassword(process.argv[1], process.argv[2]).then((p) => process.stdout.write(p ?? '<null>'))`,
+        service,
+        'host/prod-3/ssh-key',
+      ],
       { env: { ...process.env, DBUS_SESSION_BUS_ADDRESS: inject('testbed').keyring.dbusAddress }, encoding: 'utf8' },
     )
     expect(read).toBe(secret)

@@ -18,10 +18,25 @@ describe('pausing a shop for a copy', () => {
   const state = (service: string) => bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', `${project}-${service}`)
   const service = (name: string, mount: string) =>
     bed.docker(
-      'run', '-d', '--name', `${project}-${name}`,
-      '--label', `com.docker.compose.project=${project}`, '--label', `com.docker.compose.service=${name}`,
-      '-v', mount, '--health-cmd', 'true', '--health-interval', '2s', '--health-retries', '3',
-      info.image, 'sleep', '600',
+      'run',
+      '-d',
+      '--name',
+      `${project}-${name}`,
+      '--label',
+      `com.docker.compose.project=${project}`,
+      '--label',
+      `com.docker.compose.service=${name}`,
+      '-v',
+      mount,
+      '--health-cmd',
+      'true',
+      '--health-interval',
+      '2s',
+      '--health-retries',
+      '3',
+      info.image,
+      'sleep',
+      '600',
     )
 
   beforeAll(async () => {

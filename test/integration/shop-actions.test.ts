@@ -35,7 +35,13 @@ describe('shop lifecycle on the test bed', () => {
     const templates = new TemplateService(resolve(import.meta.dirname, '../../templates'), () => null)
     const op = startCreateShop(
       { hostId: 'testbed', name: shop, description: '', templateId: 'busybox', domain: `${shop}.shops.test`, params: {}, start: true },
-      { engine: async () => composeEngine(admin), template: (id) => templates.get(id), runner: new OperationRunner(operations), user: 'anna', certResolver: null },
+      {
+        engine: async () => composeEngine(admin),
+        template: (id) => templates.get(id),
+        runner: new OperationRunner(operations),
+        user: 'anna',
+        certResolver: null,
+      },
     ).snapshot
     const deadline = Date.now() + 60_000
     while (operations.get(op.id)?.status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
@@ -60,7 +66,10 @@ describe('shop lifecycle on the test bed', () => {
     await act(sales, 'restart')
     expect(docker('inspect', '-f', '{{.State.StartedAt}}', docker('ps', '-q', '--filter', `label=com.docker.compose.project=${shop}`))).not.toBe(started)
     for (const action of ['stop', 'remove', 'delete'] as const) {
-      const error = await act(sales, action, shop).then(() => null, (e: unknown) => e as AppError)
+      const error = await act(sales, action, shop).then(
+        () => null,
+        (e: unknown) => e as AppError,
+      )
       expect(error?.code).toBe('forbidden')
     }
     expect(states()).toEqual(['running'])
@@ -83,7 +92,10 @@ describe('shop lifecycle on the test bed', () => {
     const laptop = openHostSession(testbedProfile(info, { id: 'bernds-laptop', baseDir, role: 'admin' }), { privateKey: key(info.ssh.keys.ed25519) })
     const bernd = composeEngine(laptop)
     await bernd.store.withLock(shop, 'bernd', async () => {
-      const error = await act(admin, 'stop').then(() => null, (e: unknown) => e as AppError)
+      const error = await act(admin, 'stop').then(
+        () => null,
+        (e: unknown) => e as AppError,
+      )
       expect(error).toMatchObject({ code: 'busy', message: expect.stringContaining('bernd') })
     })
     laptop.close()
@@ -100,7 +112,10 @@ describe('shop lifecycle on the test bed', () => {
 
   it('deletes only with the name typed, then containers, volumes and directory are gone', async () => {
     await act(admin, 'start')
-    const wrong = await act(admin, 'delete', 'aktio').then(() => null, (e: unknown) => e as AppError)
+    const wrong = await act(admin, 'delete', 'aktio').then(
+      () => null,
+      (e: unknown) => e as AppError,
+    )
     expect(wrong?.code).toBe('invalid_input')
     expect(states()).toEqual(['running'])
     await act(admin, 'delete', shop)

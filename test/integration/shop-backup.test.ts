@@ -19,7 +19,14 @@ const shop = 'sicher'
 describe('backups on the test bed', () => {
   let bed: ShopBed
   let session: HostSession
-  const deps = (): BackupDeps => ({ engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'eva', helperImage: info.image, keep: 2 })
+  const deps = (): BackupDeps => ({
+    engine: async () => composeEngine(session),
+    template: (id) => bed.templates.get(id),
+    runner: bed.runner,
+    user: 'eva',
+    helperImage: info.image,
+    keep: 2,
+  })
   const web = () => bed.container(shop)
   const marker = () => bed.docker('exec', web(), 'cat', '/srv/data/marker')
   const backup = async () => {
@@ -33,7 +40,13 @@ describe('backups on the test bed', () => {
     session = bed.session()
     const done = await bed.finished(bed.create(session, { name: shop }).id)
     if (done.status !== 'succeeded') throw new Error(`setup: ${JSON.stringify(done.error)}`)
-    bed.docker('exec', web(), 'sh', '-c', 'echo vorher > /srv/data/marker && dd if=/dev/urandom of=/srv/data/blob bs=1M count=2 2>/dev/null && chown 999:999 /srv/data/blob')
+    bed.docker(
+      'exec',
+      web(),
+      'sh',
+      '-c',
+      'echo vorher > /srv/data/marker && dd if=/dev/urandom of=/srv/data/blob bs=1M count=2 2>/dev/null && chown 999:999 /srv/data/blob',
+    )
   })
   afterAll(() => bed?.cleanup())
 
@@ -41,11 +54,15 @@ describe('backups on the test bed', () => {
     const id = await backup()
     const [manifest] = await composeEngine(session).store.backups(shop)
     expect(manifest).toMatchObject({ id, shop, template: 'busybox', createdBy: 'eva', images: { web: info.image } })
-    expect(manifest!.volumes).toEqual([{ key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: expect.any(Number), sha512: expect.stringMatching(/^[0-9a-f]{128}$/) }])
+    expect(manifest!.volumes).toEqual([
+      { key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: expect.any(Number), sha512: expect.stringMatching(/^[0-9a-f]{128}$/) },
+    ])
     expect(manifest!.volumes[0]!.bytes).toBeGreaterThan(2 * 1024 * 1024)
     // Running at once; Docker calls it healthy again at its next probe (it reports paused containers unhealthy).
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', web())).toBe('running')
-    await expect.poll(() => bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', web()), { timeout: 10_000, interval: 200 }).toBe('running healthy')
+    await expect
+      .poll(() => bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', web()), { timeout: 10_000, interval: 200 })
+      .toBe('running healthy')
   })
 
   it('restores: the marker is back, ownership kept, the shop healthy again', async () => {
@@ -81,13 +98,20 @@ describe('backups on the test bed', () => {
     bed.track('neuling')
     bed.docker('exec', web(), 'sh', '-c', 'echo quelle-jetzt > /srv/data/marker')
     const done = await bed.finished(
-      startRestoreAsNewShop({ hostId: 'testbed', shop, backupId: id, name: 'neuling', domain: 'neuling.shops.test', description: 'aus Backup' }, { ...deps(), certResolver: null }).snapshot.id,
+      startRestoreAsNewShop(
+        { hostId: 'testbed', shop, backupId: id, name: 'neuling', domain: 'neuling.shops.test', description: 'aus Backup' },
+        { ...deps(), certResolver: null },
+      ).snapshot.id,
     )
     expect(done.error).toBeUndefined()
     expect(done.steps.map((s) => s.id)).toEqual(['validate', 'reserve', 'verify', 'restore', 'write', 'dns', 'start', 'health', 'done'])
     expect(bed.docker('exec', bed.container('neuling'), 'cat', '/srv/data/marker')).toBe('fuer-neu')
     expect(marker()).toBe('quelle-jetzt')
-    expect(JSON.parse(readFileSync(join(bed.baseDir, 'neuling', 'shop.json'), 'utf8'))).toMatchObject({ clonedFrom: shop, fromBackup: id, description: 'aus Backup' })
+    expect(JSON.parse(readFileSync(join(bed.baseDir, 'neuling', 'shop.json'), 'utf8'))).toMatchObject({
+      clonedFrom: shop,
+      fromBackup: id,
+      description: 'aus Backup',
+    })
   })
 
   it('keeps only the newest backups', async () => {
@@ -102,7 +126,14 @@ describe('backups on the test bed', () => {
 describe('backups moved over SFTP', () => {
   let bed: ShopBed
   let session: HostSession
-  const deps = (): BackupDeps => ({ engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'eva', helperImage: info.image, keep: 3 })
+  const deps = (): BackupDeps => ({
+    engine: async () => composeEngine(session),
+    template: (id) => bed.templates.get(id),
+    runner: bed.runner,
+    user: 'eva',
+    helperImage: info.image,
+    keep: 3,
+  })
   let folder: string
 
   beforeAll(async () => {
@@ -113,7 +144,13 @@ describe('backups moved over SFTP', () => {
       const done = await bed.finished(bed.create(session, { name }).id)
       if (done.status !== 'succeeded') throw new Error(`setup: ${JSON.stringify(done.error)}`)
     }
-    bed.docker('exec', bed.container('quelle'), 'sh', '-c', 'echo aus-quelle > /srv/data/marker && dd if=/dev/urandom of=/srv/data/blob bs=1M count=3 2>/dev/null')
+    bed.docker(
+      'exec',
+      bed.container('quelle'),
+      'sh',
+      '-c',
+      'echo aus-quelle > /srv/data/marker && dd if=/dev/urandom of=/srv/data/blob bs=1M count=3 2>/dev/null',
+    )
   })
   afterAll(() => {
     bed?.cleanup()

@@ -39,7 +39,7 @@ describe('shop names at Hetzner by domain mode', () => {
     bed?.cleanup()
   })
 
-  it('per shop: create writes the shop\'s A record, delete removes it', async () => {
+  it("per shop: create writes the shop's A record, delete removes it", async () => {
     const hostId = await app.addTestbedHost({ baseDir: bed.baseDir, domainMode: 'per-shop' })
     await app.services.setup.saveDnsToken(hostId, emulator.tokens.readWrite)
     const done = await finished(await create(hostId, 'eins'))
@@ -90,7 +90,10 @@ describe('shop names at Hetzner by domain mode', () => {
     const preview = await app.services.setup.preview({ hostId, acmeEmail: 'ops@shops.test', autostart: false, hetznerToken: emulator.tokens.readWrite })
     expect(preview.changes).toContainEqual({ kind: 'dns', target: '*.shops.test', action: 'update' })
     // The proxy stack itself is the host-setup test's; this one applies the DNS part of the same plan.
-    await app.services.dns.ensureWildcard(app.services.hosts.list().find((h) => h.id === hostId)!, emulator.tokens.readWrite)
+    await app.services.dns.ensureWildcard(
+      app.services.hosts.list().find((h) => h.id === hostId)!,
+      emulator.tokens.readWrite,
+    )
     expect(emulator.rrset('shops.test', '*', 'A')?.records).toEqual([{ value: '127.0.0.1', comment: null }])
     await app.services.setup.saveDnsToken(hostId, emulator.tokens.readWrite)
     const again = await app.services.setup.preview({ hostId, acmeEmail: 'ops@shops.test', autostart: false })

@@ -50,7 +50,11 @@ describe('edit and logs on the test bed', () => {
     const password = bed.secret(shop)
     bed.docker('exec', web(), 'sh', '-c', 'echo bleibt > /srv/data/marker')
     const before = web()
-    await editShop(admin, { shop, description: 'nachher', domain: 'neu.shops.test', params: { greeting: 'Servus', languages: ['de', 'fr'] }, image: null }, deps())
+    await editShop(
+      admin,
+      { shop, description: 'nachher', domain: 'neu.shops.test', params: { greeting: 'Servus', languages: ['de', 'fr'] }, image: null },
+      deps(),
+    )
     await expect.poll(() => bed.docker('inspect', '-f', '{{.State.Health.Status}}', web()), { timeout: 30_000, interval: 200 }).toBe('healthy')
     expect(web()).not.toBe(before)
     expect(answer()).toContain('Servus – pflege')
@@ -64,7 +68,9 @@ describe('edit and logs on the test bed', () => {
 
   it('refuses edit for sales, and a hostile domain, changing nothing', async () => {
     const compose = readFileSync(join(bed.baseDir, shop, 'docker-compose.yml'), 'utf8')
-    await expect(editShop(sales, { shop, description: 'x', domain: 'x.shops.test', params: {}, image: null }, deps())).rejects.toMatchObject({ code: 'forbidden' })
+    await expect(editShop(sales, { shop, description: 'x', domain: 'x.shops.test', params: {}, image: null }, deps())).rejects.toMatchObject({
+      code: 'forbidden',
+    })
     await expect(editShop(admin, { shop, description: 'x', domain: 'a.test`) || Host(`b.test', params: {}, image: null }, deps())).rejects.toMatchObject({
       code: 'invalid_input',
     })

@@ -116,7 +116,10 @@ describe('Docker Engine API through a stream-local forward', () => {
 
   afterAll(async () => {
     client?.end()
-    await local.getContainer(name).remove({ force: true }).catch(() => undefined)
+    await local
+      .getContainer(name)
+      .remove({ force: true })
+      .catch(() => undefined)
   })
 
   it('lists the running container as the SSH user sees it', async () => {

@@ -68,7 +68,7 @@ describe('team keys on the test bed', () => {
     expect(existsSync(join(home, '.ssh', '.shopmanager-lock'))).toBe(false)
   })
 
-  it('refuses to revoke the admin\'s own key without a confirmation', async () => {
+  it("refuses to revoke the admin's own key without a confirmation", async () => {
     const admin = open(adminKey, 'admin')
     const own = ownFingerprint(adminKey)!
     await expect(revokeTeamKey(admin, own, own, false)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('Confirm') })
@@ -106,7 +106,11 @@ describe('team keys: the lock and the sessions of a newer sshd', () => {
     const admin = open(adminKey, 'admin-lock')
     const other = generateEd25519('Cora Cruz [sales] shop-manager')
     leaveLock(`deadbeef\n${hostNow() - 30}\nbob@laptop\n`)
-    await expect(addTeamKey(admin, other.public)).rejects.toMatchObject({ code: 'busy', say: { key: 'keysBusy' }, message: expect.stringContaining('bob@laptop') })
+    await expect(addTeamKey(admin, other.public)).rejects.toMatchObject({
+      code: 'busy',
+      say: { key: 'keysBusy' },
+      message: expect.stringContaining('bob@laptop'),
+    })
     // An older laptop's lock (an empty directory) is busy too while young.
     rmSync(lock, { recursive: true })
     leaveLock('')
@@ -127,7 +131,9 @@ describe('team keys: the lock and the sessions of a newer sshd', () => {
     execFileSync('chmod', ['755', renamed])
     const port = info.ssh.port + 17
     const pidFile = join(bin, 'sshd.pid')
-    spawn(renamed, ['-f', join(info.dir, 'ssh', 'sshd_config'), '-o', `Port=${port}`, '-o', `PidFile=${pidFile}`, '-E', join(bin, 'sshd.log')], { stdio: 'ignore' }).unref()
+    spawn(renamed, ['-f', join(info.dir, 'ssh', 'sshd_config'), '-o', `Port=${port}`, '-o', `PidFile=${pidFile}`, '-E', join(bin, 'sshd.log')], {
+      stdio: 'ignore',
+    }).unref()
     try {
       await expect.poll(() => existsSync(pidFile), { timeout: 10_000 }).toBe(true)
       const listener = readFileSync(pidFile, 'utf8').trim()

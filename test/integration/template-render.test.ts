@@ -45,12 +45,19 @@ describe('a rendered busybox shop on the test bed', () => {
     const container = docker('ps', '-q', '--filter', `label=com.docker.compose.project=${name}`)
     await expect.poll(() => docker('inspect', '-f', '{{.State.Health.Status}}', container), { timeout: 20_000, interval: 200 }).toBe('healthy')
     // Typed text arrives unchanged: no interpolation of $, no quoting damage, no secret leaking in through ${...}.
-    const environment = Object.fromEntries(docker('exec', container, 'env').split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]))
+    const environment = Object.fromEntries(
+      docker('exec', container, 'env')
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    )
     expect(environment['SHOP_GREETING']).toBe(hostile)
     expect(environment['SHOP_ADMIN_PASSWORD']).toBe(secrets['admin_password'])
     expect(docker('exec', container, 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/')).toContain(hostile)
     expect(docker('volume', 'ls', '-q', '--filter', `name=${name}_data`)).toBe(`${name}_data`)
-    expect(docker('inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', container).split(' ').sort()).toEqual(['proxy', `${name}_shop`])
+    expect(docker('inspect', '-f', '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}', container).split(' ').sort()).toEqual([
+      'proxy',
+      `${name}_shop`,
+    ])
     expect(docker('inspect', '-f', '{{index .Config.Labels "traefik.http.routers.' + name + '.rule"}}', container)).toBe(`Host(\`${name}.shops.test\`)`)
   })
 })
@@ -62,7 +69,13 @@ describe('every bundled template', () => {
   it.each(['b2xproc', 'prestashop', 'busybox'])('%s renders with its defaults to a file docker-compose config accepts', async (id) => {
     const template = await loadTemplate(resolve(import.meta.dirname, '../../templates', id), id, 'bundled')
     const shop = `cfg${id}`
-    const output = renderShop(template, { name: shop, domain: `${shop}.shops.test`, params: resolveParams(template.manifest, {}), secrets: generateSecrets(template.manifest), certResolver: 'letsencrypt' })
+    const output = renderShop(template, {
+      name: shop,
+      domain: `${shop}.shops.test`,
+      params: resolveParams(template.manifest, {}),
+      secrets: generateSecrets(template.manifest),
+      certResolver: 'letsencrypt',
+    })
     const at = join(checked, id)
     mkdirSync(at, { recursive: true })
     writeFileSync(join(at, 'docker-compose.yml'), output.compose)

@@ -18,7 +18,10 @@ describe('safe image updates on the test bed', () => {
   let bed: ShopBed
   let session: HostSession
   const update = (image: string) =>
-    startUpdateShop({ hostId: 'testbed', shop, image }, { engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'dora', certResolver: null }).snapshot
+    startUpdateShop(
+      { hostId: 'testbed', shop, image },
+      { engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'dora', certResolver: null },
+    ).snapshot
   const image = () => bed.docker('inspect', '-f', '{{.Config.Image}}', bed.container(shop))
   const health = () => bed.docker('inspect', '-f', '{{.State.Health.Status}}', bed.container(shop))
 

@@ -25,7 +25,18 @@ async function freeUdpPort(): Promise<number> {
 /** dnsmasq answering only for `records` (no upstream, no /etc/hosts; authoritative for .test, so a missing name or type is NXDOMAIN/NODATA, not REFUSED); resolves once it answers. */
 export async function startDnsmasq(records: readonly DnsRecord[]): Promise<{ server: string; stop: () => void }> {
   const port = await freeUdpPort()
-  const args = ['--keep-in-foreground', '--conf-file=/dev/null', '--no-resolv', '--no-hosts', '--listen-address=127.0.0.1', '--bind-interfaces', `--port=${port}`, '--user=root', '--pid-file=', '--local=/test/']
+  const args = [
+    '--keep-in-foreground',
+    '--conf-file=/dev/null',
+    '--no-resolv',
+    '--no-hosts',
+    '--listen-address=127.0.0.1',
+    '--bind-interfaces',
+    `--port=${port}`,
+    '--user=root',
+    '--pid-file=',
+    '--local=/test/',
+  ]
   for (const record of records) args.push(`--host-record=${[record.name, ...record.addresses].join(',')}`)
   const child: ChildProcess = spawn('dnsmasq', args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let stderr = ''
@@ -59,7 +70,23 @@ export interface TestCa {
 export function createTestCa(): TestCa {
   const dir = mkdtempSync(join(tmpdir(), 'test-ca-'))
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' })
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/O=Shop-Manager Test CA/CN=Shop-Manager Test CA')
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/O=Shop-Manager Test CA/CN=Shop-Manager Test CA',
+  )
   let serial = 0
   return {
     cert: readFileSync(join(dir, 'ca.crt'), 'utf8'),
@@ -68,10 +95,45 @@ export function createTestCa(): TestCa {
       const subject = `/CN=${options.commonName ?? names[0] ?? 'leaf'}`
       writeFileSync(join(dir, `${id}.ext`), `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}\n`)
       if (options.selfSigned) {
-        openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${id}.key`, '-out', `${id}.crt`, '-days', '1', '-subj', subject, '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`)
+        openssl(
+          'req',
+          '-x509',
+          '-newkey',
+          'ec',
+          '-pkeyopt',
+          'ec_paramgen_curve:P-256',
+          '-nodes',
+          '-keyout',
+          `${id}.key`,
+          '-out',
+          `${id}.crt`,
+          '-days',
+          '1',
+          '-subj',
+          subject,
+          '-addext',
+          `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
+        )
       } else {
         openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', `${id}.key`, '-out', `${id}.csr`, '-subj', subject)
-        openssl('x509', '-req', '-in', `${id}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', String(1000 + serial), '-out', `${id}.crt`, '-days', '1', '-extfile', `${id}.ext`)
+        openssl(
+          'x509',
+          '-req',
+          '-in',
+          `${id}.csr`,
+          '-CA',
+          'ca.crt',
+          '-CAkey',
+          'ca.key',
+          '-set_serial',
+          String(1000 + serial),
+          '-out',
+          `${id}.crt`,
+          '-days',
+          '1',
+          '-extfile',
+          `${id}.ext`,
+        )
       }
       return { cert: readFileSync(join(dir, `${id}.crt`), 'utf8'), key: readFileSync(join(dir, `${id}.key`), 'utf8') }
     },
@@ -91,13 +153,10 @@ export async function startHttpsServer(sites: readonly HttpsSite[], fallback: Ht
   const contexts = sites.flatMap((site) => site.names.map((name) => [name, createSecureContext({ cert: site.cert, key: site.key })] as const))
   const byName = new Map(contexts)
   const statusOf = new Map(sites.flatMap((site) => site.names.map((name) => [name, site.status] as const)))
-  const server: Server = createServer(
-    { cert: fallback.cert, key: fallback.key, SNICallback: (name, done) => done(null, byName.get(name)) },
-    (req, res) => {
-      res.statusCode = statusOf.get(String(req.headers.host ?? '')) ?? fallback.status
-      res.end('shop')
-    },
-  )
+  const server: Server = createServer({ cert: fallback.cert, key: fallback.key, SNICallback: (name, done) => done(null, byName.get(name)) }, (req, res) => {
+    res.statusCode = statusOf.get(String(req.headers.host ?? '')) ?? fallback.status
+    res.end('shop')
+  })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   return { port: (server.address() as AddressInfo).port, stop: () => new Promise((resolve) => server.close(() => resolve())) }
 }

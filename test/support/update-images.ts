@@ -15,5 +15,8 @@ export function buildUpdateImages(info: TestbedInfo, tags: { good: string; broke
   build(tags.good, `FROM ${info.image}\nLABEL version=next\n`)
   // The template sets the command, not the entrypoint: the broken image's entrypoint says its line, then runs it.
   const start = `#!/bin/sh\\necho "${BROKEN_SAYS}" >&2\\nexec "$@"\\n`
-  build(tags.broken, `FROM ${info.image}\nRUN rm /bin/wget && printf '${start}' > /bin/start && chmod 755 /bin/start\nENTRYPOINT ["/bin/start"]\nLABEL version=broken\n`)
+  build(
+    tags.broken,
+    `FROM ${info.image}\nRUN rm /bin/wget && printf '${start}' > /bin/start && chmod 755 /bin/start\nENTRYPOINT ["/bin/start"]\nLABEL version=broken\n`,
+  )
 }

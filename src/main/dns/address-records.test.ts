@@ -22,13 +22,19 @@ describe('planAddressRecords', () => {
   })
 
   it('replaces another value and changes only a TTL that differs', () => {
-    expect(planAddressRecords([rrset('A', ['198.51.100.1'], 300)], wantedAddresses({ ipv4: '203.0.113.7' }), 300)).toEqual([{ kind: 'set_records', type: 'A', value: '203.0.113.7' }])
-    expect(planAddressRecords([rrset('A', ['203.0.113.7'], 300)], wantedAddresses({ ipv4: '203.0.113.7' }), 60)).toEqual([{ kind: 'change_ttl', type: 'A', ttl: 60 }])
+    expect(planAddressRecords([rrset('A', ['198.51.100.1'], 300)], wantedAddresses({ ipv4: '203.0.113.7' }), 300)).toEqual([
+      { kind: 'set_records', type: 'A', value: '203.0.113.7' },
+    ])
+    expect(planAddressRecords([rrset('A', ['203.0.113.7'], 300)], wantedAddresses({ ipv4: '203.0.113.7' }), 60)).toEqual([
+      { kind: 'change_ttl', type: 'A', ttl: 60 },
+    ])
     expect(planAddressRecords([rrset('A', ['203.0.113.7'], 300)], wantedAddresses({ ipv4: '203.0.113.7' }))).toEqual([])
   })
 
   it('reduces several addresses to the one wanted', () => {
-    expect(planAddressRecords([rrset('A', ['203.0.113.7', '198.51.100.1'])], wantedAddresses({ ipv4: '203.0.113.7' }))).toEqual([{ kind: 'set_records', type: 'A', value: '203.0.113.7' }])
+    expect(planAddressRecords([rrset('A', ['203.0.113.7', '198.51.100.1'])], wantedAddresses({ ipv4: '203.0.113.7' }))).toEqual([
+      { kind: 'set_records', type: 'A', value: '203.0.113.7' },
+    ])
   })
 
   it('deletes a family set to null and leaves an omitted one alone', () => {

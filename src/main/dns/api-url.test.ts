@@ -4,8 +4,22 @@ import { describe, expect, it } from 'vitest'
 import { settingsPatchSchema } from '@shared/contract'
 import { checkHetznerApiUrl, isSafeHetznerApiUrl } from './api-url'
 
-const allowed = ['https://api.hetzner.cloud/v1', 'https://proxy.example.com:8443/hetzner/v1', 'http://127.0.0.1:8080/v1', 'http://127.1.2.3/v1', 'http://[::1]:9000/v1', 'http://localhost:3000/v1']
-const refused = ['http://api.hetzner.cloud/v1', 'http://10.0.0.1/v1', 'http://192.168.1.5:8080/v1', 'http://127.0.0.1.nip.io/v1', 'http://localhost.evil.example/v1', 'http://[::2]/v1']
+const allowed = [
+  'https://api.hetzner.cloud/v1',
+  'https://proxy.example.com:8443/hetzner/v1',
+  'http://127.0.0.1:8080/v1',
+  'http://127.1.2.3/v1',
+  'http://[::1]:9000/v1',
+  'http://localhost:3000/v1',
+]
+const refused = [
+  'http://api.hetzner.cloud/v1',
+  'http://10.0.0.1/v1',
+  'http://192.168.1.5:8080/v1',
+  'http://127.0.0.1.nip.io/v1',
+  'http://localhost.evil.example/v1',
+  'http://[::2]/v1',
+]
 
 describe('the Hetzner API URL', () => {
   const schema = settingsPatchSchema.shape.hetznerApiUrl

@@ -26,9 +26,13 @@ export function isSafeHetznerApiUrl(url: string): boolean {
 
 export function checkHetznerApiUrl(url: string): string {
   if (!isSafeHetznerApiUrl(url)) {
-    throw new AppError('invalid_input', `The Hetzner API URL ${url} would send the token unencrypted: use https (plain http only to this machine, 127.0.0.1, ::1 or localhost).`, {
-      fields: [{ path: 'hetznerApiUrl', message: 'https only' }],
-    })
+    throw new AppError(
+      'invalid_input',
+      `The Hetzner API URL ${url} would send the token unencrypted: use https (plain http only to this machine, 127.0.0.1, ::1 or localhost).`,
+      {
+        fields: [{ path: 'hetznerApiUrl', message: 'https only' }],
+      },
+    )
   }
   return url
 }

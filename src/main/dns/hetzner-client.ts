@@ -73,7 +73,15 @@ export class HetznerDnsClient {
   /** Every zone of the project, all pages. */
   async listZones(options: CallOptions = {}): Promise<Zone[]> {
     return this.allPages(
-      (page) => this.http.call({ method: 'GET', path: '/zones', query: { page, per_page: ZONES_PER_PAGE }, schema: zoneListSchema, subject: { what: 'the list of zones' }, signal: options.signal }),
+      (page) =>
+        this.http.call({
+          method: 'GET',
+          path: '/zones',
+          query: { page, per_page: ZONES_PER_PAGE },
+          schema: zoneListSchema,
+          subject: { what: 'the list of zones' },
+          signal: options.signal,
+        }),
       (answer) => answer.zones,
     )
   }
@@ -81,12 +89,21 @@ export class HetznerDnsClient {
   /** The zone named exactly `name` (case, trailing dot and IDN normalised), or null. */
   async findZone(name: string, options: CallOptions = {}): Promise<Zone | null> {
     const wanted = normaliseRecordDomain(name)
-    const answer = await this.http.call({ method: 'GET', path: '/zones', query: { name: wanted }, schema: zoneListSchema, subject: zoneSubject(wanted), signal: options.signal })
+    const answer = await this.http.call({
+      method: 'GET',
+      path: '/zones',
+      query: { name: wanted },
+      schema: zoneListSchema,
+      subject: zoneSubject(wanted),
+      signal: options.signal,
+    })
     return answer.zones.find((zone) => zone.name === wanted) ?? null
   }
 
   async getZone(zone: ZoneRef, options: CallOptions = {}): Promise<Zone | null> {
-    return orNull(this.http.call({ method: 'GET', path: `/zones/${pathSegment(zone)}`, schema: zoneAnswerSchema, subject: zoneSubject(zone), signal: options.signal })).then((a) => a?.zone ?? null)
+    return orNull(
+      this.http.call({ method: 'GET', path: `/zones/${pathSegment(zone)}`, schema: zoneAnswerSchema, subject: zoneSubject(zone), signal: options.signal }),
+    ).then((a) => a?.zone ?? null)
   }
 
   /** Where `domain` lives: its zone (the longest suffix among the project's zones) and the record name there. */
@@ -99,14 +116,29 @@ export class HetznerDnsClient {
     const query = { name: filter.name, type: filter.type, per_page: RRSETS_PER_PAGE }
     return this.allPages(
       (page) =>
-        this.http.call({ method: 'GET', path: `/zones/${pathSegment(zone)}/rrsets`, query: { ...query, page }, schema: rrsetListSchema, subject: zoneSubject(zone), signal: options.signal }),
+        this.http.call({
+          method: 'GET',
+          path: `/zones/${pathSegment(zone)}/rrsets`,
+          query: { ...query, page },
+          schema: rrsetListSchema,
+          subject: zoneSubject(zone),
+          signal: options.signal,
+        }),
       (answer) => answer.rrsets,
     )
   }
 
   /** The record set, or null when it does not exist. */
   async getRRSet(zone: ZoneRef, name: string, type: RecordType, options: CallOptions = {}): Promise<RRSet | null> {
-    const answer = await orNull(this.http.call({ method: 'GET', path: rrsetPath(zone, name, type), schema: rrsetAnswerSchema, subject: rrsetSubject(zone, name, type), signal: options.signal }))
+    const answer = await orNull(
+      this.http.call({
+        method: 'GET',
+        path: rrsetPath(zone, name, type),
+        schema: rrsetAnswerSchema,
+        subject: rrsetSubject(zone, name, type),
+        signal: options.signal,
+      }),
+    )
     return answer?.rrset ?? null
   }
 
@@ -114,7 +146,13 @@ export class HetznerDnsClient {
     return this.http.call({
       method: 'POST',
       path: `/zones/${pathSegment(zone)}/rrsets`,
-      body: { name: rrset.name, type: rrset.type, records: rrset.records, ...(rrset.ttl !== undefined ? { ttl: rrset.ttl } : {}), ...(rrset.labels ? { labels: rrset.labels } : {}) },
+      body: {
+        name: rrset.name,
+        type: rrset.type,
+        records: rrset.records,
+        ...(rrset.ttl !== undefined ? { ttl: rrset.ttl } : {}),
+        ...(rrset.labels ? { labels: rrset.labels } : {}),
+      },
       schema: rrsetCreatedSchema,
       subject: rrsetSubject(zone, rrset.name, rrset.type),
       signal: options.signal,
@@ -144,7 +182,15 @@ export class HetznerDnsClient {
 
   /** The deletion's action, or null when the record set was already gone. */
   async deleteRRSet(zone: ZoneRef, name: string, type: RecordType, options: CallOptions = {}): Promise<Action | null> {
-    const answer = await orNull(this.http.call({ method: 'DELETE', path: rrsetPath(zone, name, type), schema: actionAnswerSchema, subject: rrsetSubject(zone, name, type), signal: options.signal }))
+    const answer = await orNull(
+      this.http.call({
+        method: 'DELETE',
+        path: rrsetPath(zone, name, type),
+        schema: actionAnswerSchema,
+        subject: rrsetSubject(zone, name, type),
+        signal: options.signal,
+      }),
+    )
     return answer?.action ?? null
   }
 
@@ -159,7 +205,13 @@ export class HetznerDnsClient {
       while (current.status === 'running') {
         // Like Hetzner's SDK: wait first, a fresh action is rarely done at once.
         await this.http.pause(this.pollIntervalMs, signal, 'GET')
-        const answer = await this.http.call({ method: 'GET', path: `/actions/${pathSegment(current.id)}`, schema: actionAnswerSchema, subject: { what: `the progress of the change to ${what}` }, signal })
+        const answer = await this.http.call({
+          method: 'GET',
+          path: `/actions/${pathSegment(current.id)}`,
+          schema: actionAnswerSchema,
+          subject: { what: `the progress of the change to ${what}` },
+          signal,
+        })
         current = answer.action
       }
     } catch (error) {
@@ -218,7 +270,9 @@ export class HetznerDnsClient {
     let action: Action | null
     switch (step.kind) {
       case 'create':
-        action = (await this.createRRSet(zone, { name, type: step.type, records: records(step.value), ...(step.ttl !== undefined ? { ttl: step.ttl } : {}) }, options)).action
+        action = (
+          await this.createRRSet(zone, { name, type: step.type, records: records(step.value), ...(step.ttl !== undefined ? { ttl: step.ttl } : {}) }, options)
+        ).action
         break
       case 'set_records':
         action = await this.setRecords(zone, name, step.type, records(step.value), options)
@@ -245,9 +299,12 @@ export class HetznerDnsClient {
     return this.http.call(call).then((answer) => answer.action)
   }
 
-  private async allPages<A extends { meta: { pagination: { next_page: number | null } } }, T>(fetch: (page: number) => Promise<A>, items: (answer: A) => T[]): Promise<T[]> {
+  private async allPages<A extends { meta: { pagination: { next_page: number | null } } }, T>(
+    fetch: (page: number) => Promise<A>,
+    items: (answer: A) => T[],
+  ): Promise<T[]> {
     const all: T[] = []
-    for (let page: number | null = 1; page !== null; ) {
+    for (let page: number | null = 1; page !== null;) {
       const answer = await fetch(page)
       all.push(...items(answer))
       const next = answer.meta.pagination.next_page

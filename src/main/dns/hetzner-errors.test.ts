@@ -26,7 +26,12 @@ describe('apiError', () => {
   })
 
   it('turns invalid_input details.fields into fields', () => {
-    const error = map(failure(422, 'invalid_input', { message: 'invalid input in fields', details: { fields: [{ name: 'records', messages: ['"x" is not an IPv4 address', 'values must be distinct'] }] } }))
+    const error = map(
+      failure(422, 'invalid_input', {
+        message: 'invalid input in fields',
+        details: { fields: [{ name: 'records', messages: ['"x" is not an IPv4 address', 'values must be distinct'] }] },
+      }),
+    )
     expect(error.code).toBe('invalid_input')
     expect(error.fields).toEqual([{ path: 'records', message: '"x" is not an IPv4 address; values must be distinct' }])
     expect(error.message).toBe('Hetzner did not accept the record set shop1/A in example.com (records: "x" is not an IPv4 address; values must be distinct).')
@@ -93,23 +98,39 @@ describe('isRetried, as in Hetzner’s SDK', () => {
 
 describe('network errors and actions', () => {
   it('says a dropped write may or may not have happened', () => {
-    const post = networkError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), { timedOut: false, timeoutMs: 15000, host: 'api.hetzner.cloud', method: 'POST' })
+    const post = networkError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), {
+      timedOut: false,
+      timeoutMs: 15000,
+      host: 'api.hetzner.cloud',
+      method: 'POST',
+    })
     expect(post.code).toBe('connection_lost')
     expect(post.message).toMatch(/dropped before it answered\. A change sent with it may or may not have been made/)
-    const get = networkError(Object.assign(new Error('x'), { code: 'ENOTFOUND' }), { timedOut: false, timeoutMs: 15000, host: 'api.hetzner.cloud', method: 'GET' })
+    const get = networkError(Object.assign(new Error('x'), { code: 'ENOTFOUND' }), {
+      timedOut: false,
+      timeoutMs: 15000,
+      host: 'api.hetzner.cloud',
+      method: 'GET',
+    })
     expect(get.message).toBe('The address api.hetzner.cloud could not be resolved: is this computer online?')
     expect(networkError(new Error('x'), { timedOut: true, timeoutMs: 15000, host: 'h', method: 'GET' }).message).toMatch(/did not answer within 15 s\.$/)
   })
 
   it("reports a failed action with Hetzner's message", () => {
-    const error = actionError({ id: 7, command: 'create_rrset', status: 'error', error: { code: 'action_failed', message: 'Zone could not be updated' } }, 'the record set shop1/A in example.com')
+    const error = actionError(
+      { id: 7, command: 'create_rrset', status: 'error', error: { code: 'action_failed', message: 'Zone could not be updated' } },
+      'the record set shop1/A in example.com',
+    )
     expect(error.message).toBe('Hetzner could not complete the change to the record set shop1/A in example.com: Zone could not be updated')
     expect(error.details).toMatchObject({ actionId: '7', hetznerCode: 'action_failed' })
   })
 
   it('never lets the token through', () => {
     const token = 'tok3n-secret'
-    const error = withoutSecret(new AppError('internal', `echo ${token}`, { details: { header: `Bearer ${token}` }, fields: [{ path: 'x', message: token }] }), token)
+    const error = withoutSecret(
+      new AppError('internal', `echo ${token}`, { details: { header: `Bearer ${token}` }, fields: [{ path: 'x', message: token }] }),
+      token,
+    )
     expect(JSON.stringify(error.toPayload())).not.toContain(token)
     expect(error.message).toBe('echo [token]')
   })

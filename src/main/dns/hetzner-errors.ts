@@ -55,7 +55,10 @@ export function budgetError(rate: RateLimit, needed: number, now: number): AppEr
       `It refills by itself: try again in about ${describeWait(msUntilAvailable(rate, needed, now))}; the full quota is back at ${clockTime(rate.resetAt)}. No record was changed.`,
     {
       details: { resetAt: new Date(rate.resetAt).toISOString(), limit: String(rate.limit), remaining: String(left) },
-      say: { key: 'hetznerBudget', values: { needed, left, limit: rate.limit, seconds: waitSeconds(msUntilAvailable(rate, needed, now)), at: clockTime(rate.resetAt) } },
+      say: {
+        key: 'hetznerBudget',
+        values: { needed, left, limit: rate.limit, seconds: waitSeconds(msUntilAvailable(rate, needed, now)), at: clockTime(rate.resetAt) },
+      },
     },
   )
 }
@@ -89,7 +92,7 @@ export function apiError(api: ApiFailure, subject: Subject, rate: RateLimit | nu
     case 'unauthorized':
       return make(
         'auth_failed',
-        "Hetzner rejected the DNS API token: it is wrong, expired or was deleted. Create an API token (Read & Write) for the project in Hetzner Console and enter it in the DNS settings.",
+        'Hetzner rejected the DNS API token: it is wrong, expired or was deleted. Create an API token (Read & Write) for the project in Hetzner Console and enter it in the DNS settings.',
         undefined,
         { key: 'hetznerToken' },
       )
@@ -193,11 +196,15 @@ export function networkError(error: unknown, context: { timedOut: boolean; timeo
   switch (code) {
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return new AppError('connection_lost', `The address ${context.host} could not be resolved: is this computer online?`, { say: { key: 'hetznerNotResolved', values: { host: context.host } } })
+      return new AppError('connection_lost', `The address ${context.host} could not be resolved: is this computer online?`, {
+        say: { key: 'hetznerNotResolved', values: { host: context.host } },
+      })
     case 'ECONNREFUSED':
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
-      return new AppError('connection_lost', `Hetzner's API (${context.host}) cannot be reached from this network.`, { say: { key: 'hetznerUnreachable', values: { host: context.host } } })
+      return new AppError('connection_lost', `Hetzner's API (${context.host}) cannot be reached from this network.`, {
+        say: { key: 'hetznerUnreachable', values: { host: context.host } },
+      })
     case 'UND_ERR_SOCKET':
     case 'ECONNRESET':
     case 'EPIPE':
@@ -224,11 +231,9 @@ export function actionError(action: Action, what: string): AppError {
 }
 
 export function actionTimeoutError(action: Action, what: string, timeoutMs: number): AppError {
-  return new AppError(
-    'timeout',
-    `Hetzner had not finished the change to ${what} after ${seconds(timeoutMs)}. It may still complete; look again in a moment.`,
-    { details: { actionId: String(action.id), command: action.command } },
-  )
+  return new AppError('timeout', `Hetzner had not finished the change to ${what} after ${seconds(timeoutMs)}. It may still complete; look again in a moment.`, {
+    details: { actionId: String(action.id), command: action.command },
+  })
 }
 
 /** Defence in depth: whatever text came back, the token never leaves in an error. */
@@ -245,6 +250,13 @@ export function withoutSecret(error: AppError, secret: string): AppError {
   return new AppError(error.code, clean(error.message), {
     ...(error.fields ? { fields: error.fields.map((f) => ({ path: clean(f.path), message: clean(f.message) })) } : {}),
     ...(error.details ? { details: Object.fromEntries(Object.entries(error.details).map(([k, v]) => [k, clean(v)])) } : {}),
-    ...(say ? { say: { key: say.key, ...(say.values ? { values: Object.fromEntries(Object.entries(say.values).map(([k, v]) => [k, typeof v === 'string' ? clean(v) : v])) } : {}) } } : {}),
+    ...(say
+      ? {
+          say: {
+            key: say.key,
+            ...(say.values ? { values: Object.fromEntries(Object.entries(say.values).map(([k, v]) => [k, typeof v === 'string' ? clean(v) : v])) } : {}),
+          },
+        }
+      : {}),
   })
 }

@@ -5,7 +5,18 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { Agent, request, type Dispatcher } from 'undici'
 import type { z } from 'zod'
 import { AppError } from '@shared/errors'
-import { apiError, budgetError, cancelledError, isNetworkTimeout, isRetried, networkError, withoutSecret, type ApiFailure, type Failure, type Subject } from './hetzner-errors'
+import {
+  apiError,
+  budgetError,
+  cancelledError,
+  isNetworkTimeout,
+  isRetried,
+  networkError,
+  withoutSecret,
+  type ApiFailure,
+  type Failure,
+  type Subject,
+} from './hetzner-errors'
 import { errorBodySchema } from './hetzner-schema'
 import { msUntilAvailable, readRateLimit, type RateLimit } from './rate-limit'
 
@@ -177,7 +188,11 @@ export class HetznerHttp {
       if (call.signal?.aborted) throw cancelledError(call.method)
       const timedOut = timeout.aborted || isNetworkTimeout(error)
       this.options.log?.({ method: call.method, path: call.path, status: 'no answer', ms: performance.now() - started, attempt, correlationId: null })
-      return { ok: false, failure: { kind: 'network', timedOut }, error: networkError(error, { timedOut, timeoutMs: this.timeoutMs, host: this.host, method: call.method }) }
+      return {
+        ok: false,
+        failure: { kind: 'network', timedOut },
+        error: networkError(error, { timedOut, timeoutMs: this.timeoutMs, host: this.host, method: call.method }),
+      }
     }
     const now = Date.now()
     this.rate = readRateLimit(headers, now) ?? this.rate
@@ -212,11 +227,16 @@ export class HetznerHttp {
       throw new AppError('keychain_unavailable', 'The Hetzner API token could not be read from the keychain.')
     }
     if (!token) {
-      throw new AppError('auth_failed', 'No Hetzner API token is stored. Create one (Read & Write) in Hetzner Console and enter it in the DNS settings.', { say: { key: 'hetznerNoToken' } })
+      throw new AppError('auth_failed', 'No Hetzner API token is stored. Create one (Read & Write) in Hetzner Console and enter it in the DNS settings.', {
+        say: { key: 'hetznerNoToken' },
+      })
     }
     // A header cannot carry it, and undici's complaint would be vaguer than this.
     if (!/^[\x21-\x7e]+$/.test(token)) {
-      throw new AppError('auth_failed', 'The stored Hetzner API token contains characters a token cannot have (a space or line break from copying?). Enter it again.')
+      throw new AppError(
+        'auth_failed',
+        'The stored Hetzner API token contains characters a token cannot have (a space or line break from copying?). Enter it again.',
+      )
     }
     this.lastToken = token
     return token

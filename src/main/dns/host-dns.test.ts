@@ -8,8 +8,19 @@ import { isSafeHetznerApiUrl } from './api-url'
 import { HostDns } from './host-dns'
 
 const profile: HostProfile = {
-  id: 'h1', name: 'H1', kind: 'ssh', address: '127.0.0.1', port: 22, user: 'shop', auth: { kind: 'agent' },
-  dockerSocket: '/var/run/docker.sock', baseDir: '/opt/docker', role: 'admin', shopDomain: 'shops.example.com', domainMode: 'wildcard', hostKey: null,
+  id: 'h1',
+  name: 'H1',
+  kind: 'ssh',
+  address: '127.0.0.1',
+  port: 22,
+  user: 'shop',
+  auth: { kind: 'agent' },
+  dockerSocket: '/var/run/docker.sock',
+  baseDir: '/opt/docker',
+  role: 'admin',
+  shopDomain: 'shops.example.com',
+  domainMode: 'wildcard',
+  hostKey: null,
 }
 
 describe('HostDns', () => {
@@ -43,7 +54,10 @@ describe('HostDns', () => {
     let baseUrl = 'http://api.hetzner.example/v1'
     const dns = new HostDns({ token: async () => null, baseUrl: () => baseUrl, resolvers: () => [] })
     emulator.resetCalls()
-    await expect(dns.wildcardMatches(profile, emulator.tokens.readWrite)).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringContaining('unencrypted') })
+    await expect(dns.wildcardMatches(profile, emulator.tokens.readWrite)).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringContaining('unencrypted'),
+    })
     baseUrl = emulator.url
     expect(await dns.wildcardMatches(profile, emulator.tokens.readWrite)).toBe(true)
     expect(emulator.calls.length).toBeGreaterThan(0)
@@ -52,10 +66,28 @@ describe('HostDns', () => {
 
 describe('isSafeHetznerApiUrl', () => {
   it('https anywhere; http only to loopback', () => {
-    for (const url of ['https://api.hetzner.cloud/v1', 'http://127.0.0.1:8080/v1', 'http://127.5.6.7/v1', 'http://[::1]:9000/v1', 'http://localhost:3000/v1', 'http://LOCALHOST/v1']) {
+    for (const url of [
+      'https://api.hetzner.cloud/v1',
+      'http://127.0.0.1:8080/v1',
+      'http://127.5.6.7/v1',
+      'http://[::1]:9000/v1',
+      'http://localhost:3000/v1',
+      'http://LOCALHOST/v1',
+    ]) {
       expect(isSafeHetznerApiUrl(url), url).toBe(true)
     }
-    for (const url of ['http://api.hetzner.cloud/v1', 'http://10.0.0.1/v1', 'http://128.0.0.1/v1', 'http://127.0.0.1.nip.io/v1', 'http://localhost.evil.com/v1', 'http://foo.localhost/v1', 'http://[::2]/v1', 'http://[::ffff:8.8.8.8]/v1', 'ftp://127.0.0.1/', 'not a url']) {
+    for (const url of [
+      'http://api.hetzner.cloud/v1',
+      'http://10.0.0.1/v1',
+      'http://128.0.0.1/v1',
+      'http://127.0.0.1.nip.io/v1',
+      'http://localhost.evil.com/v1',
+      'http://foo.localhost/v1',
+      'http://[::2]/v1',
+      'http://[::ffff:8.8.8.8]/v1',
+      'ftp://127.0.0.1/',
+      'not a url',
+    ]) {
       expect(isSafeHetznerApiUrl(url), url).toBe(false)
     }
   })

@@ -77,7 +77,10 @@ export class HostDns {
     const want = await this.addresses(profile)
     const [a, aaaa] = await Promise.all([client.getRRSet(place.zone.name, place.name, 'A'), client.getRRSet(place.zone.name, place.name, 'AAAA')])
     const values = (set: typeof a) => (set?.records ?? []).map((r) => r.value).sort()
-    return JSON.stringify(values(a)) === JSON.stringify(want.ipv4 ? [want.ipv4] : []) && JSON.stringify(values(aaaa)) === JSON.stringify(want.ipv6 ? [want.ipv6] : [])
+    return (
+      JSON.stringify(values(a)) === JSON.stringify(want.ipv4 ? [want.ipv4] : []) &&
+      JSON.stringify(values(aaaa)) === JSON.stringify(want.ipv6 ? [want.ipv6] : [])
+    )
   }
 
   private async shopDns(profile: HostProfile, token?: string): Promise<ShopDns> {

@@ -24,7 +24,9 @@ export class ShopDns {
   /** Host setup: `*.shops.example.com` pointing at the host; run again when the host's address changes. */
   async ensureWildcard(wildcard: string, host: HostAddresses, options: WaitOptions = {}): Promise<PublishResult> {
     if (!normaliseRecordDomain(wildcard).startsWith('*.')) {
-      throw new AppError('invalid_input', `"${wildcard}" is not a wildcard name; it should look like *.shops.example.com.`, { fields: [{ path: 'wildcard', message: 'not a wildcard name' }] })
+      throw new AppError('invalid_input', `"${wildcard}" is not a wildcard name; it should look like *.shops.example.com.`, {
+        fields: [{ path: 'wildcard', message: 'not a wildcard name' }],
+      })
     }
     return this.pointAt(wildcard, host, options)
   }
@@ -50,7 +52,13 @@ export class ShopDns {
     }
     const place = await this.client.locate(domain, options)
     // Exactly the host's addresses: a family the host lacks gets no record, so a stale one cannot mislead phones.
-    const change: AddressChange = await this.client.upsertAddressRecords(place.zone.name, place.name, { ipv4: host.ipv4 ?? null, ipv6: host.ipv6 ?? null }, this.ttl, options)
+    const change: AddressChange = await this.client.upsertAddressRecords(
+      place.zone.name,
+      place.name,
+      { ipv4: host.ipv4 ?? null, ipv6: host.ipv6 ?? null },
+      this.ttl,
+      options,
+    )
     return { via: 'record', zone: change.zone, name: change.name, changed: change.steps.length > 0 }
   }
 }

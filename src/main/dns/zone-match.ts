@@ -58,10 +58,14 @@ export function locateInZones<Z extends ZoneLike>(input: string, zones: readonly
   if (!best) {
     const names = zones.map((zone) => zone.name)
     const known = names.length === 0 ? 'it has no DNS zones' : `its zones: ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`
-    throw invalid('domain', `${domain} is not in any DNS zone of this Hetzner project (${known}). Use a domain under one of them, or add its zone in Hetzner Console.`, {
-      key: 'noZone',
-      values: { domain, zones: names.length === 0 ? '—' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}` },
-    })
+    throw invalid(
+      'domain',
+      `${domain} is not in any DNS zone of this Hetzner project (${known}). Use a domain under one of them, or add its zone in Hetzner Console.`,
+      {
+        key: 'noZone',
+        values: { domain, zones: names.length === 0 ? '—' : `${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}` },
+      },
+    )
   }
   if (best.zone.mode === 'secondary') {
     throw invalid(

@@ -66,9 +66,7 @@ export class DraftStore {
     const now = this.now().toISOString()
     const existing = id ? drafts.find((d) => d.id === id) : undefined
     if (id && !existing) throw new AppError('not_found', 'This draft no longer exists.', { say: { key: 'draftGone' } })
-    const draft: Draft = existing
-      ? { ...existing, ...parsed, updatedAt: now }
-      : { ...parsed, id: randomUUID(), createdAt: now, updatedAt: now, deployed: null }
+    const draft: Draft = existing ? { ...existing, ...parsed, updatedAt: now } : { ...parsed, id: randomUUID(), createdAt: now, updatedAt: now, deployed: null }
     this.write(existing ? drafts.map((d) => (d.id === draft.id ? draft : d)) : [...drafts, draft])
     return draft
   }
@@ -101,7 +99,11 @@ export class DraftStore {
       throw new AppError('invalid_input', 'This file is not a Shop-Manager drafts file (not JSON).', { say: { key: 'notDraftsFile' } })
     }
     const file = z.object({ format: z.literal('shop-manager-drafts'), version: z.literal(1), drafts: z.array(storedDraft) }).safeParse(parsed)
-    if (!file.success) throw new AppError('invalid_input', `This file is not a Shop-Manager drafts file (${file.error.issues[0]?.path.join('.') || 'format'}: ${file.error.issues[0]?.message ?? ''}).`)
+    if (!file.success)
+      throw new AppError(
+        'invalid_input',
+        `This file is not a Shop-Manager drafts file (${file.error.issues[0]?.path.join('.') || 'format'}: ${file.error.issues[0]?.message ?? ''}).`,
+      )
     return file.data.drafts.map(({ id: _id, createdAt: _c, updatedAt: _u, deployed: _d, ...fields }) => this.save(fields))
   }
 

@@ -51,7 +51,11 @@ WantedBy=multi-user.target
 }
 
 /** Contents of the plain files and sha256 + mode of the secret ones, in one command. */
-async function readStack(session: HostSession, stackDir: string, files: readonly StackFile[]): Promise<Map<string, { content?: string; hash?: string; mode: string }>> {
+async function readStack(
+  session: HostSession,
+  stackDir: string,
+  files: readonly StackFile[],
+): Promise<Map<string, { content?: string; hash?: string; mode: string }>> {
   const script = `cd "$1" 2>/dev/null || exit 0
 shift
 for f in "$@"; do
@@ -106,7 +110,12 @@ export async function planHostSetup(session: HostSession, engine: ShopEngine, so
     unit = autostartUnit(stackDir, await engine.runtime.bootCommand({ name: STACK_PROJECT, dir: stackDir }))
     const installed = await session.exec(['cat', '--', UNIT_PATH], { timeoutMs: 10_000 })
     if (installed.code !== 0 || installed.stdout !== unit) {
-      changes.push({ kind: 'autostart', target: UNIT_PATH, action: installed.code === 0 ? 'update' : 'create', diff: createTwoFilesPatch(UNIT_PATH, UNIT_PATH, installed.code === 0 ? installed.stdout : '', unit, '', '') })
+      changes.push({
+        kind: 'autostart',
+        target: UNIT_PATH,
+        action: installed.code === 0 ? 'update' : 'create',
+        diff: createTwoFilesPatch(UNIT_PATH, UNIT_PATH, installed.code === 0 ? installed.stdout : '', unit, '', ''),
+      })
     }
   }
   return { stackDir, changes, files, unit }
@@ -134,7 +143,10 @@ export async function applyHostSetup(session: HostSession, engine: ShopEngine, p
   }
   const changedFiles = has('file').map((c) => posix.relative(plan.stackDir, c.target))
   if (changedFiles.length > 0) {
-    await engine.store.writeFiles(plan.stackDir, plan.files.filter((f) => changedFiles.includes(f.path)))
+    await engine.store.writeFiles(
+      plan.stackDir,
+      plan.files.filter((f) => changedFiles.includes(f.path)),
+    )
     // SFTP creates with the session's umask; the token must end up 0600 whatever that is.
     await session.exec(['chmod', '0600', '--', posix.join(plan.stackDir, 'hetzner_token')], { timeoutMs: 10_000 })
     outcome.applied.push(...has('file'))
@@ -152,10 +164,13 @@ export async function applyHostSetup(session: HostSession, engine: ShopEngine, p
       outcome.skipped.push({ change, code: 'needs_root', reason: 'needs root or password-less sudo on the host' })
       continue
     }
-    const write = await session.exec([...root, 'sh', '-c', 'cat > "$1" && systemctl daemon-reload && systemctl enable shopmanager-traefik.service', 'sh', UNIT_PATH], {
-      stdin: plan.unit,
-      timeoutMs: 30_000,
-    })
+    const write = await session.exec(
+      [...root, 'sh', '-c', 'cat > "$1" && systemctl daemon-reload && systemctl enable shopmanager-traefik.service', 'sh', UNIT_PATH],
+      {
+        stdin: plan.unit,
+        timeoutMs: 30_000,
+      },
+    )
     if (write.code !== 0) outcome.skipped.push({ change, code: 'failed', reason: write.stderr.trim() || `exit ${write.code}` })
     else outcome.applied.push(change)
   }

@@ -47,7 +47,8 @@ export class HostSetupService {
 
   /** A new Hetzner DNS token for a host, checked for form only; Hetzner itself judges it on first use. */
   async saveDnsToken(hostId: string, token: string): Promise<void> {
-    if (!/^[A-Za-z0-9_-]{20,200}$/.test(token)) throw new AppError('invalid_input', 'This does not look like a Hetzner API token.', { fields: [{ path: 'hetznerToken', message: 'not a token' }] })
+    if (!/^[A-Za-z0-9_-]{20,200}$/.test(token))
+      throw new AppError('invalid_input', 'This does not look like a Hetzner API token.', { fields: [{ path: 'hetznerToken', message: 'not a token' }] })
     await this.keychain.set(dnsTokenAccount(hostId), token)
   }
 

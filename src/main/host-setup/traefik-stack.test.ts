@@ -8,7 +8,7 @@ const base: TraefikStackInput = { acmeEmail: 'ops@example.com', mode: 'per-shop'
 const file = async (input: TraefikStackInput, path: string) => (await renderTraefikStack(source, input)).find((f) => f.path === path)!
 
 describe('the Traefik stack', () => {
-  it('per shop: TLS challenge, the seed\'s entry points and metrics, dashboard off, Docker socket read-only', async () => {
+  it("per shop: TLS challenge, the seed's entry points and metrics, dashboard off, Docker socket read-only", async () => {
     const config = parse((await file(base, 'traefik.yml')).content)
     expect(config.certificatesResolvers.letsencrypt.acme).toMatchObject({ email: 'ops@example.com', tlsChallenge: {}, storage: '/letsencrypt/acme.json' })
     expect(config.api.dashboard).toBe(false)

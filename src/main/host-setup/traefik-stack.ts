@@ -9,7 +9,6 @@ import { AppError } from '@shared/errors'
 import type { DomainMode } from '@shared/hosts'
 import { isValidDomain } from '@shared/shop-rules'
 
-
 export interface TraefikStackInput {
   acmeEmail: string
   mode: DomainMode
@@ -49,14 +48,20 @@ const at = (value: unknown, ...path: string[]): Yaml => {
 
 export async function renderTraefikStack(sourceDir: string, input: TraefikStackInput): Promise<StackFile[]> {
   if (!emailSchema.safeParse(input.acmeEmail).success) {
-    throw new AppError('invalid_input', `"${input.acmeEmail}" is not an e-mail address Let's Encrypt can use.`, { fields: [{ path: 'acmeEmail', message: 'not an e-mail address' }] })
+    throw new AppError('invalid_input', `"${input.acmeEmail}" is not an e-mail address Let's Encrypt can use.`, {
+      fields: [{ path: 'acmeEmail', message: 'not an e-mail address' }],
+    })
   }
   if (input.mode === 'wildcard') {
     if (!input.shopDomain || !isValidDomain(input.shopDomain)) {
-      throw new AppError('invalid_input', 'Wildcard mode needs the host\'s shop domain (e.g. shops.example.com).', { fields: [{ path: 'shopDomain', message: 'required' }] })
+      throw new AppError('invalid_input', "Wildcard mode needs the host's shop domain (e.g. shops.example.com).", {
+        fields: [{ path: 'shopDomain', message: 'required' }],
+      })
     }
     if (!input.hetznerToken) {
-      throw new AppError('invalid_input', 'Wildcard mode needs a Hetzner Cloud DNS token for the DNS challenge.', { fields: [{ path: 'hetznerToken', message: 'required' }] })
+      throw new AppError('invalid_input', 'Wildcard mode needs a Hetzner Cloud DNS token for the DNS challenge.', {
+        fields: [{ path: 'hetznerToken', message: 'required' }],
+      })
     }
   }
   const compose = parse(await readFile(join(sourceDir, 'compose.yaml'), 'utf8')) as Yaml

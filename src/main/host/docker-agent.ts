@@ -59,10 +59,7 @@ export class DockerTunnelAgent extends Agent {
     return 'DockerTunnelAgent'
   }
 
-  override createConnection(
-    _options: ClientRequestArgs,
-    callback?: (error: Error | null, socket: Duplex) => void,
-  ): Duplex | null | undefined {
+  override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {
     this.open({ timeoutMs: 10_000 }).then(
       (stream) => callback?.(null, asSocket(stream)),
       (error: Error) => callback?.(error, undefined as unknown as Duplex),

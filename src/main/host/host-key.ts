@@ -5,10 +5,7 @@ export function sha256Fingerprint(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`
 }
 
-export type HostKeyVerdict =
-  | { kind: 'trusted' }
-  | { kind: 'unknown'; fingerprint: string }
-  | { kind: 'changed'; fingerprint: string; pinned: string }
+export type HostKeyVerdict = { kind: 'trusted' } | { kind: 'unknown'; fingerprint: string } | { kind: 'changed'; fingerprint: string; pinned: string }
 
 /** A host key is trusted only if it matches the pinned one; an unpinned host must be confirmed by the user. */
 export function judgeHostKey(key: Buffer, pinned: string | null): HostKeyVerdict {

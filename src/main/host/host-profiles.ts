@@ -31,7 +31,13 @@ export interface HostProfilesOptions {
 }
 
 function slug(name: string): string {
-  const base = name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || 'host'
+  const base =
+    name
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'host'
   return `${base}-${randomBytes(3).toString('hex')}`
 }
 
@@ -127,7 +133,8 @@ export class HostProfiles {
       return { agent: this.options.agentSocket }
     }
     const privateKey = await this.keychain.get(keyAccount(profile.id))
-    if (!privateKey) throw new AppError('key_invalid', `The private key for "${profile.name}" is missing from the keychain. Edit the host and choose it again.`, {
+    if (!privateKey)
+      throw new AppError('key_invalid', `The private key for "${profile.name}" is missing from the keychain. Edit the host and choose it again.`, {
         say: { key: 'keyMissing', values: { host: profile.name } },
       })
     const passphrase = profile.auth.hasPassphrase ? await this.keychain.get(passphraseAccount(profile.id)) : null

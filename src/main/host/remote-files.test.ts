@@ -34,6 +34,9 @@ describe('writing a shop’s files', () => {
 
   it('another write failure with room on the disk keeps the host’s reason', async () => {
     const { session } = fullDisk(500_000)
-    await expect(writeShopFiles(session, '/opt/docker/laden', [{ path: 'shop.json', content: '{}', mode: 0o644 }])).rejects.toMatchObject({ code: 'internal', say: { key: 'writeFailed' } })
+    await expect(writeShopFiles(session, '/opt/docker/laden', [{ path: 'shop.json', content: '{}', mode: 0o644 }])).rejects.toMatchObject({
+      code: 'internal',
+      say: { key: 'writeFailed' },
+    })
   })
 })

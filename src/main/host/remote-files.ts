@@ -69,7 +69,9 @@ async function writeError(session: HostSession, dir: string, files: readonly Sho
       say: { key: 'diskFull', values: { dir, free: Math.round((free ?? 0) / 1024) } },
     })
   }
-  return new AppError('internal', `Could not write the shop's files in ${dir}: ${error.message}`, { say: { key: 'writeFailed', values: { dir, reason: error.message } } })
+  return new AppError('internal', `Could not write the shop's files in ${dir}: ${error.message}`, {
+    say: { key: 'writeFailed', values: { dir, reason: error.message } },
+  })
 }
 
 /** Writes every file into `dir`; each appears whole or not at all. */

@@ -16,7 +16,10 @@ function pool(): { pool: SessionPool; dropped: string[] } {
   writeFileSync(socket, '')
   const data = new Map<string, unknown>()
   const store: KeyValueStore = { get: (key) => data.get(key), set: (key, value) => void data.set(key, value) }
-  const profiles = new HostProfiles(store, new Keychain({ load: () => Promise.reject(new Error('no keychain in unit tests')) }), { localBaseDir: dir, localDockerSocket: socket })
+  const profiles = new HostProfiles(store, new Keychain({ load: () => Promise.reject(new Error('no keychain in unit tests')) }), {
+    localBaseDir: dir,
+    localDockerSocket: socket,
+  })
   const sessions = new SessionPool(profiles, new ConnectionRegistry(new EventBus()))
   const dropped: string[] = []
   sessions.onDrop((id) => dropped.push(id))

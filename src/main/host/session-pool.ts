@@ -53,7 +53,10 @@ export class SessionPool {
     const session = this.live.get(hostId)
     if (!session) return
     this.live.delete(hostId)
-    void session.then((s) => s.close(), () => undefined)
+    void session.then(
+      (s) => s.close(),
+      () => undefined,
+    )
     for (const listener of this.dropListeners) listener(hostId)
   }
 

@@ -9,26 +9,15 @@ function argvSeenByShell(line: string): string[] {
 }
 
 describe('shell quoting', () => {
-  it.each([
-    'plain',
-    'with space',
-    "it's",
-    '$(rm -rf /)',
-    '`id`',
-    'a;b && c | d > e',
-    '',
-    'ümlaut',
-    "'\"\\",
-    '-n',
-    '\n',
-  ])('passes %j through a real shell unchanged', (arg) => {
-    expect(argvSeenByShell(`printf ${quoteArg(arg)}`)).toEqual([arg])
-  })
+  it.each(['plain', 'with space', "it's", '$(rm -rf /)', '`id`', 'a;b && c | d > e', '', 'ümlaut', '\'"\\', '-n', '\n'])(
+    'passes %j through a real shell unchanged',
+    (arg) => {
+      expect(argvSeenByShell(`printf ${quoteArg(arg)}`)).toEqual([arg])
+    },
+  )
 
   it('prefixes environment variables with env and rejects bad names', () => {
-    expect(commandLine(['docker', 'ps'], { DOCKER_HOST: 'unix:///run/docker.sock' })).toBe(
-      'exec env DOCKER_HOST=unix:///run/docker.sock docker ps',
-    )
+    expect(commandLine(['docker', 'ps'], { DOCKER_HOST: 'unix:///run/docker.sock' })).toBe('exec env DOCKER_HOST=unix:///run/docker.sock docker ps')
     expect(commandLine(['id', '-un'])).toBe('exec id -un')
     expect(() => commandLine(['x'], { 'A;B': '1' })).toThrow(/invalid environment variable/)
     expect(() => commandLine([])).toThrow()

@@ -165,8 +165,16 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
         open(active.client, (error, channel) => (error ? reject(error) : resolve(channel)))
       })
       // A channel that opens after its caller stopped waiting (timeout, cancel, dead session) is closed.
-      const discard = (): void => void opening.then((channel) => channel.close(), () => undefined)
-      const stream = await withDeadline(active.loss.race(opening, undefined, (channel) => channel.close()), options, discard)
+      const discard = (): void =>
+        void opening.then(
+          (channel) => channel.close(),
+          () => undefined,
+        )
+      const stream = await withDeadline(
+        active.loss.race(opening, undefined, (channel) => channel.close()),
+        options,
+        discard,
+      )
       let settled = false
       const settle = (): void => {
         if (settled) return
@@ -202,18 +210,20 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     const forget = (): void => {
       if (session.sftp === shared) session.sftp = undefined
     }
-    const shared = session.loss.race(opening, undefined, (sftp) => sftp.end()).then(
-      (sftp) => {
-        sftp.once('close', forget)
-        sftp.on('error', forget)
-        return guardSftp(sftp, session.loss)
-      },
-      (error: unknown) => {
-        // A failed open is not kept: the next caller tries again.
-        forget()
-        throw error
-      },
-    )
+    const shared = session.loss
+      .race(opening, undefined, (sftp) => sftp.end())
+      .then(
+        (sftp) => {
+          sftp.once('close', forget)
+          sftp.on('error', forget)
+          return guardSftp(sftp, session.loss)
+        },
+        (error: unknown) => {
+          // A failed open is not kept: the next caller tries again.
+          forget()
+          throw error
+        },
+      )
     return shared
   }
 

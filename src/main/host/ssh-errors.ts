@@ -14,13 +14,17 @@ const silent = (endpoint: Endpoint, timeoutMs: number, message: string): AppErro
 
 /** A session that was up (or getting there) and is gone: closed, reset, or silent past its keep-alive. */
 export function connectionDropped(endpoint: Endpoint): AppError {
-  return new AppError('connection_lost', `The connection to ${where(endpoint)} was dropped.`, { say: { key: 'connectionDropped', values: { where: where(endpoint) } } })
+  return new AppError('connection_lost', `The connection to ${where(endpoint)} was dropped.`, {
+    say: { key: 'connectionDropped', values: { where: where(endpoint) } },
+  })
 }
 
 export function socketError(error: NodeJS.ErrnoException, endpoint: Endpoint, timeoutMs: number): AppError {
   switch (error.code) {
     case 'ECONNREFUSED':
-      return new AppError('host_unreachable', `${where(endpoint)} refused the connection: no SSH server listens on that port.`, { say: { key: 'sshRefused', values: { where: where(endpoint) } } })
+      return new AppError('host_unreachable', `${where(endpoint)} refused the connection: no SSH server listens on that port.`, {
+        say: { key: 'sshRefused', values: { where: where(endpoint) } },
+      })
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new AppError('host_unreachable', `The address ${endpoint.host} could not be resolved. Check the host name and the network.`, {
@@ -30,7 +34,9 @@ export function socketError(error: NodeJS.ErrnoException, endpoint: Endpoint, ti
       return silent(endpoint, timeoutMs, `${where(endpoint)} did not answer within ${Math.round(timeoutMs / 1000)} s.`)
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return new AppError('host_unreachable', `${where(endpoint)} is not reachable from this network.`, { say: { key: 'hostUnreachable', values: { where: where(endpoint) } } })
+      return new AppError('host_unreachable', `${where(endpoint)} is not reachable from this network.`, {
+        say: { key: 'hostUnreachable', values: { where: where(endpoint) } },
+      })
     case 'ECONNRESET':
     case 'EPIPE':
       return connectionDropped(endpoint)
@@ -43,7 +49,9 @@ export function socketError(error: NodeJS.ErrnoException, endpoint: Endpoint, ti
 export function sshError(error: Error & { level?: string }, endpoint: Endpoint, timeoutMs: number): AppError {
   if (error instanceof AppError) return error
   if (error.level === 'client-authentication') {
-    return new AppError('auth_failed', `${where(endpoint)} rejected the login: the key is not authorised for this user.`, { say: { key: 'keyRejected', values: { where: where(endpoint) } } })
+    return new AppError('auth_failed', `${where(endpoint)} rejected the login: the key is not authorised for this user.`, {
+      say: { key: 'keyRejected', values: { where: where(endpoint) } },
+    })
   }
   if (error.level === 'client-timeout') {
     return silent(endpoint, timeoutMs, `${where(endpoint)} did not complete the SSH handshake within ${Math.round(timeoutMs / 1000)} s.`)

@@ -180,7 +180,9 @@ export function withDeadline<T>(promise: Promise<T>, options: OperationOptions, 
       cancel?.()
       reject(error)
     }
-    const timer = timeoutMs ? setTimeout(() => fail(new AppError('timeout', `The operation took longer than ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs) : undefined
+    const timer = timeoutMs
+      ? setTimeout(() => fail(new AppError('timeout', `The operation took longer than ${Math.round(timeoutMs / 1000)} s.`)), timeoutMs)
+      : undefined
     const onAbort = (): void => fail(cancelledError())
     if (signal?.aborted) return onAbort()
     signal?.addEventListener('abort', onAbort, { once: true })

@@ -98,9 +98,7 @@ describe('error envelope', () => {
   })
 
   it('yields a usable error even from a malformed envelope', () => {
-    expect(() => unwrapEnvelope({ ok: false, error: { code: 'bogus' } } as never)).toThrow(
-      expect.objectContaining({ code: 'internal' }) as Error,
-    )
+    expect(() => unwrapEnvelope({ ok: false, error: { code: 'bogus' } } as never)).toThrow(expect.objectContaining({ code: 'internal' }) as Error)
   })
 
   it('refuses every admin channel for a sales profile before its handler runs, and lets sales start and restart', async () => {

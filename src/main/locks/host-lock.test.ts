@@ -65,13 +65,19 @@ describe('withHostLock', () => {
       let running = 0
       let overlapped = false
       const attempt = (who: string) =>
-        withHostLock(fakeHost(), lock, who, async () => {
-          running++
-          if (running > 1) overlapped = true
-          await sleep(250)
-          running--
-          return who
-        }, options).then(
+        withHostLock(
+          fakeHost(),
+          lock,
+          who,
+          async () => {
+            running++
+            if (running > 1) overlapped = true
+            await sleep(250)
+            running--
+            return who
+          },
+          options,
+        ).then(
           (value) => ({ ok: true as const, value }),
           (error: AppError) => ({ ok: false as const, error }),
         )
@@ -95,7 +101,7 @@ describe('withHostLock', () => {
     expect(existsSync(lock)).toBe(true)
   })
 
-  it('an empty lock directory (an older laptop\'s, or one without owner file) is busy while young', async () => {
+  it("an empty lock directory (an older laptop's, or one without owner file) is busy while young", async () => {
     mkdirSync(lock)
     await expect(withHostLock(fakeHost(), lock, 'Ann', async () => 'ran', options)).rejects.toMatchObject({ code: 'busy' })
     expect(existsSync(lock)).toBe(true)
@@ -132,13 +138,19 @@ describe('withHostLock', () => {
       let running = 0
       let overlapped = false
       const attempt = (who: string) =>
-        withHostLock(fakeHost(), lock, who, async () => {
-          running++
-          if (running > 1) overlapped = true
-          await sleep(250)
-          running--
-          return who
-        }, options).then(
+        withHostLock(
+          fakeHost(),
+          lock,
+          who,
+          async () => {
+            running++
+            if (running > 1) overlapped = true
+            await sleep(250)
+            running--
+            return who
+          },
+          options,
+        ).then(
           (value) => ({ ok: true as const, value }),
           (error: AppError) => ({ ok: false as const, error }),
         )
@@ -161,7 +173,7 @@ describe('withHostLock', () => {
     expect(leftovers()).toEqual([])
   })
 
-  it('judges age on the host\'s clock only: a laptop an hour off neither takes over a fresh lock nor waits on a stale one', async () => {
+  it("judges age on the host's clock only: a laptop an hour off neither takes over a fresh lock nor waits on a stale one", async () => {
     // The host's clock is a fixed `date` on its PATH, far from this laptop's.
     const bin = join(dir, 'bin')
     mkdirSync(bin)
@@ -184,14 +196,30 @@ describe('withHostLock', () => {
 
   it('releases only its own lock: one taken over meanwhile by another laptop stays', async () => {
     const host = fakeHost()
-    await withHostLock(host, lock, 'Ann', async () => {
-      writeFileSync(join(lock, 'owner'), `otherstoken\n${hostNow()}\nBob\n`)
-    }, options)
+    await withHostLock(
+      host,
+      lock,
+      'Ann',
+      async () => {
+        writeFileSync(join(lock, 'owner'), `otherstoken\n${hostNow()}\nBob\n`)
+      },
+      options,
+    )
     expect(readFileSync(join(lock, 'owner'), 'utf8')).toContain('Bob')
   })
 
-  it('releases after a failed run, and the run\'s error is what the caller sees', async () => {
-    await expect(withHostLock(fakeHost(), lock, 'Ann', async () => { throw new Error('compose failed') }, options)).rejects.toThrow('compose failed')
+  it("releases after a failed run, and the run's error is what the caller sees", async () => {
+    await expect(
+      withHostLock(
+        fakeHost(),
+        lock,
+        'Ann',
+        async () => {
+          throw new Error('compose failed')
+        },
+        options,
+      ),
+    ).rejects.toThrow('compose failed')
     expect(leftovers()).toEqual([])
   })
 
@@ -199,7 +227,10 @@ describe('withHostLock', () => {
     const mute: LockHost = { exec: async () => ({ code: 0, stdout: '', stderr: '' }) }
     await expect(withHostLock(mute, lock, 'Ann', async () => 'ran', options)).rejects.toMatchObject({ code: 'internal' })
     const failing: LockHost = { exec: async () => ({ code: 255, stdout: '', stderr: 'connection lost' }) }
-    await expect(withHostLock(failing, lock, 'Ann', async () => 'ran', options)).rejects.toMatchObject({ code: 'internal', message: expect.stringContaining('connection lost') })
+    await expect(withHostLock(failing, lock, 'Ann', async () => 'ran', options)).rejects.toMatchObject({
+      code: 'internal',
+      message: expect.stringContaining('connection lost'),
+    })
   })
 
   it('a lock directory whose parent is missing is an error, not busy and not taken', async () => {

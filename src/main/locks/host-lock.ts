@@ -100,7 +100,12 @@ rm -rf "$gone"`
 
 /** An owner name fit for one line of the owner file. */
 function oneLine(owner: string): string {
-  return owner.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ').trim().slice(0, 200) || 'someone'
+  return (
+    owner
+      .replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, ' ')
+      .trim()
+      .slice(0, 200) || 'someone'
+  )
 }
 
 /** Runs `run` holding the lock directory `lockDir` on the host; releases it afterwards (only if still ours). */

@@ -26,10 +26,18 @@ describe('operation registry', () => {
     const { operations } = registry()
     const op = operations.start('update', 'h', 'laden', ['health', 'rollback'])
     op.step('health', 'failed', 'web unhealthy')
-    op.fail(new AppError('update_rolled_back', 'x:2 did not become healthy; the shop runs x:1 again.', { details: { image: 'x:2', previous: 'x:1' } }), 'health')
+    op.fail(
+      new AppError('update_rolled_back', 'x:2 did not become healthy; the shop runs x:1 again.', { details: { image: 'x:2', previous: 'x:1' } }),
+      'health',
+    )
     const done = operations.get(op.id)!
     expect(done.status).toBe('failed')
-    expect(done.error).toEqual({ code: 'update_rolled_back', message: 'x:2 did not become healthy; the shop runs x:1 again.', step: 'health', details: { image: 'x:2', previous: 'x:1' } })
+    expect(done.error).toEqual({
+      code: 'update_rolled_back',
+      message: 'x:2 did not become healthy; the shop runs x:1 again.',
+      step: 'health',
+      details: { image: 'x:2', previous: 'x:1' },
+    })
     expect(done.steps[0]).toMatchObject({ status: 'failed', message: 'web unhealthy' })
 
     const other = operations.start('create', 'h', 'neu', ['start'])

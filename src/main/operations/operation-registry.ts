@@ -110,7 +110,14 @@ export class OperationRegistry {
       fail: (error, step) =>
         update((s) => {
           finish(error.code === 'cancelled' ? 'cancelled' : 'failed')
-          s.error = { code: error.code, message: error.message, step, ...(error.details ? { details: error.details } : {}), ...(error.say ? { say: error.say } : {}), ...(error.fields ? { fields: error.fields } : {}) }
+          s.error = {
+            code: error.code,
+            message: error.message,
+            step,
+            ...(error.details ? { details: error.details } : {}),
+            ...(error.say ? { say: error.say } : {}),
+            ...(error.fields ? { fields: error.fields } : {}),
+          }
           const failed = s.steps.find((x) => x.id === step)
           // A step that already said why it failed (an update's health check before its rollback) keeps its words.
           if (failed && failed.status !== 'failed') Object.assign(failed, { status: 'failed', message: error.message })

@@ -30,7 +30,16 @@ describe('SettingsService', () => {
   it('persists a change and announces it', () => {
     const { service, data, seen } = setup()
     const next = service.update({ locale: 'en', theme: 'dark' })
-    expect(next).toEqual({ locale: 'en', theme: 'dark', activeHostId: null, customTemplatesDir: null, helperImage: 'busybox:1.37', backupsToKeep: 5, dnsResolvers: [], hetznerApiUrl: 'https://api.hetzner.cloud/v1' })
+    expect(next).toEqual({
+      locale: 'en',
+      theme: 'dark',
+      activeHostId: null,
+      customTemplatesDir: null,
+      helperImage: 'busybox:1.37',
+      backupsToKeep: 5,
+      dnsResolvers: [],
+      hetznerApiUrl: 'https://api.hetzner.cloud/v1',
+    })
     expect(data.get('settings')).toEqual(next)
     expect(seen).toEqual([next])
   })

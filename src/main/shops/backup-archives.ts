@@ -30,7 +30,13 @@ echo "copied $(du -sk "/from/$NAME.tar" | cut -f1)"`
 const sumsOf = (manifest: Pick<BackupManifest, 'volumes'>): string => manifest.volumes.map((v) => `${v.sha512}  ${v.file}`).join('\n')
 
 /** Checks every archive in `dir` against the manifest's checksums on the host; resolves to the files that do not match. */
-export async function checkArchives(runtime: ShopRuntime, image: string, dir: string, manifest: Pick<BackupManifest, 'volumes'>, signal?: AbortSignal): Promise<string[] | null> {
+export async function checkArchives(
+  runtime: ShopRuntime,
+  image: string,
+  dir: string,
+  manifest: Pick<BackupManifest, 'volumes'>,
+  signal?: AbortSignal,
+): Promise<string[] | null> {
   const failed: string[] = []
   try {
     await runtime.runHelper(image, {
@@ -59,7 +65,15 @@ export async function verifyArchives(runtime: ShopRuntime, image: string, dir: s
 }
 
 /** Empties `volume` and unpacks the archive of `key` from the backup folder `dir` into it. */
-export function unpackArchive(runtime: ShopRuntime, image: string, dir: string, key: string, volume: string, onProgress: (p: { done: number; total: number }) => void, signal?: AbortSignal): Promise<void> {
+export function unpackArchive(
+  runtime: ShopRuntime,
+  image: string,
+  dir: string,
+  key: string,
+  volume: string,
+  onProgress: (p: { done: number; total: number }) => void,
+  signal?: AbortSignal,
+): Promise<void> {
   return runtime.runHelper(image, {
     mounts: [
       { source: dir, target: '/from', readOnly: true },
@@ -75,5 +89,8 @@ export function unpackArchive(runtime: ShopRuntime, image: string, dir: string, 
 
 /** 2026-11-22T23:15:00.123Z → 2026-11-22T23-15-00Z: sortable and safe as a folder name. */
 export function backupId(date: Date): string {
-  return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/:/g, '-')
 }

@@ -40,30 +40,37 @@ export function startBackup(input: { hostId: string; shop: string }, deps: Backu
       const archived: BackupVolume[] = []
 
       const images = await active.store.withLock(input.shop, deps.user, () =>
-        whileFrozen(active, context, input.shop, volumes.map((v) => v.volume), 'archive', async () => {
-          const sum = progressSum()
-          for (const { key, volume } of volumes) {
-            steps.cancelled()
-            let bytes = 0
-            await active.runtime.runHelper(deps.helperImage, {
-              mounts: [
-                { source: volume, target: '/from', readOnly: true },
-                { source: dir, target: '/to' },
-              ],
-              script: ARCHIVE,
-              env: { NAME: key },
-              what: `Archiving ${volume}`,
-              signal: op.signal,
-              onLine: (line) => {
-                const [word, value = ''] = line.split(' ')
-                if (word === 'size') bytes = Number(value)
-              },
-              onProgress: (progress) => op.progress('archive', sum(key, progress), volume),
-            })
-            archived.push({ key, volume, file: `${key}.tar`, bytes, sha512: '' })
-          }
-          op.step('archive', 'done', { key: 'volumes', values: { count: archived.length } })
-        }),
+        whileFrozen(
+          active,
+          context,
+          input.shop,
+          volumes.map((v) => v.volume),
+          'archive',
+          async () => {
+            const sum = progressSum()
+            for (const { key, volume } of volumes) {
+              steps.cancelled()
+              let bytes = 0
+              await active.runtime.runHelper(deps.helperImage, {
+                mounts: [
+                  { source: volume, target: '/from', readOnly: true },
+                  { source: dir, target: '/to' },
+                ],
+                script: ARCHIVE,
+                env: { NAME: key },
+                what: `Archiving ${volume}`,
+                signal: op.signal,
+                onLine: (line) => {
+                  const [word, value = ''] = line.split(' ')
+                  if (word === 'size') bytes = Number(value)
+                },
+                onProgress: (progress) => op.progress('archive', sum(key, progress), volume),
+              })
+              archived.push({ key, volume, file: `${key}.tar`, bytes, sha512: '' })
+            }
+            op.step('archive', 'done', { key: 'volumes', values: { count: archived.length } })
+          },
+        ),
       )
 
       steps.begin('manifest', id)

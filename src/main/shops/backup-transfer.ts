@@ -26,7 +26,13 @@ const manifestSchema = z.object({
   createdAt: z.string(),
   createdBy: z.string(),
   volumes: z.array(
-    z.object({ key: z.string().regex(/^[\w.-]+$/), volume: z.string(), file: z.string().regex(/^[\w.-]+\.tar$/), bytes: z.number(), sha512: z.string().regex(/^[0-9a-f]{128}$/) }),
+    z.object({
+      key: z.string().regex(/^[\w.-]+$/),
+      volume: z.string(),
+      file: z.string().regex(/^[\w.-]+\.tar$/),
+      bytes: z.number(),
+      sha512: z.string().regex(/^[0-9a-f]{128}$/),
+    }),
   ),
   images: z.record(z.string(), z.string()),
 })
@@ -58,7 +64,9 @@ export async function downloadBackup(
     let before = 0
     for (const volume of manifest.volumes) {
       stopIfCancelled(signal)
-      await engine.store.download(posix.join(remote, volume.file), join(partial, volume.file), (moved) => onProgress({ done: before + moved, total, file: volume.file }))
+      await engine.store.download(posix.join(remote, volume.file), join(partial, volume.file), (moved) =>
+        onProgress({ done: before + moved, total, file: volume.file }),
+      )
       before += volume.bytes
     }
     await engine.store.download(posix.join(remote, BACKUP_MANIFEST), join(partial, BACKUP_MANIFEST), () => undefined)
@@ -85,13 +93,20 @@ export async function uploadBackup(
   try {
     manifest = manifestSchema.parse(JSON.parse(await readFile(join(folder, BACKUP_MANIFEST), 'utf8')))
   } catch {
-    throw new AppError('invalid_input', `${folder} is not a downloaded Shop-Manager backup (no readable manifest.json).`, { say: { key: 'notBackupFolder', values: { folder } } })
+    throw new AppError('invalid_input', `${folder} is not a downloaded Shop-Manager backup (no readable manifest.json).`, {
+      say: { key: 'notBackupFolder', values: { folder } },
+    })
   }
   const files = new Set(await readdir(folder))
   const missing = manifest.volumes.filter((v) => !files.has(v.file)).map((v) => v.file)
-  if (missing.length > 0) throw new AppError('invalid_input', `The backup folder lacks ${missing.join(', ')}.`, { say: { key: 'backupIncomplete', values: { files: missing.join(', ') } } })
+  if (missing.length > 0)
+    throw new AppError('invalid_input', `The backup folder lacks ${missing.join(', ')}.`, {
+      say: { key: 'backupIncomplete', values: { files: missing.join(', ') } },
+    })
   if ((await engine.store.backups(shop)).some((b) => b.id === manifest.id)) {
-    throw new AppError('invalid_input', `The shop "${shop}" has the backup ${manifest.id} already.`, { say: { key: 'backupThere', values: { shop, id: manifest.id } } })
+    throw new AppError('invalid_input', `The shop "${shop}" has the backup ${manifest.id} already.`, {
+      say: { key: 'backupThere', values: { shop, id: manifest.id } },
+    })
   }
   const final = backupDirectory(engine.store.dir(shop), manifest.id)
   // Under a name no listing or prune takes for a backup until the checksums matched.
@@ -103,11 +118,15 @@ export async function uploadBackup(
     let before = 0
     for (const [index, volume] of manifest.volumes.entries()) {
       stopIfCancelled(signal)
-      await engine.store.upload(join(folder, volume.file), posix.join(remote, volume.file), (moved) => onProgress({ done: before + moved, total, file: volume.file }))
+      await engine.store.upload(join(folder, volume.file), posix.join(remote, volume.file), (moved) =>
+        onProgress({ done: before + moved, total, file: volume.file }),
+      )
       before += sizes[index]!
     }
     if (await checkArchives(engine.runtime, helperImage, remote, manifest, signal)) {
-      throw new AppError('invalid_input', `The uploaded backup ${manifest.id} does not match its checksums; it was not kept.`, { say: { key: 'uploadDamaged', values: { id: manifest.id } } })
+      throw new AppError('invalid_input', `The uploaded backup ${manifest.id} does not match its checksums; it was not kept.`, {
+        say: { key: 'uploadDamaged', values: { id: manifest.id } },
+      })
     }
     await engine.store.writeFiles(remote, [{ path: BACKUP_MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644 }])
     await engine.store.rename(remote, final)
@@ -124,7 +143,10 @@ export interface TransferDeps extends Pick<LifecycleDeps, 'engine' | 'runner'> {
   chooseFolder: (purpose: 'download' | 'upload') => Promise<string | null>
 }
 
-export function startBackupTransfer(input: { hostId: string; shop: string; direction: 'download' | 'upload'; backupId?: string | undefined }, deps: TransferDeps): StartedOperation {
+export function startBackupTransfer(
+  input: { hostId: string; shop: string; direction: 'download' | 'upload'; backupId?: string | undefined },
+  deps: TransferDeps,
+): StartedOperation {
   return deps.runner.start<TransferStep>({
     kind: input.direction,
     hostId: input.hostId,

@@ -56,24 +56,35 @@ export function startCloneShop(input: CloneShopInput, deps: CloneShopDeps): Star
       const pairs = volumePairs(copy.record, input.source, input.name, copy.template)
 
       steps.begin('reserve')
-      await reserveShop(active, input.name, pairs.map((pair) => pair.to))
+      await reserveShop(
+        active,
+        input.name,
+        pairs.map((pair) => pair.to),
+      )
       reserved = true
 
       await active.store.withLock(input.source, deps.user, () =>
-        whileFrozen(active, context, input.source, pairs.map((pair) => pair.from), 'copy', async () => {
-          const sum = progressSum()
-          for (const pair of pairs) {
-            steps.cancelled()
-            op.step('copy', 'running', pair.from)
-            await active.runtime.createVolume(pair.to, input.name, pair.key)
-            createdVolumes.push(pair.to)
-            await copyVolume(active.runtime, deps.helperImage, pair.from, pair.to, {
-              signal: op.signal,
-              onProgress: (progress) => op.progress('copy', sum(pair.key, progress), `${pair.from} → ${pair.to}`),
-            })
-          }
-          op.step('copy', 'done', { key: 'volumes', values: { count: pairs.length } })
-        }),
+        whileFrozen(
+          active,
+          context,
+          input.source,
+          pairs.map((pair) => pair.from),
+          'copy',
+          async () => {
+            const sum = progressSum()
+            for (const pair of pairs) {
+              steps.cancelled()
+              op.step('copy', 'running', pair.from)
+              await active.runtime.createVolume(pair.to, input.name, pair.key)
+              createdVolumes.push(pair.to)
+              await copyVolume(active.runtime, deps.helperImage, pair.from, pair.to, {
+                signal: op.signal,
+                onProgress: (progress) => op.progress('copy', sum(pair.key, progress), `${pair.from} → ${pair.to}`),
+              })
+            }
+            op.step('copy', 'done', { key: 'volumes', values: { count: pairs.length } })
+          },
+        ),
       )
       return finishShopCopy(active, context, deps, copy, input)
     },

@@ -44,15 +44,29 @@ export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): S
       const template = await deps.template(input.templateId)
       const params = resolveParams(template.manifest, input.params)
       const secrets = generateSecrets(template.manifest)
-      const rendered = renderShop(template, { name: input.name, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(input.image ? { image: input.image } : {}) })
+      const rendered = renderShop(template, {
+        name: input.name,
+        domain: input.domain,
+        params,
+        secrets,
+        certResolver: deps.certResolver,
+        ...(input.image ? { image: input.image } : {}),
+      })
       engine = await deps.engine(input.hostId)
 
       steps.begin('reserve', engine.store.dir(input.name))
-      const dir = await reserveShop(engine, input.name, Object.keys(template.compose.volumes ?? {}).map((key) => volumeName(input.name, key)))
+      const dir = await reserveShop(
+        engine,
+        input.name,
+        Object.keys(template.compose.volumes ?? {}).map((key) => volumeName(input.name, key)),
+      )
       reserved = true
 
       steps.begin('write')
-      const metadata = newShopMetadata({ template: template.id, description: input.description, domain: input.domain, params, image: input.image, createdBy: deps.user }, now())
+      const metadata = newShopMetadata(
+        { template: template.id, description: input.description, domain: input.domain, params, image: input.image, createdBy: deps.user },
+        now(),
+      )
       await engine.store.writeFiles(dir, shopFiles(rendered, metadata))
       await publishStep(context, input.domain, deps.publishName)
       if (!input.start) {

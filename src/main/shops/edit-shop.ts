@@ -55,7 +55,14 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
         // The shop's own secrets stay (its data depends on them); only a secret the template has gained is new.
         const secrets = { ...generateSecrets(template.manifest), ...record.secrets }
         const image = input.image?.trim() || undefined
-        const rendered = renderShop(template, { name: input.shop, domain: input.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
+        const rendered = renderShop(template, {
+          name: input.shop,
+          domain: input.domain,
+          params,
+          secrets,
+          certResolver: deps.certResolver,
+          ...(image ? { image } : {}),
+        })
         const { image: _previousImage, ...kept } = record.metadata
         const metadata: ShopMetadata = {
           ...kept,
@@ -84,9 +91,13 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
         if (moved && record.metadata.domain && deps.dns) {
           await deps.dns.unpublish(record.metadata.domain).catch((error: unknown) => {
             const reason = (error as Error).message
-            throw new AppError('dns_failed', `The shop now answers on ${input.domain}, but its old DNS record ${record.metadata.domain} could not be removed: ${reason}`, {
-              say: { key: 'dnsOldRecord', values: { domain: input.domain, old: record.metadata.domain, reason } },
-            })
+            throw new AppError(
+              'dns_failed',
+              `The shop now answers on ${input.domain}, but its old DNS record ${record.metadata.domain} could not be removed: ${reason}`,
+              {
+                say: { key: 'dnsOldRecord', values: { domain: input.domain, old: record.metadata.domain, reason } },
+              },
+            )
           })
         }
         return { url: `https://${input.domain}`, login: null, seconds: (Date.now() - context.startedAt) / 1000 }

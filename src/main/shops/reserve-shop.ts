@@ -9,7 +9,10 @@ import type { ShopEngine } from '../engine/shop-engine'
 export async function reserveShop(engine: ShopEngine, name: string, volumes: readonly string[]): Promise<string> {
   const dir = engine.store.dir(name)
   if (!(await engine.store.reserve(name))) {
-    throw new AppError('invalid_input', `A shop named "${name}" already exists on this host.`, { fields: [{ path: 'name', message: 'taken' }], say: { key: 'nameTaken', values: { name } } })
+    throw new AppError('invalid_input', `A shop named "${name}" already exists on this host.`, {
+      fields: [{ path: 'name', message: 'taken' }],
+      say: { key: 'nameTaken', values: { name } },
+    })
   }
   try {
     for (const volume of volumes) {

@@ -40,13 +40,20 @@ export function startRestoreAsNewShop(input: RestoreNewInput, deps: RestoreNewDe
       checkRole(active.role, 'edit')
       const copy = await planShopCopy(active, deps, input.shop, input)
       const manifest = (await active.store.backups(input.shop)).find((b) => b.id === input.backupId)
-      if (!manifest) throw new AppError('not_found', `There is no backup "${input.backupId}" of "${input.shop}".`, { say: { key: 'noBackup', values: { shop: input.shop, id: input.backupId } } })
+      if (!manifest)
+        throw new AppError('not_found', `There is no backup "${input.backupId}" of "${input.shop}".`, {
+          say: { key: 'noBackup', values: { shop: input.shop, id: input.backupId } },
+        })
       const wanted = new Set(Object.keys(copy.template.compose.volumes ?? {}))
       const volumes = manifest.volumes.filter((v) => wanted.has(v.key)).map((v) => ({ key: v.key, volume: volumeName(input.name, v.key) }))
       const archives = backupDirectory(copy.record.dir, manifest.id)
 
       steps.begin('reserve')
-      await reserveShop(active, input.name, volumes.map((v) => v.volume))
+      await reserveShop(
+        active,
+        input.name,
+        volumes.map((v) => v.volume),
+      )
       reserved = true
 
       steps.begin('verify')

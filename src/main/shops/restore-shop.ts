@@ -40,7 +40,10 @@ export function startRestore(input: RestoreInput, deps: BackupDeps): StartedOper
       }
       const record = await engine.store.read(input.shop)
       const manifest = (await engine.store.backups(input.shop)).find((b) => b.id === input.backupId)
-      if (!manifest) throw new AppError('not_found', `There is no backup "${input.backupId}" of "${input.shop}".`, { say: { key: 'noBackup', values: { shop: input.shop, id: input.backupId } } })
+      if (!manifest)
+        throw new AppError('not_found', `There is no backup "${input.backupId}" of "${input.shop}".`, {
+          say: { key: 'noBackup', values: { shop: input.shop, id: input.backupId } },
+        })
       const dir = backupDirectory(record.dir, manifest.id)
       const template = await deps.template(record.metadata.template)
       const project = { name: input.shop, dir: record.dir }

@@ -20,10 +20,19 @@ export async function runShopAction(engine: ShopEngine, request: ShopActionReque
   const { shop, action } = request
   checkRole(engine.role, action)
   if (action === 'delete' && request.confirm !== shop) {
-    throw new AppError('invalid_input', `To delete, type the shop's name "${shop}".`, { fields: [{ path: 'confirm', message: 'does not match' }], say: { key: 'confirmDelete', values: { shop } } })
+    throw new AppError('invalid_input', `To delete, type the shop's name "${shop}".`, {
+      fields: [{ path: 'confirm', message: 'does not match' }],
+      say: { key: 'confirmDelete', values: { shop } },
+    })
   }
   const dir = engine.store.dir(shop)
-  const domain = action === 'delete' && request.unpublish ? await engine.store.read(shop).then((r) => r.metadata.domain, () => null) : null
+  const domain =
+    action === 'delete' && request.unpublish
+      ? await engine.store.read(shop).then(
+          (r) => r.metadata.domain,
+          () => null,
+        )
+      : null
   await engine.store.withLock(shop, request.user, async (presence) => {
     if (presence === 'failure') return settleUnwritten(engine, shop, action)
     await engine.runtime.control({ name: shop, dir }, action)
@@ -34,7 +43,9 @@ export async function runShopAction(engine: ShopEngine, request: ShopActionReque
   if (domain && request.unpublish) {
     await request.unpublish(domain).catch((error: unknown) => {
       const reason = (error as Error).message
-      throw new AppError('dns_failed', `The shop is deleted, but its DNS record ${domain} could not be removed: ${reason}`, { say: { key: 'dnsDeleteFailed', values: { domain, reason } } })
+      throw new AppError('dns_failed', `The shop is deleted, but its DNS record ${domain} could not be removed: ${reason}`, {
+        say: { key: 'dnsDeleteFailed', values: { domain, reason } },
+      })
     })
   }
 }

@@ -47,7 +47,14 @@ export async function planShopCopy(engine: ShopEngine, deps: CopyDeps, source: s
   const params = resolveParams(template.manifest, record.metadata.params)
   const secrets = secretsForCopy(template, record)
   const image = record.metadata.image
-  const rendered = renderShop(template, { name: target.name, domain: target.domain, params, secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
+  const rendered = renderShop(template, {
+    name: target.name,
+    domain: target.domain,
+    params,
+    secrets,
+    certResolver: deps.certResolver,
+    ...(image ? { image } : {}),
+  })
   return { source, record, template, params, secrets, image, rendered }
 }
 

@@ -116,7 +116,13 @@ export class ShopOverviewWatcher {
       this.apiCalls++
       const containers = await this.engine.runtime.containers(projects.length === 1 ? projects[0] : undefined)
       const shops = this.overview.shops.map((shop): ShopSummary =>
-        projects.includes(shop.name) ? buildShop(shop.hostId, { name: shop.name, metadata: metadataOf(shop), failure: shop.failure ? { ...shop.failure } : null }, containers.get(shop.name) ?? []) : shop,
+        projects.includes(shop.name)
+          ? buildShop(
+              shop.hostId,
+              { name: shop.name, metadata: metadataOf(shop), failure: shop.failure ? { ...shop.failure } : null },
+              containers.get(shop.name) ?? [],
+            )
+          : shop,
       )
       this.set({ ...this.overview, shops, readAt: this.now().toISOString(), cached: false })
       void this.cache.save(this.overview).catch(() => undefined)

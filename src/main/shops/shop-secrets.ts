@@ -8,7 +8,9 @@ export async function revealLoginPassword(engine: ShopEngine, template: (id: str
   const record = await engine.store.read(shop)
   const login = (await template(record.metadata.template)).manifest.secrets.find((s) => s.login)
   if (!login || login.id !== secretId) {
-    throw new AppError('forbidden', `"${secretId}" is not the login password of "${shop}"; only that one can be shown.`, { say: { key: 'notLoginSecret', values: { shop } } })
+    throw new AppError('forbidden', `"${secretId}" is not the login password of "${shop}"; only that one can be shown.`, {
+      say: { key: 'notLoginSecret', values: { shop } },
+    })
   }
   const value = record.secrets[secretId]
   if (!value) throw new AppError('not_found', `The shop "${shop}" has no secret "${secretId}".`)

@@ -72,7 +72,10 @@ export class ShopService {
 
   edit(input: EditShopInput): OperationSnapshot {
     const profile = this.deps.profile(input.hostId)
-    const dns = { publish: (domain: string, signal?: AbortSignal) => this.deps.naming.publish(profile, domain, signal), unpublish: (domain: string) => this.deps.naming.unpublish(profile, domain) }
+    const dns = {
+      publish: (domain: string, signal?: AbortSignal) => this.deps.naming.publish(profile, domain, signal),
+      unpublish: (domain: string) => this.deps.naming.unpublish(profile, domain),
+    }
     return startEditShop(input, { ...this.lifecycle, dns }).snapshot
   }
 
@@ -103,7 +106,11 @@ export class ShopService {
 
   async action(input: { hostId: string; shop: string; action: ShopAction; confirm?: string | undefined }): Promise<null> {
     const profile = this.deps.profile(input.hostId)
-    await runShopAction(await this.deps.engine(input.hostId), { ...input, user: this.deps.user, unpublish: (domain) => this.deps.naming.unpublish(profile, domain) })
+    await runShopAction(await this.deps.engine(input.hostId), {
+      ...input,
+      user: this.deps.user,
+      unpublish: (domain) => this.deps.naming.unpublish(profile, domain),
+    })
     return null
   }
 

@@ -45,7 +45,14 @@ export function startUpdateShop(input: UpdateShopInput, deps: UpdateShopDeps): S
         const mask = secretMasker(current.secrets)
         const project = { name: input.shop, dir: current.dir }
         const apply = (image: string | undefined): Promise<void> => {
-          const rendered = renderShop(template, { name: input.shop, domain: current.metadata.domain, params, secrets: current.secrets, certResolver: deps.certResolver, ...(image ? { image } : {}) })
+          const rendered = renderShop(template, {
+            name: input.shop,
+            domain: current.metadata.domain,
+            params,
+            secrets: current.secrets,
+            certResolver: deps.certResolver,
+            ...(image ? { image } : {}),
+          })
           const { image: _old, ...rest } = current.metadata
           const metadata: ShopMetadata = { ...rest, ...(image ? { image } : {}), editedBy: deps.user, editedAt: new Date().toISOString() }
           return active.store.writeFiles(current.dir, shopFiles(rendered, metadata))

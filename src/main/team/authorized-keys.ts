@@ -69,7 +69,11 @@ export function withKey(text: string, line: string): string {
 
 /** Removes every line holding the key; all other bytes stay. */
 export function withoutKey(text: string, fingerprint: string): string {
-  const drop = new Set(parseAuthorizedKeys(text).filter((k) => k.fingerprint === fingerprint).map((k) => k.index))
+  const drop = new Set(
+    parseAuthorizedKeys(text)
+      .filter((k) => k.fingerprint === fingerprint)
+      .map((k) => k.index),
+  )
   return text
     .split('\n')
     .filter((_, index) => !drop.has(index))

@@ -24,7 +24,10 @@ export class IdentityService {
 
   /** Makes a new key pair; an existing one is replaced only when asked (hosts that trust it lose it). */
   async generate(person: string, role: HostRole, replace = false): Promise<Identity> {
-    if (this.get() && !replace) throw new AppError('invalid_input', 'This installation has a key already; replacing it locks it out of every host that has it.', { say: { key: 'identityExists' } })
+    if (this.get() && !replace)
+      throw new AppError('invalid_input', 'This installation has a key already; replacing it locks it out of every host that has it.', {
+        say: { key: 'identityExists' },
+      })
     const comment = teamComment(person, role)
     const pair = generateEd25519(comment)
     const base64 = pair.public.split(' ')[1] ?? ''

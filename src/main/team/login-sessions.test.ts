@@ -7,7 +7,13 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { LOGIN_SESSIONS_SCRIPT } from './login-sessions'
 
-interface Proc { pid: number; ppid: number; uid: number; name: string; env?: Record<string, string> }
+interface Proc {
+  pid: number
+  ppid: number
+  uid: number
+  name: string
+  env?: Record<string, string>
+}
 
 const OURS = '127.0.0.1 50000 127.0.0.1 22'
 const roots: string[] = []
@@ -17,17 +23,38 @@ function procTree(procs: Proc[]): string {
   roots.push(root)
   for (const p of procs) {
     mkdirSync(join(root, String(p.pid)))
-    writeFileSync(join(root, String(p.pid), 'status'), `Name:\t${p.name}\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\nUid:\t${p.uid}\t${p.uid}\t${p.uid}\t${p.uid}\nGid:\t${p.uid}\t${p.uid}\t${p.uid}\t${p.uid}\n`)
+    writeFileSync(
+      join(root, String(p.pid), 'status'),
+      `Name:\t${p.name}\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t${p.pid}\nNgid:\t0\nPid:\t${p.pid}\nPPid:\t${p.ppid}\nTracerPid:\t0\nUid:\t${p.uid}\t${p.uid}\t${p.uid}\t${p.uid}\nGid:\t${p.uid}\t${p.uid}\t${p.uid}\t${p.uid}\n`,
+    )
     // A session process is not dumpable: its environment cannot be read by the login user (no file here).
-    if (p.env) writeFileSync(join(root, String(p.pid), 'environ'), Object.entries(p.env).map(([k, v]) => `${k}=${v}\0`).join(''))
+    if (p.env)
+      writeFileSync(
+        join(root, String(p.pid), 'environ'),
+        Object.entries(p.env)
+          .map(([k, v]) => `${k}=${v}\0`)
+          .join(''),
+      )
   }
   return root
 }
 
 function listed(root: string, start: number, connection = OURS): Promise<number[]> {
   return new Promise((done, fail) => {
-    execFile('sh', ['-c', LOGIN_SESSIONS_SCRIPT, 'sh', root, String(start), 'list'], { env: { PATH: process.env['PATH'] ?? '', SSH_CONNECTION: connection } }, (error, stdout) =>
-      error ? fail(error) : done(stdout.split('\n').filter(Boolean).map(Number).sort((a, b) => a - b)),
+    execFile(
+      'sh',
+      ['-c', LOGIN_SESSIONS_SCRIPT, 'sh', root, String(start), 'list'],
+      { env: { PATH: process.env['PATH'] ?? '', SSH_CONNECTION: connection } },
+      (error, stdout) =>
+        error
+          ? fail(error)
+          : done(
+              stdout
+                .split('\n')
+                .filter(Boolean)
+                .map(Number)
+                .sort((a, b) => a - b),
+            ),
     )
   })
 }
@@ -64,8 +91,8 @@ afterEach(() => {
   for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
 })
 
-describe('the login\'s other connections', () => {
-  it('OpenSSH 9.8+ (sshd-session): the same login\'s other connections, idle or busy; not ours, not other users\', not a container', async () => {
+describe("the login's other connections", () => {
+  it("OpenSSH 9.8+ (sshd-session): the same login's other connections, idle or busy; not ours, not other users', not a container", async () => {
     expect(await listed(procTree(host('sshd-session')), 203)).toEqual([301, 401])
   })
 
@@ -74,11 +101,11 @@ describe('the login\'s other connections', () => {
     expect(await listed(procTree(host('ssh-worker', 'my-listener')), 203)).toEqual([301, 401])
   })
 
-  it('started from a login shell that exec\'d the script directly', async () => {
+  it("started from a login shell that exec'd the script directly", async () => {
     expect(await listed(procTree(host('sshd-session')), 202)).toEqual([301, 401])
   })
 
-  it('a root login (no separate session process): other root connections, not other users\' monitors', async () => {
+  it("a root login (no separate session process): other root connections, not other users' monitors", async () => {
     const conn = (pid: number, c: string): Proc => ({ pid, ppid: pid - 1, uid: 0, name: 'bash', env: { SSH_CONNECTION: c } })
     const tree: Proc[] = [
       { pid: 1, ppid: 0, uid: 0, name: 'systemd' },

@@ -18,7 +18,7 @@ export const KEYS_LOCK_STALE_SECONDS = 300
 
 async function sshDir(session: HostSession): Promise<string> {
   const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
-  if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', 'Could not find the login user\'s home directory on the host.')
+  if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', "Could not find the login user's home directory on the host.")
   return posix.join(home.stdout, '.ssh')
 }
 
@@ -55,22 +55,38 @@ async function editFile(session: HostSession, change: (text: string) => string):
   if (made.code !== 0) throw new AppError('internal', `Could not create ${dir} on the host: ${made.stderr.trim()}`)
   // A laptop that crashed while holding the lock leaves it behind: after KEYS_LOCK_STALE_SECONDS (host clock)
   // it is taken over.
-  await withHostLock(session, posix.join(dir, '.shopmanager-lock'), lockOwner(), async () => {
-    const before = await readFile(session, dir)
-    const after = change(before)
-    if (after === before) return
-    // A copy of the last few versions, next to the file, so a mistake can be undone by hand.
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-    await session.exec(
-      ['sh', '-c', 'cd "$1" && { [ ! -f authorized_keys ] || cp -p authorized_keys "authorized_keys.bak-$2"; } && ls -1 authorized_keys.bak-* 2>/dev/null | sort -r | tail -n +$(($3 + 1)) | xargs -r rm -f', 'sh', dir, stamp, String(BACKUPS_KEPT)],
-      { timeoutMs: 10_000 },
-    )
-    await writeShopFiles(session, dir, [{ path: 'authorized_keys', content: after, mode: 0o600 }])
-  }, {
-    staleAfterSeconds: KEYS_LOCK_STALE_SECONDS,
-    busy: (owner) =>
-      new AppError('busy', `Another admin${owner ? ` (${owner})` : ''} is changing the keys of this host right now. Try again in a moment.`, { say: { key: 'keysBusy' } }),
-  })
+  await withHostLock(
+    session,
+    posix.join(dir, '.shopmanager-lock'),
+    lockOwner(),
+    async () => {
+      const before = await readFile(session, dir)
+      const after = change(before)
+      if (after === before) return
+      // A copy of the last few versions, next to the file, so a mistake can be undone by hand.
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+      await session.exec(
+        [
+          'sh',
+          '-c',
+          'cd "$1" && { [ ! -f authorized_keys ] || cp -p authorized_keys "authorized_keys.bak-$2"; } && ls -1 authorized_keys.bak-* 2>/dev/null | sort -r | tail -n +$(($3 + 1)) | xargs -r rm -f',
+          'sh',
+          dir,
+          stamp,
+          String(BACKUPS_KEPT),
+        ],
+        { timeoutMs: 10_000 },
+      )
+      await writeShopFiles(session, dir, [{ path: 'authorized_keys', content: after, mode: 0o600 }])
+    },
+    {
+      staleAfterSeconds: KEYS_LOCK_STALE_SECONDS,
+      busy: (owner) =>
+        new AppError('busy', `Another admin${owner ? ` (${owner})` : ''} is changing the keys of this host right now. Try again in a moment.`, {
+          say: { key: 'keysBusy' },
+        }),
+    },
+  )
 }
 
 export async function addTeamKey(session: HostSession, publicKeyLine: string): Promise<void> {
@@ -78,7 +94,9 @@ export async function addTeamKey(session: HostSession, publicKeyLine: string): P
   const parsed = ssh2.utils.parseKey(line)
   if (parsed instanceof Error || line.includes('\n') || !/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) /.test(line)) {
     throw new AppError('invalid_input', 'This is not an SSH public key line (it starts with ssh-ed25519, ssh-rsa or ecdsa-…).', {
-      say: { key: 'notPublicKey' }, fields: [{ path: 'publicKey', message: 'not a public key' }] })
+      say: { key: 'notPublicKey' },
+      fields: [{ path: 'publicKey', message: 'not a public key' }],
+    })
   }
   await editFile(session, (text) => withKey(text, line))
 }
@@ -90,10 +108,14 @@ export async function addTeamKey(session: HostSession, publicKeyLine: string): P
  */
 export async function revokeTeamKey(session: HostSession, fingerprint: string, own: string | null, confirmOwn: boolean): Promise<{ endedSessions: number }> {
   if (fingerprint === own && !confirmOwn) {
-    throw new AppError('invalid_input', 'This is the key this app logs in with: after revoking it, this laptop cannot reach the host any more. Confirm to go on.', {
-      say: { key: 'ownKey' },
-      fields: [{ path: 'confirmOwn', message: 'confirm' }],
-    })
+    throw new AppError(
+      'invalid_input',
+      'This is the key this app logs in with: after revoking it, this laptop cannot reach the host any more. Confirm to go on.',
+      {
+        say: { key: 'ownKey' },
+        fields: [{ path: 'confirmOwn', message: 'confirm' }],
+      },
+    )
   }
   const dir = await sshDir(session)
   const key = parseAuthorizedKeys(await readFile(session, dir)).find((k) => k.fingerprint === fingerprint)

@@ -20,8 +20,7 @@ export const MAX_ACCOUNT_LENGTH = 200
 // eslint-disable-next-line no-control-regex
 const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f]/
 
-const UNAVAILABLE =
-  'The system keychain is not available (on Linux: a Secret Service such as gnome-keyring on the D-Bus session bus).'
+const UNAVAILABLE = 'The system keychain is not available (on Linux: a Secret Service such as gnome-keyring on the D-Bus session bus).'
 
 /** Loads keytar; a missing native module or library becomes `keychain_unavailable`. */
 export async function loadKeytar(): Promise<KeytarApi> {
@@ -35,11 +34,9 @@ export async function loadKeytar(): Promise<KeytarApi> {
 
 export function validateAccount(account: unknown): string {
   if (typeof account !== 'string' || account.length === 0 || account.length > MAX_ACCOUNT_LENGTH || CONTROL_CHARS.test(account)) {
-    throw new AppError(
-      'invalid_input',
-      `A keychain account name must be 1 to ${MAX_ACCOUNT_LENGTH} characters without control characters.`,
-      { fields: [{ path: 'account', message: 'invalid account name' }] },
-    )
+    throw new AppError('invalid_input', `A keychain account name must be 1 to ${MAX_ACCOUNT_LENGTH} characters without control characters.`, {
+      fields: [{ path: 'account', message: 'invalid account name' }],
+    })
   }
   return account
 }

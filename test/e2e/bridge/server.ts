@@ -62,7 +62,10 @@ export async function startBridge(rendererDir: string, dispatch: Dispatch, event
   }
 
   const unsubscribe = events.onAny((event, payload) => {
-    for (const page of listening) void page.evaluate(([e, p]) => (window as unknown as { __bridgeDeliver?: (e: string, p: unknown) => void }).__bridgeDeliver?.(e, p), [event, payload] as const).catch(() => undefined)
+    for (const page of listening)
+      void page
+        .evaluate(([e, p]) => (window as unknown as { __bridgeDeliver?: (e: string, p: unknown) => void }).__bridgeDeliver?.(e, p), [event, payload] as const)
+        .catch(() => undefined)
   })
 
   const server: Server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -98,7 +101,9 @@ export async function startBridge(rendererDir: string, dispatch: Dispatch, event
         } catch {
           sender = undefined
         }
-        const reply = await answer(request.method(), new URL(request.url()), sender, async () => request.postData() ?? '').catch((error: unknown) => json(500, { error: String(error) }))
+        const reply = await answer(request.method(), new URL(request.url()), sender, async () => request.postData() ?? '').catch((error: unknown) =>
+          json(500, { error: String(error) }),
+        )
         await route.fulfill({ status: reply.status, contentType: reply.contentType, body: reply.body }).catch(() => undefined)
       })
     },

@@ -21,10 +21,16 @@ export class BackupsPage {
 
   /** The operation's status, or its error when it failed. */
   async outcome(): Promise<string> {
-    const start = await this.page.getByTestId('backup-start-error').innerText({ timeout: 100 }).catch(() => '')
+    const start = await this.page
+      .getByTestId('backup-start-error')
+      .innerText({ timeout: 100 })
+      .catch(() => '')
     if (start) return `error: ${start}`
     const status = await this.progress.getAttribute('data-status', { timeout: 100 }).catch(() => 'none')
-    const error = await this.page.getByTestId('create-error').innerText({ timeout: 100 }).catch(() => '')
+    const error = await this.page
+      .getByTestId('create-error')
+      .innerText({ timeout: 100 })
+      .catch(() => '')
     return error ? `${status}: ${error}` : String(status)
   }
 

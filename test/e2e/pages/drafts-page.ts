@@ -28,10 +28,19 @@ export class DraftsPage {
 
   /** The deploy's status ('succeeded', 'running', …), or its error when it failed or did not start. */
   async deployOutcome(): Promise<string> {
-    const error = await this.page.getByTestId('draft-deploy-error').innerText({ timeout: 100 }).catch(() => '')
+    const error = await this.page
+      .getByTestId('draft-deploy-error')
+      .innerText({ timeout: 100 })
+      .catch(() => '')
     if (error) return `error: ${error}`
-    const status = await this.page.getByTestId('create-progress').getAttribute('data-status', { timeout: 100 }).catch(() => 'none')
-    const stepError = await this.page.getByTestId('create-error').innerText({ timeout: 100 }).catch(() => '')
+    const status = await this.page
+      .getByTestId('create-progress')
+      .getAttribute('data-status', { timeout: 100 })
+      .catch(() => 'none')
+    const stepError = await this.page
+      .getByTestId('create-error')
+      .innerText({ timeout: 100 })
+      .catch(() => '')
     return stepError ? `${status}: ${stepError}` : String(status)
   }
 

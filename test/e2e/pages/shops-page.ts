@@ -10,7 +10,9 @@ export class ShopsPage {
 
   /** The traffic light of a shop as the table shows it: green, yellow or red. */
   light(name: string): Promise<string | null> {
-    return this.row(name).getAttribute('data-light', { timeout: 1000 }).catch(() => null)
+    return this.row(name)
+      .getAttribute('data-light', { timeout: 1000 })
+      .catch(() => null)
   }
 
   async filter(text: string): Promise<void> {

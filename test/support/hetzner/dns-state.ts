@@ -1,7 +1,17 @@
 // The emulator's zones, record sets and actions, and the API routes over them (HETZNER.md "Endpoints"). A change is
 // made when its action is created and undone if the action then ends in error, so reads may show it early (as
 // "only guaranteed after success" allows) and a failed action leaves nothing behind.
-import { fieldErrors, labelProblems, nameProblems, readRecords, ttlProblems, typeProblems, type EmulatedRecord, type EmulatedRecordType, type FieldError } from './validation'
+import {
+  fieldErrors,
+  labelProblems,
+  nameProblems,
+  readRecords,
+  ttlProblems,
+  typeProblems,
+  type EmulatedRecord,
+  type EmulatedRecordType,
+  type FieldError,
+} from './validation'
 
 export class HttpError extends Error {
   constructor(
@@ -76,10 +86,24 @@ export class DnsState {
 
   /** A new zone comes with an SOA and three NS records at `@`, like at Hetzner. */
   addZone(name: string, options: { mode?: 'primary' | 'secondary'; ttl?: number } = {}): EmulatedZone {
-    const zone: EmulatedZone = { id: this.nextZoneId++, name, ttl: options.ttl ?? 3600, mode: options.mode ?? 'primary', labels: {}, created: new Date().toISOString() }
+    const zone: EmulatedZone = {
+      id: this.nextZoneId++,
+      name,
+      ttl: options.ttl ?? 3600,
+      mode: options.mode ?? 'primary',
+      labels: {},
+      created: new Date().toISOString(),
+    }
     this.zones.set(zone.id, zone)
     const sets = new Map<string, EmulatedRRSet>()
-    const rrset = (type: EmulatedRecordType, values: string[]): EmulatedRRSet => ({ name: '@', type, ttl: null, records: values.map((value) => ({ value, comment: null })), labels: {}, protection: { change: false } })
+    const rrset = (type: EmulatedRecordType, values: string[]): EmulatedRRSet => ({
+      name: '@',
+      type,
+      ttl: null,
+      records: values.map((value) => ({ value, comment: null })),
+      labels: {},
+      protection: { change: false },
+    })
     sets.set(key('@', 'SOA'), rrset('SOA', [`${NAMESERVERS[0]} dns.hetzner.com. 2026010101 86400 10800 3600000 3600`]))
     sets.set(key('@', 'NS'), rrset('NS', NAMESERVERS))
     this.rrsets.set(zone.id, sets)
@@ -166,7 +190,14 @@ export class DnsState {
     const name = input['name'] as string
     const type = input['type'] as EmulatedRecordType
     if (this.sets(zone).has(key(name, type))) throw new HttpError(409, 'uniqueness_error', 'rrset with the same name and type already exists')
-    const rrset: EmulatedRRSet = { name, type, ttl: (input['ttl'] as number | null | undefined) ?? null, records: read.records, labels: (input['labels'] as Record<string, string>) ?? {}, protection: { change: false } }
+    const rrset: EmulatedRRSet = {
+      name,
+      type,
+      ttl: (input['ttl'] as number | null | undefined) ?? null,
+      records: read.records,
+      labels: (input['labels'] as Record<string, string>) ?? {},
+      protection: { change: false },
+    }
     const action = this.change(zone, 'create_rrset', [key(name, type)], () => this.sets(zone).set(key(name, type), rrset))
     return { status: 201, body: { rrset: this.rrsetJson(zone, rrset), action } }
   }
@@ -209,7 +240,14 @@ export class DnsState {
         current.records.push(...read.records.filter((r) => !have.has(r.value)))
         if ('ttl' in input) current.ttl = input['ttl'] as number | null
       } else {
-        sets.set(key(name, type), { name, type: type as EmulatedRecordType, ttl: (input['ttl'] as number | null | undefined) ?? null, records: read.records, labels: {}, protection: { change: false } })
+        sets.set(key(name, type), {
+          name,
+          type: type as EmulatedRecordType,
+          ttl: (input['ttl'] as number | null | undefined) ?? null,
+          records: read.records,
+          labels: {},
+          protection: { change: false },
+        })
       }
     }
     return { status: 201, body: { action: this.change(zone, command, [key(name, type)], apply) } }
@@ -265,7 +303,16 @@ export class DnsState {
 
   private actionJson(a: EmulatedAction): unknown {
     const progress = a.status === 'running' ? Math.min(90, 10 + (this.options.actionPolls - a.pollsLeft) * 20) : 100
-    return { id: a.id, command: a.command, status: a.status, progress, started: a.started, finished: a.finished, resources: [{ id: a.zoneId, type: 'zone' }], error: a.error }
+    return {
+      id: a.id,
+      command: a.command,
+      status: a.status,
+      progress,
+      started: a.started,
+      finished: a.finished,
+      resources: [{ id: a.zoneId, type: 'zone' }],
+      error: a.error,
+    }
   }
 
   private zoneJson(zone: EmulatedZone): unknown {

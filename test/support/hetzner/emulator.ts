@@ -37,7 +37,9 @@ export interface StatusFault extends FaultMatch {
   html?: boolean
 }
 
-type Fault = { match: FaultMatch; left: number } & ({ kind: 'status'; fault: StatusFault } | { kind: 'drop'; afterChange: boolean } | { kind: 'stall'; ms: number })
+type Fault = { match: FaultMatch; left: number } & (
+  { kind: 'status'; fault: StatusFault } | { kind: 'drop'; afterChange: boolean } | { kind: 'stall'; ms: number }
+)
 
 const DEFAULT_CODES: Record<number, string> = {
   400: 'json_error',
@@ -233,7 +235,10 @@ export class HetznerEmulator {
   }
 
   private takeFault(method: string, path: string): Fault | undefined {
-    const fault = this.faults.find((f) => f.left > 0 && (!f.match.method || f.match.method === method) && (typeof f.match.path === 'string' ? f.match.path === path : f.match.path.test(path)))
+    const fault = this.faults.find(
+      (f) =>
+        f.left > 0 && (!f.match.method || f.match.method === method) && (typeof f.match.path === 'string' ? f.match.path === path : f.match.path.test(path)),
+    )
     if (fault) fault.left--
     return fault
   }

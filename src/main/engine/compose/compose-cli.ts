@@ -22,7 +22,8 @@ export function composeCommand(session: HostSession): Promise<string[]> {
   let command = variants.get(session)
   if (!command) {
     command = detectCompose(session).then((found) => {
-      if (!found) throw new AppError('compose_missing', 'Neither `docker compose` nor `docker-compose` is installed on the host.', { say: { key: 'composeMissing' } })
+      if (!found)
+        throw new AppError('compose_missing', 'Neither `docker compose` nor `docker-compose` is installed on the host.', { say: { key: 'composeMissing' } })
       return found.variant === 'v2' ? ['docker', 'compose'] : ['docker-compose']
     })
     command.catch(() => variants.delete(session))

@@ -4,7 +4,18 @@ import type { Readable } from 'node:stream'
 import { AppError } from '@shared/errors'
 import type { HostSession } from '../../host/host-session'
 import { PROJECT_LABEL, projectFilter, volumeLabels, VOLUME_LABEL } from '../host-layout'
-import type { ApplyOptions, FrozenShop, HealthOptions, HelperRun, LogSink, LogsQuery, RuntimeAction, RuntimeVolume, ShopProject, ShopRuntime } from '../shop-runtime'
+import type {
+  ApplyOptions,
+  FrozenShop,
+  HealthOptions,
+  HelperRun,
+  LogSink,
+  LogsQuery,
+  RuntimeAction,
+  RuntimeVolume,
+  ShopProject,
+  ShopRuntime,
+} from '../shop-runtime'
 import { composeUp } from './apply'
 import { composeCommand, composeTail, runCompose } from './compose-cli'
 import { followContainerLogs, readContainerLogs } from './container-logs'
@@ -51,7 +62,10 @@ export class ComposeRuntime implements ShopRuntime {
   async control(project: ShopProject, action: RuntimeAction): Promise<void> {
     const args = actionArgs[action]
     const result = await runCompose(this.session, project.dir, project.name, args, { timeoutMs: 5 * 60_000 })
-    if (result.code !== 0) throw new AppError('internal', `compose ${args[0]} failed: ${composeTail(result)}`, { say: { key: 'composeFailed', values: { output: composeTail(result) } } })
+    if (result.code !== 0)
+      throw new AppError('internal', `compose ${args[0]} failed: ${composeTail(result)}`, {
+        say: { key: 'composeFailed', values: { output: composeTail(result) } },
+      })
   }
 
   containers(shop?: string) {
@@ -59,7 +73,9 @@ export class ComposeRuntime implements ShopRuntime {
   }
 
   async watch(onChange: (shops: string[]) => void, onEnd: () => void): Promise<() => void> {
-    const stream = (await this.call('following the containers', () => this.docker.getEvents({ filters: { type: ['container'], label: [PROJECT_LABEL] } }))) as unknown as Readable
+    const stream = (await this.call('following the containers', () =>
+      this.docker.getEvents({ filters: { type: ['container'], label: [PROJECT_LABEL] } }),
+    )) as unknown as Readable
     let buffered = ''
     let stopped = false
     stream.on('data', (chunk: Buffer) => {

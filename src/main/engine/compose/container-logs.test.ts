@@ -7,7 +7,14 @@ function fakeDocker(failOn: string) {
   const opened: PassThrough[] = []
   const docker = {
     listContainers: async () =>
-      ['a', 'b'].map((service) => ({ Id: service, Names: [`/${service}`], Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': service }, State: 'running', Status: 'Up', Created: 0 })),
+      ['a', 'b'].map((service) => ({
+        Id: service,
+        Names: [`/${service}`],
+        Labels: { 'com.docker.compose.project': 'shop', 'com.docker.compose.service': service },
+        State: 'running',
+        Status: 'Up',
+        Created: 0,
+      })),
     getContainer: (id: string) => ({
       logs: async () => {
         if (id === failOn) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })

@@ -15,7 +15,9 @@ async function containersOf(docker: Docker, shop: string, query: LogsQuery) {
   const chosen = query.service ? all.filter((c) => c.service === query.service) : all
   if (chosen.length === 0) {
     throw query.service
-      ? new AppError('not_found', `The shop "${shop}" has no service "${query.service}".`, { say: { key: 'noService', values: { shop, service: query.service } } })
+      ? new AppError('not_found', `The shop "${shop}" has no service "${query.service}".`, {
+          say: { key: 'noService', values: { shop, service: query.service } },
+        })
       : new AppError('not_found', `The shop "${shop}" has no containers (removed?).`, { say: { key: 'noContainers', values: { shop } } })
   }
   return chosen
@@ -25,7 +27,9 @@ export async function readContainerLogs(docker: Docker, shop: string, query: Log
   const containers = await containersOf(docker, shop, query)
   const groups = await Promise.all(
     containers.map(async (c) => {
-      const buffer = (await docker.getContainer(c.id).logs({ stdout: true, stderr: true, timestamps: true, tail: query.tail, follow: false })) as unknown as Buffer
+      const buffer = (await docker
+        .getContainer(c.id)
+        .logs({ stdout: true, stderr: true, timestamps: true, tail: query.tail, follow: false })) as unknown as Buffer
       return demuxLogs(Buffer.isBuffer(buffer) ? buffer : Buffer.from(String(buffer))).flatMap(({ stream, text }) =>
         text
           .split('\n')
@@ -71,7 +75,9 @@ export async function followContainerLogs(docker: Docker, shop: string, query: L
   }
   try {
     for (const container of containers) {
-      const source = (await docker.getContainer(container.id).logs({ stdout: true, stderr: true, timestamps: true, tail: query.tail, follow: true })) as unknown as Readable
+      const source = (await docker
+        .getContainer(container.id)
+        .logs({ stdout: true, stderr: true, timestamps: true, tail: query.tail, follow: true })) as unknown as Readable
       sources.push(source)
       const lineSink = (stream: LogLine['stream']): PassThrough => {
         let rest = ''

@@ -4,7 +4,11 @@ import { dockerTransportError } from './docker-client'
 
 describe('Docker transport errors', () => {
   it('a call cut off by a dropped connection is said as such, in the app’s words', () => {
-    for (const error of [Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), new Error('socket hang up'), Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })]) {
+    for (const error of [
+      Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
+      new Error('socket hang up'),
+      Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }),
+    ]) {
       expect(dockerTransportError(error, 'copying a volume')).toMatchObject({ code: 'connection_lost', say: { key: 'droppedMidway' } })
     }
   })

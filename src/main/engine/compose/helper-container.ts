@@ -47,9 +47,13 @@ async function helperImage(docker: Docker, image: string): Promise<void> {
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error
     const reason = String(error.say?.values?.['reason'] ?? error.message)
-    throw new AppError('internal', `The helper image "${image}" is not on the host and could not be pulled (${reason}). Choose another image with sh and tar in the settings.`, {
-      say: { key: 'helperImageMissing', values: { image, reason } },
-    })
+    throw new AppError(
+      'internal',
+      `The helper image "${image}" is not on the host and could not be pulled (${reason}). Choose another image with sh and tar in the settings.`,
+      {
+        say: { key: 'helperImageMissing', values: { image, reason } },
+      },
+    )
   }
 }
 

@@ -19,7 +19,12 @@ describe('log lines', () => {
   })
 
   it('splits the timestamp from the text and keeps a partial line for later', () => {
-    expect(parseLogLine('web', 'stdout', '2026-11-22T10:00:00.5Z hello world')).toEqual({ service: 'web', stream: 'stdout', time: '2026-11-22T10:00:00.500000000Z', text: 'hello world' })
+    expect(parseLogLine('web', 'stdout', '2026-11-22T10:00:00.5Z hello world')).toEqual({
+      service: 'web',
+      stream: 'stdout',
+      time: '2026-11-22T10:00:00.500000000Z',
+      text: 'hello world',
+    })
     expect(parseLogLine('web', 'stderr', 'no stamp')).toMatchObject({ time: '', text: 'no stamp' })
     expect(splitLines('par', 'tial\r\nnext\nhalf')).toEqual({ lines: ['partial', 'next'], rest: 'half' })
   })

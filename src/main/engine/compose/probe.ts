@@ -33,7 +33,9 @@ export async function explainSocket(session: HostSession): Promise<DockerProblem
   const verdict = result.stdout.trim()
   const { user } = session.profile
   if (verdict === 'missing') {
-    return new DockerProblem('docker_unavailable', `There is no Docker socket at ${socket} on the host. Is Docker installed and running?`, 'docker.missing', { socket })
+    return new DockerProblem('docker_unavailable', `There is no Docker socket at ${socket} on the host. Is Docker installed and running?`, 'docker.missing', {
+      socket,
+    })
   }
   if (verdict === 'denied') {
     return new DockerProblem(
@@ -43,7 +45,12 @@ export async function explainSocket(session: HostSession): Promise<DockerProblem
       { socket, user },
     )
   }
-  return new DockerProblem('docker_unavailable', `The Docker socket ${socket} exists but the Engine does not answer through the SSH connection.`, 'docker.noAnswer', { socket })
+  return new DockerProblem(
+    'docker_unavailable',
+    `The Docker socket ${socket} exists but the Engine does not answer through the SSH connection.`,
+    'docker.noAnswer',
+    { socket },
+  )
 }
 
 export async function dockerVersion(session: HostSession): Promise<{ version: string; apiVersion: string }> {
@@ -66,7 +73,13 @@ export async function probeHost(session: HostSession, now: () => Date = () => ne
   let docker: { version: string; apiVersion: string } | null = null
   try {
     docker = await dockerVersion(session)
-    checks.push({ id: 'docker', ok: true, code: 'docker.ok', params: { version: docker.version, api: docker.apiVersion }, detail: `Docker ${docker.version} (API ${docker.apiVersion})` })
+    checks.push({
+      id: 'docker',
+      ok: true,
+      code: 'docker.ok',
+      params: { version: docker.version, api: docker.apiVersion },
+      detail: `Docker ${docker.version} (API ${docker.apiVersion})`,
+    })
   } catch (error) {
     if (!(error instanceof DockerProblem)) throw error
     checks.push({ id: 'docker', ok: false, code: error.probeCode, params: error.params, detail: error.message, fix: error.message })

@@ -10,7 +10,6 @@ import { projectFilter } from '../host-layout'
 import { shopLight, shopReason } from '../shop-status'
 import { listProjectContainers } from './containers'
 
-
 export async function waitHealthy(docker: Docker, project: string, options: HealthOptions): Promise<ShopContainer[]> {
   let events: Readable | undefined
   let timer: NodeJS.Timeout | undefined
@@ -55,7 +54,9 @@ export async function waitHealthy(docker: Docker, project: string, options: Heal
       timer = setTimeout(() => {
         const why = lastError ? lastError.message : (shopReason(last) ?? 'no containers')
         const seconds = Math.round(options.timeoutMs / 1000)
-        finish(() => reject(new AppError('timeout', `The shop was not healthy after ${seconds} s (${why}).`, { say: { key: 'healthTimeout', values: { seconds, why } } })))
+        finish(() =>
+          reject(new AppError('timeout', `The shop was not healthy after ${seconds} s (${why}).`, { say: { key: 'healthTimeout', values: { seconds, why } } })),
+        )
       }, options.timeoutMs)
       poll = setInterval(() => void check(), options.pollMs ?? 2000)
       options.signal?.addEventListener('abort', () => finish(() => reject(cancelledError())), { once: true })

@@ -13,7 +13,9 @@ describe('the shop listing', () => {
   })
 
   it('a listing cut short is not taken for the whole list', () => {
-    expect(() => parseShopListing('laden\t{"domain":"laden.example.com"}\t\nhal')).toThrow(expect.objectContaining({ code: 'connection_lost', say: { key: 'listCut' } }) as Error)
+    expect(() => parseShopListing('laden\t{"domain":"laden.example.com"}\t\nhal')).toThrow(
+      expect.objectContaining({ code: 'connection_lost', say: { key: 'listCut' } }) as Error,
+    )
     expect(() => parseShopListing('')).toThrow()
   })
 })

@@ -112,7 +112,12 @@ export class HostStore implements ShopStore {
     if (typeof metadata.template !== 'string' || typeof metadata.domain !== 'string') {
       throw new AppError('internal', `${dir}/${METADATA_FILE} does not name the shop's template and domain.`)
     }
-    return { dir, metadata: { ...metadata, params: metadata.params ?? {}, description: metadata.description ?? '' }, secrets: parseEnvFile(env).secrets, compose }
+    return {
+      dir,
+      metadata: { ...metadata, params: metadata.params ?? {}, description: metadata.description ?? '' },
+      secrets: parseEnvFile(env).secrets,
+      compose,
+    }
   }
 
   async list(): Promise<ShopDirectory[]> {
@@ -128,9 +133,12 @@ export class HostStore implements ShopStore {
 
   async presence(shop: string): Promise<ShopPresence> {
     const dir = this.dir(shop)
-    const found = await this.session.exec(['sh', '-c', `if [ -f "$1/${COMPOSE_FILE}" ]; then echo compose; elif [ -f "$1/${FAILURE_FILE}" ]; then echo failure; else echo none; fi`, 'sh', dir], {
-      timeoutMs: 10_000,
-    })
+    const found = await this.session.exec(
+      ['sh', '-c', `if [ -f "$1/${COMPOSE_FILE}" ]; then echo compose; elif [ -f "$1/${FAILURE_FILE}" ]; then echo failure; else echo none; fi`, 'sh', dir],
+      {
+        timeoutMs: 10_000,
+      },
+    )
     const answer = found.stdout.trim()
     // Anything but one of the three answers is a failure of the check itself, never "no shop".
     if (found.code !== 0 || !['compose', 'failure', 'none'].includes(answer)) {
@@ -168,9 +176,12 @@ export class HostStore implements ShopStore {
 
   async backups(shop: string): Promise<BackupManifest[]> {
     const dir = posix.join(this.dir(shop), BACKUPS_DIR)
-    const result = await this.session.exec(['sh', '-c', 'cd "$1" 2>/dev/null || exit 0; for m in */manifest.json; do [ -f "$m" ] || continue; cat "$m" || exit 4; printf "\\036"; done', 'sh', dir], {
-      timeoutMs: 15_000,
-    })
+    const result = await this.session.exec(
+      ['sh', '-c', 'cd "$1" 2>/dev/null || exit 0; for m in */manifest.json; do [ -f "$m" ] || continue; cat "$m" || exit 4; printf "\\036"; done', 'sh', dir],
+      {
+        timeoutMs: 15_000,
+      },
+    )
     if (result.code !== 0) throw new AppError('internal', `The backups in ${dir} could not be read: ${result.stderr.trim()}`)
     return result.stdout
       .split('\u001e')
@@ -211,7 +222,10 @@ done; }`
       if (presence === 'none') throw new AppError('not_found', `There is no shop "${shop}" on this host.`, { say: { key: 'noShop', values: { shop } } })
       return withHostLock(this.session, posix.join(this.dir(shop), LOCK_DIR), owner, () => run(presence), {
         staleAfterSeconds: STALE_LOCK_SECONDS,
-        busy: (holder) => new AppError('busy', `${holder} is running another action on this shop right now. Try again in a moment.`, { say: { key: 'busy', values: { owner: holder } } }),
+        busy: (holder) =>
+          new AppError('busy', `${holder} is running another action on this shop right now. Try again in a moment.`, {
+            say: { key: 'busy', values: { owner: holder } },
+          }),
       })
     })
   }
@@ -227,7 +241,10 @@ done; }`
   }
 
   private sftp() {
-    if (!this.session.ssh) throw new AppError('invalid_input', 'Backups of the local host are in its folder already; there is nothing to transfer.', { say: { key: 'localTransfer' } })
+    if (!this.session.ssh)
+      throw new AppError('invalid_input', 'Backups of the local host are in its folder already; there is nothing to transfer.', {
+        say: { key: 'localTransfer' },
+      })
     return this.session.ssh.sftp({ timeoutMs: 15_000 })
   }
 }

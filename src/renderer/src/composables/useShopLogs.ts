@@ -90,7 +90,9 @@ export function useShopLogs() {
 
   const request = (query: LogQuery) => ({ hostId: query.hostId, shop: query.shop, tail: query.tail, ...(query.service ? { service: query.service } : {}) })
   const asError = (e: unknown): ErrorLike =>
-    e && typeof e === 'object' && 'code' in e && 'message' in e ? { code: String(e.code), message: String(e.message) } : { code: 'internal', message: String(e) }
+    e && typeof e === 'object' && 'code' in e && 'message' in e
+      ? { code: String(e.code), message: String(e.message) }
+      : { code: 'internal', message: String(e) }
 
   async function load(query: LogQuery): Promise<void> {
     const mine = reset()

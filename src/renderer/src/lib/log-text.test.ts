@@ -3,7 +3,9 @@ import { appendCapped, formatLogLine, highlight, logFileName, matches } from './
 
 describe('log text', () => {
   it('formats a line as time, service and text with the time cut to milliseconds', () => {
-    expect(formatLogLine({ service: 'web', time: '2025-03-04T10:11:12.123456789Z', stream: 'stdout', text: 'pw=•••' })).toBe('2025-03-04T10:11:12.123Z web | pw=•••')
+    expect(formatLogLine({ service: 'web', time: '2025-03-04T10:11:12.123456789Z', stream: 'stdout', text: 'pw=•••' })).toBe(
+      '2025-03-04T10:11:12.123Z web | pw=•••',
+    )
     expect(formatLogLine({ service: 'db', time: '2025-03-04T10:11:12Z', stream: 'stderr', text: 'ready' })).toBe('2025-03-04T10:11:12Z db | ready')
   })
 
