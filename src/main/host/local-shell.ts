@@ -1,7 +1,7 @@
 // Runs commands on this machine, for the built-in "Local Docker" host; same contract as SshConnection.exec.
 import { spawn } from 'node:child_process'
 import { AppError, cancelledError } from '@shared/errors'
-import type { ExecOptions, ExecResult } from './ssh-connection'
+import type { ExecOptions, ExecResult } from './ssh-types'
 
 export function execLocal(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
   const [command, ...args] = argv

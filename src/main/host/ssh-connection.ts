@@ -22,10 +22,6 @@ import {
   type SshTarget,
 } from './ssh-types'
 
-// Other modules still import these from here; new code imports them from ./ssh-types.
-export type { SshTarget, SshConnectionOptions, SshState, OperationOptions, ExecOptions, ExecResult, SshConnectionEvents } from './ssh-types'
-export { defaultSshOptions } from './ssh-types'
-
 /** Errors after which retrying the same credentials cannot help: stop reconnecting and tell the user. */
 const FATAL = new Set(['host_key_changed', 'host_key_unknown', 'auth_failed', 'passphrase_required', 'passphrase_wrong', 'key_invalid'])
 
