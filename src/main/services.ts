@@ -110,6 +110,7 @@ export function createServices(deps: ServiceDeps): Services {
     settings: () => settings.get(),
     chooseFolder: (purpose) => services.chooseFolder(purpose),
     certResolver: 'letsencrypt',
+    reread: (hostId) => overview.refresh(hostId),
   })
   const services: Services = {
     events,

@@ -37,6 +37,8 @@ export interface ShopServiceDeps {
   settings: () => { helperImage: string; backupsToKeep: number }
   chooseFolder: (purpose: 'download' | 'upload') => Promise<string | null>
   certResolver: string | null
+  /** Reads the host's shops again: an action that changed what exists (a directory gone), not only container states. */
+  reread: (hostId: string) => Promise<unknown>
 }
 
 export class ShopService {
@@ -111,6 +113,8 @@ export class ShopService {
       user: this.deps.user,
       unpublish: (domain) => this.deps.naming.unpublish(profile, domain),
     })
+    // Remove and delete change what exists, which no container event says: the overview reads the host again.
+    if (input.action === 'remove' || input.action === 'delete') await this.deps.reread(input.hostId)
     return null
   }
 
