@@ -245,7 +245,7 @@ export interface EventPayloads {
 
 export type EventPayload<E extends EventChannel> = EventPayloads[E]
 
-/** What the preload exposes as `window.api`; the test bridge implements the same shape. */
+/** What the preload exposes as `window.api` (in the app, and in the e2e tests over their bridge). */
 export interface Api {
   invoke<C extends InvokeChannel>(
     channel: C,

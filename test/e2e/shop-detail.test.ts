@@ -45,7 +45,7 @@ describe('shop detail page in Chromium', () => {
     await shell.open('shops')
     await expect.poll(() => shopsPage.light(name), poll).toBe('green')
     await shopsPage.openDetail(name)
-    await expect.poll(() => shell.title.innerText()).toBe(name)
+    await expect.poll(() => shell.title.innerText(), poll).toBe(name)
   }
 
   beforeAll(async () => {

@@ -6,6 +6,8 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { generateEd25519 } from '../../src/main/team/key-pair'
+import { openHostSession } from '../../src/main/host/host-session'
+import { testbedProfile } from '../integration/support/hosts'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { HostAdminPage } from './pages/host-admin-page'
 import { ShellPage } from './pages/shell-page'
@@ -75,7 +77,14 @@ describe('team keys and identity in Chromium', () => {
     expect(readFileSync(file, 'utf8')).toBe(`${original}${bea.public.trim()}\n`)
   })
 
-  it('revokes it after a confirmation: it is gone and the file is as before', async () => {
+  it('revokes it after a confirmation: it is gone, Bea’s open connection is ended and cannot come back, and the file is as before', async () => {
+    // Bea's laptop is connected with the key about to be revoked, as it would be at a customer's.
+    const beaLaptop = openHostSession(
+      testbedProfile(info, { id: 'bea', user: info.ssh.teamUser }),
+      { privateKey: bea.private },
+      { backoffInitialMs: 100, backoffMaxMs: 500 },
+    )
+    expect((await beaLaptop.exec(['true'])).code).toBe(0)
     const row = admin.teamRows().filter({ hasText: 'Bea' })
     await row.getByTestId('team-revoke').click()
     const confirm = app.page.getByTestId('team-revoke-dialog')
@@ -84,6 +93,9 @@ describe('team keys and identity in Chromium', () => {
     await confirm.getByTestId('team-revoke-confirm').click()
     await expect.poll(rows, poll).toHaveLength(1)
     await expect.poll(() => admin.team.getByTestId('team-ended').innerText(), poll).toMatch(/andere Verbindung(en)? beendet/)
+    // Ended by the host, then refused at the login: the laptop stops trying and says why.
+    await expect.poll(() => beaLaptop.state, poll).toBe('failed')
+    beaLaptop.close()
     expect(readFileSync(file, 'utf8')).toBe(original)
     await shell.screenshot(join(outputDir, 'team-keys.png'))
   })
