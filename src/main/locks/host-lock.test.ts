@@ -28,7 +28,9 @@ const hostNow = (): number => Math.floor(Date.now() / 1000)
 const options: HostLockOptions = { staleAfterSeconds: 900, busy: (owner) => new AppError('busy', `busy: ${owner}`, { details: { owner } }) }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-describe('withHostLock', () => {
+// Real sh processes race here (eight rounds of two or three laptops): on a loaded machine that takes seconds, not the
+// default 5 s of a unit test.
+describe('withHostLock', { timeout: 60_000 }, () => {
   let dir: string
   let lock: string
   beforeEach(() => {
