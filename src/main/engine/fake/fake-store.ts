@@ -8,23 +8,14 @@ import { AppError } from '@shared/errors'
 import type { ShopFailure } from '@shared/shops'
 import { shopNameProblem } from '@shared/shop-rules'
 import { BACKUP_MANIFEST, BACKUPS_DIR, COMPOSE_FILE, ENV_FILE, FAILURE_FILE, METADATA_FILE, parseEnvFile, shopDirectory } from '../host-layout'
-import type { ShopDirectory, ShopFile, ShopMetadata, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
+import type { ShopDirectory, ShopFile, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
+import { parseJsonObject, shopRecordFrom } from '../shop-record-file'
 import { FaultPoints } from './fault-points'
 
 export type StorePoint = Exclude<keyof ShopStore, 'baseDir' | 'dir'>
 
 /** A half-written backup younger than this may be another laptop's work in progress (as on the host). */
 const HALF_WRITTEN_GRACE_MS = 6 * 60 * 60_000
-
-function parseObject(json: string | undefined): Record<string, unknown> | null {
-  if (!json?.trim()) return null
-  try {
-    const value: unknown = JSON.parse(json)
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null
-  } catch {
-    return null
-  }
-}
 
 export class FakeStore implements ShopStore {
   readonly faults = new FaultPoints<StorePoint>()
@@ -143,17 +134,7 @@ export class FakeStore implements ShopStore {
         say: { key: 'noRecord', values: { shop } },
       })
     }
-    const metadata = parseObject(json) as ShopMetadata | null
-    if (!metadata) throw new AppError('internal', `${dir}/${METADATA_FILE} is not valid JSON.`)
-    if (typeof metadata.template !== 'string' || typeof metadata.domain !== 'string') {
-      throw new AppError('internal', `${dir}/${METADATA_FILE} does not name the shop's template and domain.`)
-    }
-    return {
-      dir,
-      metadata: { ...metadata, params: metadata.params ?? {}, description: metadata.description ?? '' },
-      secrets: parseEnvFile(env).secrets,
-      compose,
-    }
+    return shopRecordFrom(dir, { metadata: json, env, compose })
   }
 
   async list(): Promise<ShopDirectory[]> {
@@ -165,8 +146,8 @@ export class FakeStore implements ShopStore {
       .sort()
       .map((name) => ({
         name,
-        metadata: parseObject(this.fileAt(posix.join(this.dir(name), METADATA_FILE))),
-        failure: parseObject(this.fileAt(posix.join(this.dir(name), FAILURE_FILE))),
+        metadata: parseJsonObject(this.fileAt(posix.join(this.dir(name), METADATA_FILE))),
+        failure: parseJsonObject(this.fileAt(posix.join(this.dir(name), FAILURE_FILE))),
       }))
   }
 
@@ -195,7 +176,7 @@ export class FakeStore implements ShopStore {
 
   /** The failure record of a shop as written, or null. */
   failureOf(shop: string): ShopFailure | null {
-    return parseObject(this.fileAt(posix.join(this.dir(shop), FAILURE_FILE))) as ShopFailure | null
+    return parseJsonObject(this.fileAt(posix.join(this.dir(shop), FAILURE_FILE))) as ShopFailure | null
   }
 
   async clearFailure(shop: string): Promise<void> {
@@ -207,7 +188,7 @@ export class FakeStore implements ShopStore {
     await this.faults.pass('backups')
     return this.backupIds(shop)
       .flatMap((id) => {
-        const manifest = parseObject(this.fileAt(posix.join(this.dir(shop), BACKUPS_DIR, id, BACKUP_MANIFEST)))
+        const manifest = parseJsonObject(this.fileAt(posix.join(this.dir(shop), BACKUPS_DIR, id, BACKUP_MANIFEST)))
         return manifest ? [manifest as unknown as BackupManifest] : []
       })
       .sort((a, b) => b.id.localeCompare(a.id))

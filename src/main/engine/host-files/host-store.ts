@@ -8,7 +8,8 @@ import { shopNameProblem } from '@shared/shop-rules'
 import type { HostSession } from '../../host/host-session'
 import { withHostLock } from '../../locks/host-lock'
 import { BACKUPS_DIR, COMPOSE_FILE, ENV_FILE, FAILURE_FILE, LOCK_DIR, METADATA_FILE, parseEnvFile, shopDirectory } from '../host-layout'
-import type { ShopDirectory, ShopFile, ShopMetadata, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
+import type { ShopDirectory, ShopFile, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
+import { parseJsonObject, shopRecordFrom } from '../shop-record-file'
 import { reserveDirectory, sftpCall, writeShopFiles } from '../../host/remote-files'
 import { serialise } from './serialise'
 
@@ -33,16 +34,6 @@ for d in */; do
 done
 echo '${LIST_END}'`
 
-function parseObject(json: string): Record<string, unknown> | null {
-  if (!json.trim()) return null
-  try {
-    const value: unknown = JSON.parse(json)
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null
-  } catch {
-    return null
-  }
-}
-
 /** The listing's lines as shop directories; throws when the listing did not end as the script ends it. */
 export function parseShopListing(stdout: string): ShopDirectory[] {
   const lines = stdout.split('\n')
@@ -56,7 +47,7 @@ export function parseShopListing(stdout: string): ShopDirectory[] {
       .filter((line) => shopNameProblem(line.slice(0, line.indexOf('\t'))) !== 'reserved')
       .map((line) => {
         const [name = '', json = '', failure = ''] = line.split('\t', 3)
-        return { name, metadata: parseObject(json), failure: parseObject(failure) }
+        return { name, metadata: parseJsonObject(json), failure: parseJsonObject(failure) }
       })
   )
 }
@@ -107,17 +98,7 @@ export class HostStore implements ShopStore {
       })
     }
     const [json = '', env = '', compose = ''] = result.stdout.split('\u001e')
-    const metadata = parseObject(json) as ShopMetadata | null
-    if (!metadata) throw new AppError('internal', `${dir}/${METADATA_FILE} is not valid JSON.`)
-    if (typeof metadata.template !== 'string' || typeof metadata.domain !== 'string') {
-      throw new AppError('internal', `${dir}/${METADATA_FILE} does not name the shop's template and domain.`)
-    }
-    return {
-      dir,
-      metadata: { ...metadata, params: metadata.params ?? {}, description: metadata.description ?? '' },
-      secrets: parseEnvFile(env).secrets,
-      compose,
-    }
+    return shopRecordFrom(dir, { metadata: json, env, compose })
   }
 
   async list(): Promise<ShopDirectory[]> {
