@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
 import { listProjectContainers } from '../../src/main/engine/compose/containers'
 import { freezeShop } from '../../src/main/engine/compose/freeze'
+import { guardPause } from '../../src/main/engine/compose/pause-guard'
 import { shopBed, type ShopBed } from './support/shop-bed'
 import { dockerOf } from '../../src/main/engine/compose/docker-client'
 
@@ -55,7 +56,7 @@ describe('pausing a shop for a copy', () => {
   })
 
   it('pauses the writer only; the read-only reader keeps running and healthy', async () => {
-    const paused = await freezeShop(dockerOf(session), project, [volume])
+    const paused = await freezeShop(dockerOf(session), project, [volume], (ids) => guardPause(session, ids))
     try {
       expect(paused.paused).toBe(1)
       expect(state('db')).toBe('paused unhealthy')
@@ -77,7 +78,7 @@ describe('pausing a shop for a copy', () => {
   })
 
   it('without a list of volumes, every running service is paused', async () => {
-    const paused = await freezeShop(dockerOf(session), project)
+    const paused = await freezeShop(dockerOf(session), project, undefined, (ids) => guardPause(session, ids))
     expect(paused.paused).toBe(2)
     expect(await paused.resume()).toEqual({ key: 'runningAgain' })
   })
