@@ -38,6 +38,15 @@ async function pauseAll(docker: Docker, containers: readonly ShopContainer[]): P
 /** Starts the host's guard over a pause of these containers (see pause-guard.ts). */
 export type GuardStarter = (containers: readonly string[]) => Promise<PauseGuard>
 
+/** Unpauses a container; one the host's guard already unpaused (its heartbeat came late) is back as wanted. */
+async function unpause(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).unpause()
+  } catch (error) {
+    if (!/is not paused/.test((error as Error).message)) throw error
+  }
+}
+
 export async function freezeShop(docker: Docker, shop: string, volumes: readonly string[] | undefined, guard: GuardStarter): Promise<FrozenShop> {
   const containers = (await listProjectContainers(docker, shop)).get(shop) ?? []
   const inspected = await Promise.all(containers.map(async (c) => ({ c, info: await docker.getContainer(c.id).inspect() })))
@@ -58,7 +67,7 @@ export async function freezeShop(docker: Docker, shop: string, volumes: readonly
     async resume(onUnpaused) {
       if (frozen.length === 0) return { key: inspected.some(({ c }) => c.state === 'running') ? 'keptRunning' : 'notRunning' }
       try {
-        await Promise.all(frozen.map((c) => docker.getContainer(c.id).unpause()))
+        await Promise.all(frozen.map((c) => unpause(docker, c.id)))
       } catch (error) {
         await guarding?.handOver()
         throw error
