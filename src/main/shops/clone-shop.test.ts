@@ -3,6 +3,7 @@ import { AppError } from '@shared/errors'
 import type { HelperHandler } from '../engine/fake/fake-runtime'
 import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
 import { startCloneShop } from './clone-shop'
+import { withVolumeNames } from './shop-record'
 
 /** A helper that copies /from into /to as the real script would, noting who was paused and who held the lock. */
 function copying(life: FakeLifecycle, seen: Array<{ pass: string | undefined; paused: string[]; lock: string | undefined }>): HelperHandler {
@@ -27,6 +28,19 @@ function clone(life: FakeLifecycle) {
 }
 
 describe('clone a shop', () => {
+  it('copies from the volumes the source’s compose file names: a restored source’s next generation', async () => {
+    const life = await withSource()
+    const record = await life.host.store.read('alt')
+    await life.host.store.writeFiles(record.dir, [
+      { path: 'docker-compose.yml', content: withVolumeNames(record.compose, { data: 'alt_data_g2' }), mode: 0o644 },
+    ])
+    await life.host.runtime.createVolume('alt_data_g2', 'alt', 'data')
+    life.host.runtime.volumes.get('alt_data_g2')!.files.set('orders.csv', 'restored')
+    life.host.runtime.helper = copying(life, [])
+    expect((await clone(life).done).status).toBe('succeeded')
+    expect(life.host.runtime.volumes.get('kopie_data')?.files.get('orders.csv')).toBe('restored')
+  })
+
   it('copies the data first while the source runs, then the changes with it frozen, under its lock, and starts the clone', async () => {
     const life = await withSource()
     const seen: Array<{ pass: string | undefined; paused: string[]; lock: string | undefined }> = []
