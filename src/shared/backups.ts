@@ -5,11 +5,21 @@ export type BackupStep = (typeof backupSteps)[number]
 export const restoreSteps = ['validate', 'restore', 'start', 'health', 'putBack', 'cleanup', 'done'] as const
 export type RestoreStep = (typeof restoreSteps)[number]
 
-/** One archive file of a backup, with the sha512 computed while it was written. */
+/**
+ * One archive file of a backup with its checksum, computed while it was written: BLAKE2b-512 (`b2sum`) since the
+ * checksum streams beside tar; backups made before carry a sha512.
+ */
 export interface BackupArchive {
   file: string
   bytes: number
-  sha512: string
+  blake2b?: string
+  sha512?: string
+}
+
+/** The checksum of an archive and the coreutils program that computes it. */
+export function archiveChecksum(archive: BackupArchive): { tool: 'b2sum' | 'sha512sum'; hex: string } {
+  if (archive.blake2b) return { tool: 'b2sum', hex: archive.blake2b }
+  return { tool: 'sha512sum', hex: archive.sha512 ?? '' }
 }
 
 export interface BackupVolume extends BackupArchive {

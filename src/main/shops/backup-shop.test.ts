@@ -14,7 +14,7 @@ const archiving: HelperHandler = async (_image, run) => {
   if (run.script !== ARCHIVE) return
   const first = run.env?.['PASS'] === 'first'
   if (first) run.onProgress?.({ done: 4, total: 4 })
-  run.onLine?.(`sha512 ${first ? SHA : CHANGES_SHA}`)
+  run.onLine?.(`blake2b ${first ? SHA : CHANGES_SHA}`)
   run.onLine?.(`size ${first ? 4096 : 10240}`)
 }
 
@@ -37,7 +37,14 @@ describe('back up a shop', () => {
     expect(others).toEqual([])
     expect(manifest).toMatchObject({ id: final.result?.backupId, shop: 'alt', template: 'busybox', createdBy: 'anna', images: { web: 'shopmgr/busybox:test' } })
     expect(manifest?.volumes).toEqual([
-      { key: 'data', volume: 'alt_data', file: 'data.tar', bytes: 4096, sha512: SHA, changes: { file: 'data.changes.tar', bytes: 10240, sha512: CHANGES_SHA } },
+      {
+        key: 'data',
+        volume: 'alt_data',
+        file: 'data.tar',
+        bytes: 4096,
+        blake2b: SHA,
+        changes: { file: 'data.changes.tar', bytes: 10240, blake2b: CHANGES_SHA },
+      },
     ])
     // The first archive while the shop runs, the changes during the pause only, running again afterwards.
     expect(life.host.runtime.helperRuns.map((r) => [r.run.env?.['PASS'], r.run.env?.['FILE'], r.pausedThen])).toEqual([

@@ -19,7 +19,7 @@ export interface BackupDeps extends LifecycleDeps {
   keep: number
 }
 
-/** Writes one archive of a volume into the backup folder; resolves to its file, size and sha512. */
+/** Writes one archive of a volume into the backup folder; resolves to its file, size and BLAKE2b-512. */
 async function archiveVolume(
   engine: ShopEngine,
   image: string,
@@ -28,7 +28,7 @@ async function archiveVolume(
   onProgress: (progress: { done: number; total: number }) => void,
 ): Promise<BackupArchive> {
   let bytes = -1
-  let sha512 = ''
+  let blake2b = ''
   await engine.runtime.runHelper(image, {
     mounts: [
       { source: what.volume, target: '/from', readOnly: true },
@@ -41,12 +41,12 @@ async function archiveVolume(
     onLine: (line) => {
       const [word, value = ''] = line.split(' ')
       if (word === 'size') bytes = Number(value)
-      if (word === 'sha512' && /^[0-9a-f]{128}$/.test(value)) sha512 = value
+      if (word === 'blake2b' && /^[0-9a-f]{128}$/.test(value)) blake2b = value
     },
     ...(what.pass === 'first' ? { onProgress } : {}),
   })
-  if (!sha512 || !(bytes >= 0)) throw new AppError('internal', `Archiving ${what.volume} reported no checksum or size.`)
-  return { file: what.file, bytes, sha512 }
+  if (!blake2b || !(bytes >= 0)) throw new AppError('internal', `Archiving ${what.volume} reported no checksum or size.`)
+  return { file: what.file, bytes, blake2b }
 }
 
 export function startBackup(input: { hostId: string; shop: string }, deps: BackupDeps): StartedOperation {
