@@ -90,7 +90,7 @@ try {
   small = await createFleet(info, 10, 'overview', 'ten')
   progress('measuring 10 shops')
   const ten = await measure(small)
-  ten.watcher.stop()
+  await ten.watcher.stop()
   ten.session.close()
   ten.cleanup()
   await small.remove()
@@ -149,7 +149,7 @@ try {
     directEvent.push(diedAt - start)
     progress(`${shop}: overview ${(shownAt - start).toFixed(1)} ms, die event ${(diedAt - start).toFixed(1)} ms`)
   }
-  hundred.watcher.stop()
+  await hundred.watcher.stop()
   hundred.session.close()
   hundred.cleanup()
 

@@ -45,12 +45,17 @@ export class ShopOverviewWatcher {
     return this.overview
   }
 
-  stop(): void {
+  /**
+   * Resolves once the re-read on its way, if any, has landed. A session is closed after that: a call that opens
+   * its channel after the close would open the connection again.
+   */
+  stop(): Promise<void> {
     this.stopped = true
     this.pendingProjects.clear()
     this.offReconnected()
     this.stopWatch?.()
     this.stopWatch = null
+    return this.reading ?? Promise.resolve()
   }
 
   /** A full read; on failure the last known list stays, marked cached, with the reason. */
