@@ -7,8 +7,6 @@ import { buildShop, discoverShops } from './discovery'
 import type { OverviewCache } from './overview-cache'
 
 export interface ShopOverviewOptions {
-  /** Coalesces the burst of events one compose action causes (create, start, health...). */
-  debounceMs?: number
   now?: () => Date
 }
 
@@ -16,9 +14,9 @@ export class ShopOverviewWatcher {
   private overview: ShopOverview
   private stopWatch: (() => void) | null = null
   private readonly pendingProjects = new Set<string>()
-  private flushTimer: NodeJS.Timeout | undefined
+  /** The re-read of changed shops on its way, if any. */
+  private reading: Promise<void> | null = null
   private stopped = false
-  private readonly debounceMs: number
   private readonly now: () => Date
   private readonly offReconnected: () => void
   /** Engine calls made, for the benchmark's "calls per refresh". */
@@ -30,7 +28,6 @@ export class ShopOverviewWatcher {
     private readonly publish: (overview: ShopOverview) => void,
     options: ShopOverviewOptions = {},
   ) {
-    this.debounceMs = options.debounceMs ?? 15
     this.now = options.now ?? (() => new Date())
     this.overview = { hostId: engine.hostId, shops: [], readAt: new Date(0).toISOString(), cached: true }
     this.offReconnected = engine.onReconnected(() => void this.resync())
@@ -48,12 +45,17 @@ export class ShopOverviewWatcher {
     return this.overview
   }
 
-  stop(): void {
+  /**
+   * Resolves once the re-read on its way, if any, has landed. A session is closed after that: a call that opens
+   * its channel after the close would open the connection again.
+   */
+  stop(): Promise<void> {
     this.stopped = true
-    clearTimeout(this.flushTimer)
+    this.pendingProjects.clear()
     this.offReconnected()
     this.stopWatch?.()
     this.stopWatch = null
+    return this.reading ?? Promise.resolve()
   }
 
   /** A full read; on failure the last known list stays, marked cached, with the reason. */
@@ -96,10 +98,17 @@ export class ShopOverviewWatcher {
     this.stopWatch = stop
   }
 
+  /**
+   * The first event is read at once (no wait for more); the events that come while a read is on its way are read
+   * together right after it. So a burst costs a read or two, and two re-reads never overlap (an older one could land last).
+   */
   private onChange(projects: string[]): void {
     for (const project of projects) this.pendingProjects.add(project)
-    clearTimeout(this.flushTimer)
-    this.flushTimer = setTimeout(() => void this.flush(), this.debounceMs)
+    this.reading ??= this.readChanged().finally(() => (this.reading = null))
+  }
+
+  private async readChanged(): Promise<void> {
+    while (this.pendingProjects.size > 0 && !this.stopped) await this.flush()
   }
 
   /** Re-reads only the projects that changed: one container list per burst, not per shop. */

@@ -19,7 +19,7 @@ import type {
 import { composeUp } from './apply'
 import { composeCommand, composeTail, runCompose } from './compose-cli'
 import { followContainerLogs, readContainerLogs } from './container-logs'
-import { listProjectContainers } from './containers'
+import { containerEventsEnded, listProjectContainers, readContainerEvent } from './containers'
 import { dockerOf, dockerTransportError } from './docker-client'
 import { freezeShop } from './freeze'
 import { guardPause } from './pause-guard'
@@ -74,8 +74,9 @@ export class ComposeRuntime implements ShopRuntime {
   }
 
   async watch(onChange: (shops: string[]) => void, onEnd: () => void): Promise<() => void> {
+    const docker = this.docker
     const stream = (await this.call('following the containers', () =>
-      this.docker.getEvents({ filters: { type: ['container'], label: [PROJECT_LABEL] } }),
+      docker.getEvents({ filters: { type: ['container'], label: [PROJECT_LABEL] } }),
     )) as unknown as Readable
     let buffered = ''
     let stopped = false
@@ -87,7 +88,7 @@ export class ComposeRuntime implements ShopRuntime {
         const line = buffered.slice(0, newline)
         buffered = buffered.slice(newline + 1)
         try {
-          const project = (JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } }).Actor?.Attributes?.[PROJECT_LABEL]
+          const project = readContainerEvent(docker, line)
           if (project) changed.add(project)
         } catch {
           // A partial or foreign line: the next full read corrects anything missed.
@@ -97,10 +98,14 @@ export class ComposeRuntime implements ShopRuntime {
     })
     stream.on('error', () => undefined)
     stream.once('close', () => {
-      if (!stopped) onEnd()
+      if (stopped) return
+      containerEventsEnded(docker)
+      onEnd()
     })
     return () => {
       stopped = true
+      // Now, not on 'close': by then a new watch of this session may have seen a die.
+      containerEventsEnded(docker)
       stream.destroy()
     }
   }
