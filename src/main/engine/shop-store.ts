@@ -58,6 +58,8 @@ export interface ShopStore {
   /** Writes files into `dir`; each appears whole or not at all. */
   writeFiles(dir: string, files: readonly ShopFile[]): Promise<void>
   makeDir(dir: string): Promise<void>
+  /** Creates `dir` (its parent as needed), false when it exists: of two callers creating one folder, exactly one gets it. */
+  makeNewDir(dir: string): Promise<boolean>
   /** Renames a directory into place; fails if the target exists. */
   rename(from: string, to: string): Promise<void>
   /** Metadata, secrets and compose file of a shop. */

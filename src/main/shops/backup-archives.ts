@@ -86,11 +86,3 @@ export function unpackArchive(
     ...(signal ? { signal } : {}),
   })
 }
-
-/** 2026-11-22T23:15:00.123Z → 2026-11-22T23-15-00Z: sortable and safe as a folder name. */
-export function backupId(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/\.\d+Z$/, 'Z')
-    .replace(/:/g, '-')
-}

@@ -5,7 +5,8 @@ import { backupSteps, type BackupManifest, type BackupStep, type BackupVolume } 
 import { backupDirectory, BACKUP_MANIFEST } from '../engine/host-layout'
 import type { ShopEngine } from '../engine/shop-engine'
 import type { StartedOperation } from '../operations/operation-runner'
-import { ARCHIVE, backupId, CHECKSUMS } from './backup-archives'
+import { ARCHIVE, CHECKSUMS } from './backup-archives'
+import { reserveBackupId } from './backup-id'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { checkRole } from './shop-role'
 import { shopVolumes } from './shop-record'
@@ -33,7 +34,7 @@ export function startBackup(input: { hostId: string; shop: string }, deps: Backu
       checkRole(active.role, 'edit')
       const record = await active.store.read(input.shop)
       const volumes = shopVolumes(record, input.shop)
-      const id = backupId(new Date())
+      const id = await reserveBackupId(active.store, record.dir)
       const dir = backupDirectory(record.dir, id)
       await active.store.makeDir(dir)
       written = dir

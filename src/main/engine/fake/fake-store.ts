@@ -111,6 +111,14 @@ export class FakeStore implements ShopStore {
     this.makeDirs(dir)
   }
 
+  async makeNewDir(dir: string): Promise<boolean> {
+    await this.faults.pass('makeNewDir')
+    if (this.diskFull) throw new AppError('internal', `Could not create ${dir}: mkdir: cannot create directory '${dir}': No space left on device`)
+    if (this.exists(dir)) return false
+    this.makeDirs(dir)
+    return true
+  }
+
   async rename(from: string, to: string): Promise<void> {
     await this.faults.pass('rename')
     if (!this.exists(from) || this.exists(to))

@@ -77,6 +77,19 @@ export class HostStore implements ShopStore {
     if (made.code !== 0) throw new AppError('internal', `Could not create ${dir}: ${made.stderr.trim()}`)
   }
 
+  async makeNewDir(dir: string): Promise<boolean> {
+    // mkdir without -p fails on a folder that is there: whether it was, the exit status says, in any language.
+    const made = await this.session.exec(
+      ['sh', '-c', 'mkdir -p -- "$2" || exit 3; mkdir -- "$1" && exit 0; [ -d "$1" ] && exit 5; exit 4', 'sh', dir, posix.dirname(dir)],
+      {
+        timeoutMs: 10_000,
+      },
+    )
+    if (made.code === 0) return true
+    if (made.code === 5) return false
+    throw new AppError('internal', `Could not create ${dir}: ${made.stderr.trim() || `exit ${made.code}`}`)
+  }
+
   async rename(from: string, to: string): Promise<void> {
     const moved = await this.session.exec(['mv', '-T', '--', from, to], { timeoutMs: 10_000 })
     if (moved.code !== 0) throw new AppError('internal', `Could not move ${from} to ${to}: ${moved.stderr.trim()}`)
