@@ -1,0 +1,127 @@
+import { posix } from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { AppError } from '@shared/errors'
+import type { HelperHandler } from '../engine/fake/fake-runtime'
+import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
+import { startBackup } from './backup-shop'
+
+const HOUR = 60 * 60_000
+const SHA = 'cd'.repeat(64)
+
+/** Archives report their size, checksums a sum per archive, a check passes unless the test says which file fails. */
+function helper(failing: string[] = []): HelperHandler {
+  return async (_image, run) => {
+    if (run.what?.startsWith('Archiving')) run.onLine?.('size 4096')
+    if (run.what === 'Checksumming the archives') run.onLine?.(`${SHA}  data.tar`)
+    if (run.what === 'Checking the archives' && failing.length > 0) {
+      for (const file of failing) run.onLine?.(`${file}: FAILED`)
+      throw new AppError('internal', 'sha512sum: WARNING: 1 computed checksum did NOT match')
+    }
+  }
+}
+
+async function withShop(keep = 3): Promise<FakeLifecycle & { clock: { now: number } }> {
+  const clock = { now: Date.parse('2026-11-22T12:00:00Z') }
+  const life = fakeLifecycle({ now: () => clock.now })
+  life.deps.keep = keep
+  await life.plantShop('alt')
+  life.host.runtime.helper = helper()
+  return Object.assign(life, { clock })
+}
+
+const backupsDir = (life: FakeLifecycle): string => posix.join(life.host.store.dir('alt'), 'backups')
+const ids = async (life: FakeLifecycle): Promise<string[]> => (await life.host.store.backups('alt')).map((b) => b.id)
+const prune = (life: FakeLifecycle, keep: number, spare: string[] = []): Promise<void> =>
+  life.host.store.withLock('alt', 'bob', () => life.host.store.pruneBackups('alt', keep, spare))
+
+afterEach(() => void vi.useRealTimers())
+
+describe('pruning backups', () => {
+  it('keeps the newest by time across old and new ids, and spares what is still being written or uploaded', async () => {
+    const life = await withShop()
+    for (const id of ['2026-11-22T10-00-00Z', '2026-11-22T10-00-00-500Z-aaaa', '2026-11-22T11-00-00-001Z-0001', '2026-11-22T09-59-59Z']) {
+      await life.plantBackup('alt', id)
+    }
+    await life.plantBackup('alt', '2026-11-22T11-59-00-000Z-beef', { complete: false })
+    await life.host.store.makeNewDir(posix.join(backupsDir(life), '.upload-2026-01-01T00-00-00Z-0123456789ab'))
+    await prune(life, 2)
+    expect(await ids(life)).toEqual(['2026-11-22T11-00-00-001Z-0001', '2026-11-22T10-00-00Z'])
+    expect(life.host.store.entriesIn(backupsDir(life)).filter((p) => !p.includes('/'))).toEqual([
+      '.upload-2026-01-01T00-00-00Z-0123456789ab',
+      '2026-11-22T10-00-00Z',
+      '2026-11-22T11-00-00-001Z-0001',
+      '2026-11-22T11-59-00-000Z-beef',
+    ])
+  })
+
+  it('removes a half-written backup and an upload only once they are six hours old', async () => {
+    const life = await withShop()
+    await life.plantBackup('alt', '2026-11-22T11-00-00-000Z-0000')
+    await life.plantBackup('alt', '2026-11-22T11-30-00-000Z-dead', { complete: false })
+    await life.host.store.makeNewDir(posix.join(backupsDir(life), '.upload-2026-11-20T00-00-00Z-0123456789ab'))
+    life.clock.now += 6 * HOUR - 60_000
+    await prune(life, 1)
+    expect(life.host.store.entriesIn(backupsDir(life)).filter((p) => !p.includes('/'))).toHaveLength(3)
+    life.clock.now += 2 * 60_000
+    await prune(life, 1)
+    expect(life.host.store.entriesIn(backupsDir(life)).filter((p) => !p.includes('/'))).toEqual(['2026-11-22T11-00-00-000Z-0000'])
+  })
+
+  it('a just finished backup named in spare stays, and counts toward keep', async () => {
+    const life = await withShop()
+    await life.plantBackup('alt', '2026-11-22T11-00-00-000Z-0002')
+    await life.plantBackup('alt', '2026-11-22T10-00-00-000Z-0001')
+    await prune(life, 1, ['2026-11-22T10-00-00-000Z-0001'])
+    expect(await ids(life)).toEqual(['2026-11-22T11-00-00-000Z-0002', '2026-11-22T10-00-00-000Z-0001'])
+    await prune(life, 1)
+    expect(await ids(life)).toEqual(['2026-11-22T11-00-00-000Z-0002'])
+  })
+
+  it('is refused without the shop’s lock, and removes nothing', async () => {
+    const life = await withShop()
+    for (const id of ['2026-11-22T10-00-00Z', '2026-11-22T11-00-00Z']) await life.plantBackup('alt', id)
+    await expect(life.host.store.pruneBackups('alt', 1, [])).rejects.toThrow(/lock/)
+    expect(await ids(life)).toHaveLength(2)
+  })
+
+  it('does not list an upload in progress as a backup, even once its manifest is written', async () => {
+    const life = await withShop()
+    const upload = posix.join(backupsDir(life), '.upload-2026-11-22T11-00-00Z-0123456789ab')
+    await life.host.store.writeFiles(upload, [{ path: 'manifest.json', content: '{"id":"2026-11-22T11-00-00Z"}\n', mode: 0o644 }])
+    expect(await ids(life)).toEqual([])
+    await prune(life, 1)
+    expect(life.host.store.exists(upload)).toBe(true)
+  })
+})
+
+describe('backups that meet', () => {
+  it('two backups started in the same millisecond are two backups', async () => {
+    const life = await withShop()
+    vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-11-22T12:00:00.042Z') })
+    const [first, second] = await Promise.all([
+      startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps).done,
+      startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps).done,
+    ])
+    vi.useRealTimers()
+    expect([first.status, second.status]).toEqual(['succeeded', 'succeeded'])
+    expect(first.result?.backupId).toMatch(/^2026-11-22T12-00-00-042Z-[0-9a-f]{4}$/)
+    expect(second.result?.backupId).toMatch(/^2026-11-22T12-00-00-042Z-[0-9a-f]{4}$/)
+    expect(first.result?.backupId).not.toBe(second.result?.backupId)
+    expect((await ids(life)).sort()).toEqual([first.result?.backupId, second.result?.backupId].sort())
+    for (const id of await ids(life)) expect(life.host.store.exists(posix.join(backupsDir(life), id!, 'manifest.json'))).toBe(true)
+  })
+
+  it('a prune by another laptop while a backup writes its manifest keeps the old backup and spares the new one', async () => {
+    const life = await withShop(3)
+    await life.plantBackup('alt', '2026-11-22T11-00-00-000Z-0001')
+    await life.plantBackup('alt', '2026-11-22T10-00-00-000Z-0000')
+    const gate = life.host.store.faults.hold('writeFiles')
+    const started = startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps)
+    await gate.reached
+    await prune(life, 1)
+    gate.open()
+    const final = await started.done
+    expect(final.status).toBe('succeeded')
+    expect(await ids(life)).toEqual([final.result?.backupId, '2026-11-22T11-00-00-000Z-0001'])
+  })
+})
