@@ -1,9 +1,12 @@
-import { posix } from 'node:path'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, posix } from 'node:path'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '@shared/errors'
 import type { HelperHandler } from '../engine/fake/fake-runtime'
 import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
 import { startBackup } from './backup-shop'
+import { uploadBackup } from './backup-transfer'
 
 const HOUR = 60 * 60_000
 const SHA = 'cd'.repeat(64)
@@ -123,5 +126,64 @@ describe('backups that meet', () => {
     const final = await started.done
     expect(final.status).toBe('succeeded')
     expect(await ids(life)).toEqual([final.result?.backupId, '2026-11-22T11-00-00-000Z-0001'])
+  })
+})
+
+describe('uploading a backup', () => {
+  let folder: string | undefined
+  afterEach(() => void (folder && rmSync(folder, { recursive: true, force: true })))
+
+  function downloaded(manifest: Record<string, unknown>, files: Record<string, string>): string {
+    folder = mkdtempSync(join(tmpdir(), 'upload-'))
+    for (const [name, content] of Object.entries(files)) writeFileSync(join(folder, name), content)
+    writeFileSync(join(folder, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+    return folder
+  }
+
+  const manifest = (extra: Record<string, unknown> = {}, top: Record<string, unknown> = {}): Record<string, unknown> => ({
+    id: '2026-11-22T11-00-00-000Z-0001',
+    shop: 'quelle',
+    template: 'busybox',
+    domain: 'quelle.shops.example',
+    createdAt: '2026-11-22T11:00:00.000Z',
+    createdBy: 'anna',
+    volumes: [{ key: 'data', volume: 'quelle_data', file: 'data.tar', bytes: 3, sha512: SHA, ...extra }],
+    images: { web: 'shopmgr/busybox:test' },
+    ...top,
+  })
+
+  it('whose checksums differ is refused and leaves nothing on the host', async () => {
+    const life = await withShop()
+    life.host.runtime.helper = helper(['data.tar'])
+    const local = downloaded(manifest(), { 'data.tar': 'tar' })
+    const refused = await uploadBackup(life.host, 'alt', local, 'busybox', () => undefined).catch((e: unknown) => e)
+    expect(refused).toMatchObject({ code: 'invalid_input', say: { key: 'uploadDamaged', values: { id: '2026-11-22T11-00-00-000Z-0001' } } })
+    expect(life.host.store.entriesIn(backupsDir(life))).toEqual([])
+    expect(await ids(life)).toEqual([])
+  })
+
+  it('moves the second archive a volume lists, and keeps the manifest as it was downloaded', async () => {
+    const life = await withShop()
+    const changes = { file: 'data.changes.tar', bytes: 7, sha512: 'ef'.repeat(64) }
+    const local = downloaded(manifest({ changes }, { note: 'a field this version does not know' }), { 'data.tar': 'tar', 'data.changes.tar': 'changes' })
+    await uploadBackup(life.host, 'alt', local, 'busybox', () => undefined)
+    const dir = posix.join(backupsDir(life), '2026-11-22T11-00-00-000Z-0001')
+    expect(life.host.store.entriesIn(backupsDir(life))).toEqual([
+      '2026-11-22T11-00-00-000Z-0001',
+      '2026-11-22T11-00-00-000Z-0001/data.changes.tar',
+      '2026-11-22T11-00-00-000Z-0001/data.tar',
+      '2026-11-22T11-00-00-000Z-0001/manifest.json',
+    ])
+    expect(life.host.store.fileAt(posix.join(dir, 'data.changes.tar'))).toBe('changes')
+    expect(life.host.store.fileAt(posix.join(dir, 'manifest.json'))).toBe(readFileSync(join(local, 'manifest.json'), 'utf8'))
+    const check = life.host.runtime.helperRuns.find((r) => r.run.what === 'Checking the archives')
+    expect(check?.run.mounts[0]?.source).toMatch(/\/backups\/\.upload-2026-11-22T11-00-00-000Z-0001-[0-9a-f]{12}$/)
+  })
+
+  it('lacking the second archive its manifest lists is refused before anything is written', async () => {
+    const life = await withShop()
+    const local = downloaded(manifest({ changes: { file: 'data.changes.tar', bytes: 7, sha512: 'ef'.repeat(64) } }), { 'data.tar': 'tar' })
+    await expect(uploadBackup(life.host, 'alt', local, 'busybox', () => undefined)).rejects.toMatchObject({ say: { key: 'backupIncomplete' } })
+    expect(life.host.store.exists(backupsDir(life))).toBe(false)
   })
 })
