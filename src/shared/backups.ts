@@ -1,16 +1,26 @@
-// Backups of a shop's volumes on its host: <base>/<shop>/backups/<id>/ with one tar per volume and a manifest.
-export const backupSteps = ['validate', 'pause', 'archive', 'resume', 'manifest', 'done'] as const
+// Backups of a shop's volumes on its host: <base>/<shop>/backups/<id>/ with the archives of each volume and a manifest.
+export const backupSteps = ['validate', 'archive', 'pause', 'changes', 'resume', 'manifest', 'done'] as const
 export type BackupStep = (typeof backupSteps)[number]
-export const restoreSteps = ['validate', 'verify', 'stop', 'restore', 'start', 'health', 'done'] as const
+/** Restore: unpacked (and checked) into new volumes while the shop runs on, switched, and undone unless healthy. */
+export const restoreSteps = ['validate', 'restore', 'start', 'health', 'putBack', 'cleanup', 'done'] as const
 export type RestoreStep = (typeof restoreSteps)[number]
 
-export interface BackupVolume {
-  /** The volume's key in the compose file (e.g. `data`). */
-  key: string
-  volume: string
+/** One archive file of a backup, with the sha512 computed while it was written. */
+export interface BackupArchive {
   file: string
   bytes: number
   sha512: string
+}
+
+export interface BackupVolume extends BackupArchive {
+  /** The volume's key in the compose file (e.g. `data`). */
+  key: string
+  volume: string
+  /**
+   * GNU tar's incremental archive of what changed in the volume while `file` was written (the shop ran on), taken
+   * during the pause; unpacked after `file`. Backups made before the pause was this short have none.
+   */
+  changes?: BackupArchive
 }
 
 export interface BackupManifest {
@@ -24,4 +34,14 @@ export interface BackupManifest {
   volumes: BackupVolume[]
   /** Service → image the shop ran when backed up. */
   images: Record<string, string>
+}
+
+/** A volume's archives in the order they are unpacked. */
+export function volumeArchives(volume: BackupVolume): BackupArchive[] {
+  return volume.changes ? [volume, volume.changes] : [volume]
+}
+
+/** Every archive file of a backup. */
+export function backupArchives(manifest: Pick<BackupManifest, 'volumes'>): BackupArchive[] {
+  return manifest.volumes.flatMap(volumeArchives)
 }

@@ -22,6 +22,7 @@ export const errorCodes = [
   'timeout',
   'cancelled',
   'update_rolled_back',
+  'restore_rolled_back',
   'rate_limited',
   'dns_failed',
   'disk_full',
@@ -111,6 +112,8 @@ export const errorSayKeys = [
   'noBackup',
   'dnsDeleteFailed',
   'notLoginSecret',
+  'noVolumeToRestore',
+  'pauseUnguarded',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 

@@ -3,7 +3,7 @@ import type { ErrorSay, FieldIssue } from './errors'
 export const createSteps = ['validate', 'reserve', 'write', 'dns', 'start', 'health', 'done'] as const
 export type CreateStep = (typeof createSteps)[number]
 /** Clone: the source is paused only between `pause` and `resume`. */
-export const cloneSteps = ['validate', 'reserve', 'pause', 'copy', 'resume', 'write', 'dns', 'start', 'health', 'done'] as const
+export const cloneSteps = ['validate', 'reserve', 'copy', 'pause', 'changes', 'resume', 'write', 'dns', 'start', 'health', 'done'] as const
 export type CloneStep = (typeof cloneSteps)[number]
 
 /** Update: the new image is pulled before anything changes; `rollback` runs only when it does not get healthy. */
@@ -15,7 +15,7 @@ export const editSteps = ['validate', 'dns', 'write', 'start', 'done'] as const
 export type EditStep = (typeof editSteps)[number]
 
 /** A new shop from a backup of another: its volumes come from the archives. */
-export const restoreNewSteps = ['validate', 'reserve', 'verify', 'restore', 'write', 'dns', 'start', 'health', 'done'] as const
+export const restoreNewSteps = ['validate', 'reserve', 'restore', 'write', 'dns', 'start', 'health', 'done'] as const
 export type RestoreNewStep = (typeof restoreNewSteps)[number]
 
 /** Download or upload of a backup between host and laptop. */
@@ -44,6 +44,9 @@ export const stepNoteKeys = [
   'templateImage',
   'notStarted',
   'services',
+  'previousData',
+  'volumesLeft',
+  'volumesRemoved',
 ] as const
 export type StepNoteKey = (typeof stepNoteKeys)[number]
 

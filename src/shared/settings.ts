@@ -27,7 +27,8 @@ export const defaultSettings: Settings = {
   theme: 'system',
   activeHostId: null,
   customTemplatesDir: null,
-  helperImage: 'busybox:1.37',
+  // sh, GNU tar (incremental archives for a short pause) and coreutils (tee -p, sha512sum): a stock Debian image.
+  helperImage: 'debian:bookworm-slim',
   backupsToKeep: 5,
   dnsResolvers: [],
   hetznerApiUrl: 'https://api.hetzner.cloud/v1',

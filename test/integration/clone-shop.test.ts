@@ -1,6 +1,6 @@
 // Clone: a new shop with every volume's data copied on the host; the source's data untouched and the source
 // back in the state it was in.
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
@@ -9,6 +9,8 @@ import { discoverShops } from '../../src/main/shops/discovery'
 import { runShopAction } from '../../src/main/shops/shop-actions'
 import { shopBed, type ShopBed } from './support/shop-bed'
 import { composeEngine } from '../../src/main/engine/compose/compose-engine'
+import { keepAliveTiming } from '../../src/main/engine/compose/pause-guard'
+import { cuttableLink } from './support/cuttable-link'
 
 const info = inject('testbed')
 const source = 'vorlage'
@@ -58,8 +60,9 @@ describe('cloning a shop on the test bed', () => {
     expect(done.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
       'validate:done',
       'reserve:done',
-      'pause:done',
       'copy:done',
+      'pause:done',
+      'changes:done',
       'resume:done',
       'write:done',
       'dns:skipped',
@@ -140,7 +143,8 @@ describe('cloning a shop on the test bed', () => {
       ).snapshot.id,
     )
     expect(done.error).toMatchObject({ step: 'copy' })
-    expect(done.steps.find((s) => s.id === 'resume')?.status).toBe('done')
+    // The first pass failed while the source ran: it was never paused.
+    expect(done.steps.filter((s) => s.id === 'pause' || s.id === 'resume').map((s) => s.status)).toEqual(['pending', 'pending'])
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('running')
     const listed = (await discoverShops(composeEngine(session))).find((s) => s.name === name)
     expect(listed).toMatchObject({ light: 'red', failure: { operation: 'clone', step: 'copy' } })
@@ -148,6 +152,42 @@ describe('cloning a shop on the test bed', () => {
     await runShopAction(composeEngine(session), { shop: name, action: 'delete', confirm: name, user: 'carla' })
     expect(bed.docker('volume', 'ls', '-q', '--filter', `name=${name}_`)).toBe('')
     expect((await discoverShops(composeEngine(session))).find((s) => s.name === name)).toBeUndefined()
+  })
+
+  it('is a consistent point in time: what the source wrote up to the pause is in the clone, what it wrote after is not', async () => {
+    const name = `punkt${++attempt}`
+    const sourceWeb = bed.container(source)
+    const write = (script: string): string => bed.docker('exec', sourceWeb, 'sh', '-c', script)
+    write('echo frueh > /srv/data/frueh && echo frueh > /srv/data/geaendert && echo weg > /srv/data/geloescht')
+    const seen = new Set<string>()
+    bed.onSnapshot = (s) => {
+      if (s.shop !== name) return
+      const status = (step: string) => s.steps.find((x) => x.id === step)?.status
+      // While the first pass runs, and between it and the pause: a new file, a changed one, a deleted one.
+      if (status('copy') === 'running' && !seen.has('copy')) {
+        seen.add('copy')
+        write('echo waehrend > /srv/data/waehrend')
+      }
+      if (status('pause') === 'running' && !seen.has('pause')) {
+        seen.add('pause')
+        write('echo vor-pause > /srv/data/vor-pause && echo neu > /srv/data/geaendert && rm /srv/data/geloescht')
+      }
+      if (status('resume') === 'done' && !seen.has('resume')) {
+        seen.add('resume')
+        write('echo danach > /srv/data/danach')
+      }
+    }
+    const done = await bed.finished(clone({ name }).id)
+    bed.onSnapshot = null
+    expect(done.error).toBeUndefined()
+    expect([...seen]).toEqual(['copy', 'pause', 'resume'])
+    expect(bed.docker('exec', bed.container(name), 'ls', '/srv/data').split('\n').sort()).toEqual(
+      ['blob', 'frueh', 'geaendert', 'marker', 'owned', 'vor-pause', 'waehrend'].sort(),
+    )
+    expect(read(name, 'geaendert')).toBe('neu')
+    // The snapshot between the passes stays out of the clone's directory.
+    expect(readdirSync(join(bed.baseDir, name)).filter((f) => f.endsWith('.snar'))).toEqual([])
+    write('rm -f /srv/data/frueh /srv/data/geaendert /srv/data/waehrend /srv/data/vor-pause /srv/data/danach')
   })
 
   it('cancelled during the copy: the source runs again and the clone leaves nothing behind', async () => {
@@ -162,5 +202,55 @@ describe('cloning a shop on the test bed', () => {
     expect(bed.docker('ps', '-aq', '--filter', 'label=shopmanager.helper')).toBe('')
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', bed.container(source))).toBe('running')
     expect(read(source, 'marker')).toBe('quelle')
+  })
+
+  it('a connection cut during the final pass: the source runs again within the connection timeout, the clone is failed and marked, the source data is unchanged', async () => {
+    const name = `schnitt${++attempt}`
+    bed.track(name)
+    const link = await cuttableLink(info.ssh.port)
+    const cutOff = bed.session({ port: link.port })
+    const sourceWeb = bed.container(source)
+    const sums = () => bed.docker('exec', sourceWeb, 'sh', '-c', 'cd /srv/data && md5sum * | sort')
+    const before = sums()
+    let cutAt = 0
+    bed.onSnapshot = (s) => {
+      if (cutAt || s.shop !== name || s.steps.find((x) => x.id === 'changes')?.status !== 'running') return
+      cutAt = Date.now()
+      link.cut()
+      // Back after a moment, as a laptop's network comes back: the app can then clean up the clone.
+      setTimeout(() => link.restore(), 3000)
+    }
+    try {
+      const started = startCloneShop(
+        { hostId: 'testbed', source, domain: `${name}.shops.test`, description: '', name },
+        {
+          engine: async () => composeEngine(cutOff),
+          template: (id) => bed.templates.get(id),
+          runner: bed.runner,
+          user: 'carla',
+          certResolver: null,
+          helperImage: info.image,
+        },
+      ).snapshot
+      await expect.poll(() => cutAt, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0)
+      await expect.poll(() => bed.docker('inspect', '-f', '{{.State.Status}}', sourceWeb), { timeout: 20_000, interval: 100 }).toBe('running')
+      expect(Date.now() - cutAt).toBeLessThan(keepAliveTiming.deadAfterMs + 5000)
+      const done = await bed.finished(started.id)
+      bed.onSnapshot = null
+      expect(done.status).toBe('failed')
+      expect(done.error).toMatchObject({ step: 'changes' })
+      // Clearly marked on the host for every laptop (red, with the step), and Delete clears it.
+      const listed = (await discoverShops(composeEngine(session))).find((s) => s.name === name)
+      expect(listed).toMatchObject({ light: 'red', failure: { operation: 'clone', step: 'changes' } })
+      await runShopAction(composeEngine(session), { shop: name, action: 'delete', confirm: name, user: 'carla' })
+      expect(existsSync(join(bed.baseDir, name))).toBe(false)
+      expect(bed.docker('volume', 'ls', '-q', '--filter', `name=${name}_`)).toBe('')
+      expect(sums()).toBe(before)
+      expect(bed.container(source)).toBe(sourceWeb)
+    } finally {
+      bed.onSnapshot = null
+      cutOff.close()
+      await link.close()
+    }
   })
 })

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
 import { listProjectContainers } from '../../src/main/engine/compose/containers'
 import { freezeShop } from '../../src/main/engine/compose/freeze'
+import { guardPause, keepAliveTiming } from '../../src/main/engine/compose/pause-guard'
+import { cuttableLink } from './support/cuttable-link'
 import { shopBed, type ShopBed } from './support/shop-bed'
 import { dockerOf } from '../../src/main/engine/compose/docker-client'
 
@@ -55,7 +57,7 @@ describe('pausing a shop for a copy', () => {
   })
 
   it('pauses the writer only; the read-only reader keeps running and healthy', async () => {
-    const paused = await freezeShop(dockerOf(session), project, [volume])
+    const paused = await freezeShop(dockerOf(session), project, [volume], (ids) => guardPause(session, ids))
     try {
       expect(paused.paused).toBe(1)
       expect(state('db')).toBe('paused unhealthy')
@@ -77,8 +79,37 @@ describe('pausing a shop for a copy', () => {
   })
 
   it('without a list of volumes, every running service is paused', async () => {
-    const paused = await freezeShop(dockerOf(session), project)
+    const paused = await freezeShop(dockerOf(session), project, undefined, (ids) => guardPause(session, ids))
     expect(paused.paused).toBe(2)
     expect(await paused.resume()).toEqual({ key: 'runningAgain' })
+  })
+
+  it('is undone by the host itself when the connection drops: the writer runs again without the laptop', async () => {
+    const link = await cuttableLink(info.ssh.port)
+    const cutOff = bed.session({ port: link.port })
+    try {
+      await freezeShop(dockerOf(cutOff), project, [volume], (ids) => guardPause(cutOff, ids))
+      expect(state('db')).toMatch(/^paused/)
+      const cut = Date.now()
+      // The link stays down: nothing from this laptop can unpause it.
+      link.cut()
+      await expect.poll(() => state('db').split(' ')[0], { timeout: keepAliveTiming.deadAfterMs + 5000, interval: 100 }).toBe('running')
+      // sshd sees the close at once, so the host does not even wait for the keep-alive budget.
+      expect(Date.now() - cut).toBeLessThan(keepAliveTiming.deadAfterMs)
+    } finally {
+      cutOff.close()
+      await link.close()
+    }
+  })
+
+  it('is undone by the host when the heartbeats stop on a link that only hangs', async () => {
+    const frozen = await freezeShop(dockerOf(session), project, [volume], (ids) => guardPause(session, ids, { heartbeatMs: 60_000, deadAfterMs: 2000 }))
+    try {
+      expect(state('db')).toMatch(/^paused/)
+      // No heartbeat within 2 s: the guard on the host unpauses, though the connection itself is fine.
+      await expect.poll(() => state('db').split(' ')[0], { timeout: 8000, interval: 100 }).toBe('running')
+    } finally {
+      await frozen.resume()
+    }
   })
 })

@@ -54,10 +54,27 @@ describe('backups on the test bed', () => {
     const id = await backup()
     const [manifest] = await composeEngine(session).store.backups(shop)
     expect(manifest).toMatchObject({ id, shop, template: 'busybox', createdBy: 'eva', images: { web: info.image } })
+    const sha512 = expect.stringMatching(/^[0-9a-f]{128}$/)
     expect(manifest!.volumes).toEqual([
-      { key: 'data', volume: `${shop}_data`, file: 'data.tar', bytes: expect.any(Number), sha512: expect.stringMatching(/^[0-9a-f]{128}$/) },
+      {
+        key: 'data',
+        volume: `${shop}_data`,
+        file: 'data.tar',
+        bytes: expect.any(Number),
+        sha512,
+        changes: { file: 'data.changes.tar', bytes: expect.any(Number), sha512 },
+      },
     ])
     expect(manifest!.volumes[0]!.bytes).toBeGreaterThan(2 * 1024 * 1024)
+    // The checksums are those of the files as written; the snapshot between the passes is gone.
+    const folder = join(bed.baseDir, shop, 'backups', id)
+    expect(readdirSync(folder).sort()).toEqual(['data.changes.tar', 'data.tar', 'manifest.json'])
+    for (const archive of [manifest!.volumes[0]!, manifest!.volumes[0]!.changes!])
+      expect(
+        createHash('sha512')
+          .update(readFileSync(join(folder, archive.file)))
+          .digest('hex'),
+      ).toBe(archive.sha512)
     // Running at once; Docker calls it healthy again at its next probe (it reports paused containers unhealthy).
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', web())).toBe('running')
     await expect
@@ -77,6 +94,10 @@ describe('backups on the test bed', () => {
     expect(bed.docker('exec', web(), 'stat', '-c', '%u:%g', '/srv/data/blob')).toBe('999:999')
     expect(bed.docker('exec', web(), 'ls', '/srv/data')).not.toContain('neu')
     expect(bed.docker('inspect', '-f', '{{.State.Health.Status}}', web())).toBe('healthy')
+    // Into the next generation, named in the compose file (a by-hand `docker compose` finds it); the old one gone.
+    expect(bed.docker('inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}}', web())).toBe(`${shop}_data_g2`)
+    expect(readFileSync(join(bed.baseDir, shop, 'docker-compose.yml'), 'utf8')).toContain(`name: ${shop}_data_g2`)
+    expect(bed.docker('volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${shop}`).split('\n')).toEqual([`${shop}_data_g2`])
   })
 
   it('refuses a damaged archive by its checksum before overwriting anything', async () => {
@@ -87,9 +108,11 @@ describe('backups on the test bed', () => {
     writeFileSync(archive, bytes)
     bed.docker('exec', web(), 'sh', '-c', 'echo geaendert > /srv/data/marker')
     const done = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: latest!.id, confirm: shop }, deps()).snapshot.id)
-    expect(done.error).toMatchObject({ step: 'verify', message: expect.stringContaining('data.tar does not match its checksum') })
+    expect(done.error).toMatchObject({ step: 'restore', message: expect.stringContaining('data.tar does not match its checksum') })
     expect(marker()).toBe('geaendert')
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', web())).toBe('running')
+    // The volume it was unpacked into is gone; the shop still has the one it had.
+    expect(bed.docker('volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${shop}`).split('\n')).toEqual([`${shop}_data_g2`])
   })
 
   it('restores a backup into a new shop: the data from the archive, the source untouched', async () => {
@@ -104,7 +127,7 @@ describe('backups on the test bed', () => {
       ).snapshot.id,
     )
     expect(done.error).toBeUndefined()
-    expect(done.steps.map((s) => s.id)).toEqual(['validate', 'reserve', 'verify', 'restore', 'write', 'dns', 'start', 'health', 'done'])
+    expect(done.steps.map((s) => s.id)).toEqual(['validate', 'reserve', 'restore', 'write', 'dns', 'start', 'health', 'done'])
     expect(bed.docker('exec', bed.container('neuling'), 'cat', '/srv/data/marker')).toBe('fuer-neu')
     expect(marker()).toBe('quelle-jetzt')
     expect(JSON.parse(readFileSync(join(bed.baseDir, 'neuling', 'shop.json'), 'utf8'))).toMatchObject({
@@ -112,6 +135,46 @@ describe('backups on the test bed', () => {
       fromBackup: id,
       description: 'aus Backup',
     })
+  })
+
+  it('a restore whose shop does not come up on the backup ends with the old data in place and the shop as it was', async () => {
+    const id = await backup()
+    bed.docker('exec', web(), 'sh', '-c', 'echo aktuell > /srv/data/marker')
+    const before = bed.docker('inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}}', web())
+    // The shop dies as soon as it runs on the restored volume (killed: its restart policy does not bring it back).
+    let killed = false
+    bed.onSnapshot = (snapshot) => {
+      if (killed || snapshot.kind !== 'restore' || snapshot.steps.find((s) => s.id === 'health')?.status !== 'running') return
+      killed = true
+      bed.docker('kill', web())
+    }
+    const done = await bed.finished(startRestore({ hostId: 'testbed', shop, backupId: id, confirm: shop }, deps()).snapshot.id)
+    bed.onSnapshot = null
+    expect(killed).toBe(true)
+    expect(done.error).toMatchObject({ code: 'restore_rolled_back', step: 'health' })
+    expect(done.steps.find((s) => s.id === 'putBack')).toMatchObject({ status: 'done', note: { key: 'previousData' } })
+    expect(marker()).toBe('aktuell')
+    expect(bed.docker('inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}} {{.State.Health.Status}}', web())).toBe(`${before} healthy`)
+    expect(bed.docker('volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${shop}`).split('\n')).toEqual([before])
+    expect(readdirSync(join(bed.baseDir, shop))).not.toContain('failure.json')
+  })
+
+  it('a restore cancelled in the middle of unpacking leaves the old data in place and the shop running', async () => {
+    bed.docker('exec', web(), 'sh', '-c', 'dd if=/dev/urandom of=/srv/data/gross bs=1M count=200 2>/dev/null')
+    const id = await backup()
+    bed.docker('exec', web(), 'sh', '-c', 'rm /srv/data/gross && echo nach-dem-backup > /srv/data/marker')
+    const before = bed.docker('inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}}', web())
+    const started = startRestore({ hostId: 'testbed', shop, backupId: id, confirm: shop }, deps()).snapshot
+    // Cancelled once the helper has unpacked a part of the archive into the new volume.
+    await expect
+      .poll(() => bed.operations.get(started.id)?.steps.find((s) => s.id === 'restore')?.progress?.done ?? 0, { timeout: 30_000, interval: 50 })
+      .toBeGreaterThan(0)
+    expect(bed.operations.cancel(started.id)).toBe(true)
+    const done = await bed.finished(started.id)
+    expect(done.status).toBe('cancelled')
+    expect(marker()).toBe('nach-dem-backup')
+    expect(bed.docker('inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}} {{.State.Status}}', web())).toBe(`${before} running`)
+    expect(bed.docker('volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${shop}`).split('\n')).toEqual([before])
   })
 
   it('keeps only the newest backups', async () => {

@@ -16,7 +16,7 @@ NOFWD_USER=smnofwd
 # One whose only key file is its own ~/.ssh/authorized_keys, for enrolling and revoking keys (team access).
 TEAM_USER=smteam
 IMAGE=shopmgr/busybox:test
-IMAGE_RECIPE=2 # bump when the image's rootfs below changes, so an existing image is rebuilt
+IMAGE_RECIPE=4 # bump when the image's rootfs below changes, so an existing image is rebuilt
 CHROMIUM=/usr/bin/chromium
 KEYRING_PASSWORD=shopmgr-testbed
 
@@ -147,6 +147,21 @@ build_image() {
   for applet in $(/bin/busybox --list); do
     [[ "$applet" == busybox ]] || ln -sf busybox "$root/bin/$applet"
   done
+  # The helper's tools where busybox's differ, as in the default helper image (debian:bookworm-slim): dash as sh
+  # (busybox's sh would run its own applets before anything in PATH), GNU tar (incremental archives for the short
+  # pause), coreutils' tee (-p) and sha512sum; each with the shared libraries it loads, from this machine.
+  local tool lib name
+  for tool in /bin/dash:sh /usr/bin/tar /usr/bin/tee /usr/bin/sha512sum; do
+    name="${tool#*:}"; [[ "$name" == "$tool" ]] && name="$(basename "$tool")"
+    tool="${tool%%:*}"
+    [[ -x "$tool" ]] || fail "test image" "$tool is missing (apt-get install dash tar coreutils)"
+    rm -f "$root/bin/$name"
+    cp "$tool" "$root/bin/$name"
+    for lib in $(ldd "$tool" | grep -o '/[^ ]*'); do
+      mkdir -p "$root$(dirname "$lib")"
+      cp -L "$lib" "$root$lib"
+    done
+  done
   # `httpd -f -p 8080` serves its working directory (/ by default): an index page makes a plain
   # `wget http://127.0.0.1:8080/` health check pass, as in the templates' compose files.
   echo 'shopmgr test image' | tee "$root/index.html" >"$root/var/www/index.html"
@@ -157,7 +172,7 @@ build_image() {
     || fail "test image" "docker import of $IMAGE failed" "$DIR/dockerd.log"
   rm -rf "$root"
   [[ -z "$old" ]] || docker rmi "$old" >/dev/null 2>&1 || true # an older recipe's image, if nothing uses it
-  docker run --rm "$IMAGE" sh -c 'echo ok' 2>&1 | grep -qx ok \
+  docker run --rm "$IMAGE" sh -c 'tar --version | grep -q GNU && echo ok' 2>&1 | grep -qx ok \
     || fail "test image" "a container from $IMAGE does not run (is /bin/busybox the static build from busybox-static?)" "$DIR/dockerd.log"
 }
 

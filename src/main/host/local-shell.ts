@@ -1,5 +1,6 @@
 // Runs commands on this machine, for the built-in "Local Docker" host; same contract as SshConnection.exec.
 import { spawn } from 'node:child_process'
+import { Readable } from 'node:stream'
 import { AppError, cancelledError } from '@shared/errors'
 import type { ExecOptions, ExecResult } from './ssh-types'
 
@@ -33,7 +34,9 @@ export function execLocal(argv: readonly string[], options: ExecOptions = {}): P
       if (signal === 'SIGTERM' && options.timeoutMs) reject(new AppError('timeout', `${command} took longer than ${Math.round(options.timeoutMs / 1000)} s.`))
       else resolve({ code, stdout, stderr })
     })
-    if (options.stdin !== undefined) child.stdin.end(options.stdin)
+    const input = options.stdin
+    if (input instanceof Readable) input.pipe(child.stdin)
+    else if (input !== undefined) child.stdin.end(input)
     else child.stdin.end()
   })
 }

@@ -1,6 +1,7 @@
 // Running commands over an SSH channel: opening with retry, collecting output, deadlines, cancel, and failing
 // at once what still waits on a session that died.
 import { EventEmitter } from 'node:events'
+import { Readable } from 'node:stream'
 import type { Client, ClientChannel, SFTPWrapper } from 'ssh2'
 import { AppError, cancelledError } from '@shared/errors'
 import type { ExecOptions, ExecResult, OperationOptions } from './ssh-types'
@@ -68,7 +69,9 @@ export function collectWithPid(channel: ClientChannel, options: ExecOptions): { 
       if (exited || options.signal?.aborted) return resolve({ code, stdout, stderr })
       reject(commandLost(pid))
     })
-    if (options.stdin !== undefined) channel.end(options.stdin)
+    const input = options.stdin
+    if (input instanceof Readable) input.pipe(channel)
+    else if (input !== undefined) channel.end(input)
     else channel.end()
   })
   return { result, pid: () => pid }

@@ -1,5 +1,6 @@
 // The SSH connection's vocabulary, apart from its implementation so the exec and handshake modules need not
 // import the connection that imports them.
+import type { Readable } from 'node:stream'
 import type { AppError } from '@shared/errors'
 import type { Endpoint } from './ssh-errors'
 
@@ -42,7 +43,8 @@ export interface OperationOptions {
 
 export interface ExecOptions extends OperationOptions {
   env?: Record<string, string>
-  stdin?: string | Buffer
+  /** Written and ended at once; a stream is piped in for as long as it lasts (a guard fed a heartbeat). */
+  stdin?: string | Buffer | Readable
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void
 }
 

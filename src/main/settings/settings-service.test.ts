@@ -35,12 +35,20 @@ describe('SettingsService', () => {
       theme: 'dark',
       activeHostId: null,
       customTemplatesDir: null,
-      helperImage: 'busybox:1.37',
+      helperImage: 'debian:bookworm-slim',
       backupsToKeep: 5,
       dnsResolvers: [],
       hetznerApiUrl: 'https://api.hetzner.cloud/v1',
     })
     expect(data.get('settings')).toEqual(next)
     expect(seen).toEqual([next])
+  })
+
+  it('moves a saved old default helper image (busybox, no GNU tar) on to the new default, and keeps any other', () => {
+    const { service, data } = setup()
+    data.set('settings', { helperImage: 'busybox:1.37' })
+    expect(service.get().helperImage).toBe('debian:bookworm-slim')
+    data.set('settings', { helperImage: 'registry.example/tools:1' })
+    expect(service.get().helperImage).toBe('registry.example/tools:1')
   })
 })

@@ -12,6 +12,9 @@ export interface KeyValueStore {
 
 const KEY = 'settings'
 
+/** The default helper image until backups and clones needed GNU tar: a saved default moves on with the default. */
+const OLD_DEFAULT_HELPER = 'busybox:1.37'
+
 function sanitize(stored: unknown): Settings {
   const value = (stored && typeof stored === 'object' ? stored : {}) as Partial<Record<keyof Settings, unknown>>
   return {
@@ -19,7 +22,8 @@ function sanitize(stored: unknown): Settings {
     theme: (themePreferences as readonly unknown[]).includes(value.theme) ? (value.theme as Settings['theme']) : defaultSettings.theme,
     activeHostId: typeof value.activeHostId === 'string' ? value.activeHostId : defaultSettings.activeHostId,
     customTemplatesDir: typeof value.customTemplatesDir === 'string' ? value.customTemplatesDir : defaultSettings.customTemplatesDir,
-    helperImage: typeof value.helperImage === 'string' && value.helperImage ? value.helperImage : defaultSettings.helperImage,
+    helperImage:
+      typeof value.helperImage === 'string' && value.helperImage && value.helperImage !== OLD_DEFAULT_HELPER ? value.helperImage : defaultSettings.helperImage,
     backupsToKeep: typeof value.backupsToKeep === 'number' && value.backupsToKeep >= 1 ? Math.floor(value.backupsToKeep) : defaultSettings.backupsToKeep,
     hetznerApiUrl: typeof value.hetznerApiUrl === 'string' && isSafeHetznerApiUrl(value.hetznerApiUrl) ? value.hetznerApiUrl : defaultSettings.hetznerApiUrl,
     dnsResolvers: Array.isArray(value.dnsResolvers) ? value.dnsResolvers.filter((r): r is string => typeof r === 'string') : defaultSettings.dnsResolvers,

@@ -3,18 +3,19 @@ import { describe, expect, it } from 'vitest'
 import { AppError } from '@shared/errors'
 import type { HelperHandler } from '../engine/fake/fake-runtime'
 import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
-import { ARCHIVE, CHECKSUMS } from './backup-archives'
+import { ARCHIVE } from './backup-archives'
 import { startBackup } from './backup-shop'
 
 const SHA = 'cd'.repeat(64)
+const CHANGES_SHA = 'ef'.repeat(64)
 
-/** Archives print their size, the checksum run prints a sum per archive, as on the host. */
+/** Each archive prints its checksum and size as it ends, as on the host; the first with progress. */
 const archiving: HelperHandler = async (_image, run) => {
-  if (run.script === ARCHIVE) {
-    run.onProgress?.({ done: 4, total: 4 })
-    run.onLine?.('size 4096')
-  }
-  if (run.script === CHECKSUMS) run.onLine?.(`${SHA}  data.tar`)
+  if (run.script !== ARCHIVE) return
+  const first = run.env?.['PASS'] === 'first'
+  if (first) run.onProgress?.({ done: 4, total: 4 })
+  run.onLine?.(`sha512 ${first ? SHA : CHANGES_SHA}`)
+  run.onLine?.(`size ${first ? 4096 : 10240}`)
 }
 
 async function withShop(role: 'admin' | 'sales' = 'admin', keep = 3): Promise<FakeLifecycle> {
@@ -35,20 +36,46 @@ describe('back up a shop', () => {
     const [manifest, ...others] = await life.host.store.backups('alt')
     expect(others).toEqual([])
     expect(manifest).toMatchObject({ id: final.result?.backupId, shop: 'alt', template: 'busybox', createdBy: 'anna', images: { web: 'shopmgr/busybox:test' } })
-    expect(manifest?.volumes).toEqual([{ key: 'data', volume: 'alt_data', file: 'data.tar', bytes: 4096, sha512: SHA }])
-    // Frozen for the archive only, running again afterwards.
+    expect(manifest?.volumes).toEqual([
+      { key: 'data', volume: 'alt_data', file: 'data.tar', bytes: 4096, sha512: SHA, changes: { file: 'data.changes.tar', bytes: 10240, sha512: CHANGES_SHA } },
+    ])
+    // The first archive while the shop runs, the changes during the pause only, running again afterwards.
+    expect(life.host.runtime.helperRuns.map((r) => [r.run.env?.['PASS'], r.run.env?.['FILE'], r.pausedThen])).toEqual([
+      ['first', 'data.tar', []],
+      ['final', 'data.changes.tar', ['web']],
+    ])
     expect(life.host.runtime.freezes).toEqual([{ shop: 'alt', paused: ['web'] }])
     expect(life.host.runtime.pausedServices('alt')).toEqual([])
+    expect(final.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
+      'validate:done',
+      'archive:done',
+      'pause:done',
+      'changes:done',
+      'resume:done',
+      'manifest:done',
+      'done:done',
+    ])
   })
 
-  it('removes the half-written backup when the checksums cannot be had, so no listing offers it', async () => {
+  it('fails when an archive reports no checksum, and leaves no backup', async () => {
+    const life = await withShop()
+    life.host.runtime.helper = async (_image, run) => run.onLine?.('size 4096')
+    const final = await startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps).done
+    expect(final).toMatchObject({ status: 'failed', error: { step: 'archive' } })
+    expect(life.host.store.entriesIn(backupsDir(life))).toEqual([])
+    expect(life.host.runtime.freezes).toEqual([])
+  })
+
+  it('removes the half-written backup when the archive of the changes fails, so no listing offers it, and resumes the shop', async () => {
     const life = await withShop()
     life.host.runtime.helper = async (image, run, runtime) => {
-      if (run.script === CHECKSUMS) throw new AppError('internal', 'Checksumming the archives failed: sha512sum: data.tar: I/O error')
+      if (run.env?.['PASS'] === 'final')
+        throw new AppError('internal', 'Archiving alt_data failed (exit 5): tee: /to/data.changes.tar: No space left on device')
       await archiving(image, run, runtime)
     }
     const final = await startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps).done
-    expect(final).toMatchObject({ status: 'failed', error: { step: 'manifest' } })
+    expect(final).toMatchObject({ status: 'failed', error: { step: 'changes' } })
+    expect(life.host.runtime.pausedServices('alt')).toEqual([])
     expect(life.host.store.entriesIn(backupsDir(life))).toEqual([])
     expect(await life.host.store.backups('alt')).toEqual([])
     expect(life.host.runtime.containersOf('alt')).toMatchObject([{ state: 'running' }])
@@ -71,14 +98,21 @@ describe('back up a shop', () => {
     expect((await life.host.store.backups('alt')).map((b) => b.id)).toEqual([final.result?.backupId, '2020-01-02T00-00-00Z'])
   })
 
-  it('a finished backup stays a success when another laptop holds the shop’s lock at the prune', async () => {
+  it('prunes under the shop’s lock, and a finished backup stays a success when its prune fails', async () => {
     const life = await withShop('admin', 2)
-    const gate = life.host.store.faults.hold('writeFiles')
+    const gate = life.host.store.faults.hold('pruneBackups')
     const started = startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps)
     await gate.reached
-    life.host.store.holdElsewhere('alt', 'bob')
+    // Another action on the shop waits for the backup's lock, prune included.
+    let other = false
+    const waiting = life.host.store.withLock('alt', 'anna', async () => void (other = true))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(other).toBe(false)
+    life.host.store.faults.failOn('pruneBackups', new AppError('internal', 'rm: cannot remove: Permission denied'))
     gate.open()
     const final = await started.done
+    await waiting
+    expect(other).toBe(true)
     expect(final.status).toBe('succeeded')
     expect((await life.host.store.backups('alt')).map((b) => b.id)).toEqual([final.result?.backupId])
   })

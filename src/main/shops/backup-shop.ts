@@ -1,22 +1,53 @@
 // Backups of a shop on its host: every named volume archived by a helper container into
-// <base>/<shop>/backups/<id>/ (the shop's writers paused only meanwhile), checksummed, with a manifest; the last N kept.
+// <base>/<shop>/backups/<id>/ while the shop runs, then what changed meanwhile during a short pause of its writers;
+// each archive checksummed as it is written, with a manifest; the last N kept.
 import { AppError } from '@shared/errors'
-import { backupSteps, type BackupManifest, type BackupStep, type BackupVolume } from '@shared/backups'
+import { backupSteps, type BackupArchive, type BackupManifest, type BackupStep, type BackupVolume } from '@shared/backups'
 import { backupDirectory, BACKUP_MANIFEST } from '../engine/host-layout'
 import type { ShopEngine } from '../engine/shop-engine'
 import type { StartedOperation } from '../operations/operation-runner'
-import { ARCHIVE, CHECKSUMS } from './backup-archives'
+import { ARCHIVE } from './backup-archives'
 import { reserveBackupId } from './backup-id'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { checkRole } from './shop-role'
 import { shopVolumes } from './shop-record'
-import { progressSum } from './volume-copy'
-import { whileFrozen } from './while-frozen'
+import { progressSum, type CopyPass } from './volume-copy'
+import { aroundPause } from './around-pause'
 
 export interface BackupDeps extends LifecycleDeps {
   helperImage: string
   /** How many backups per shop to keep (the oldest go). */
   keep: number
+}
+
+/** Writes one archive of a volume into the backup folder; resolves to its file, size and sha512. */
+async function archiveVolume(
+  engine: ShopEngine,
+  image: string,
+  what: { volume: string; dir: string; key: string; file: string; pass: CopyPass },
+  signal: AbortSignal,
+  onProgress: (progress: { done: number; total: number }) => void,
+): Promise<BackupArchive> {
+  let bytes = -1
+  let sha512 = ''
+  await engine.runtime.runHelper(image, {
+    mounts: [
+      { source: what.volume, target: '/from', readOnly: true },
+      { source: what.dir, target: '/to' },
+    ],
+    script: ARCHIVE,
+    env: { FILE: what.file, SNAR: `/to/.${what.key}.snar`, PASS: what.pass },
+    what: `Archiving ${what.volume}`,
+    signal,
+    onLine: (line) => {
+      const [word, value = ''] = line.split(' ')
+      if (word === 'size') bytes = Number(value)
+      if (word === 'sha512' && /^[0-9a-f]{128}$/.test(value)) sha512 = value
+    },
+    ...(what.pass === 'first' ? { onProgress } : {}),
+  })
+  if (!sha512 || !(bytes >= 0)) throw new AppError('internal', `Archiving ${what.volume} reported no checksum or size.`)
+  return { file: what.file, bytes, sha512 }
 }
 
 export function startBackup(input: { hostId: string; shop: string }, deps: BackupDeps): StartedOperation {
@@ -38,76 +69,50 @@ export function startBackup(input: { hostId: string; shop: string }, deps: Backu
       const dir = backupDirectory(record.dir, id)
       await active.store.makeDir(dir)
       written = dir
-      const archived: BackupVolume[] = []
+      const archived = new Map<string, BackupVolume>()
 
-      const images = await active.store.withLock(input.shop, deps.user, () =>
-        whileFrozen(
+      // Under the shop's lock from the first archive to the manifest: no restore or prune of this shop meanwhile.
+      return active.store.withLock(input.shop, deps.user, async () => {
+        steps.begin('archive')
+        const images = await aroundPause(
           active,
           context,
           input.shop,
           volumes.map((v) => v.volume),
-          'archive',
-          async () => {
+          async (pass) => {
             const sum = progressSum()
             for (const { key, volume } of volumes) {
               steps.cancelled()
-              let bytes = 0
-              await active.runtime.runHelper(deps.helperImage, {
-                mounts: [
-                  { source: volume, target: '/from', readOnly: true },
-                  { source: dir, target: '/to' },
-                ],
-                script: ARCHIVE,
-                env: { NAME: key },
-                what: `Archiving ${volume}`,
-                signal: op.signal,
-                onLine: (line) => {
-                  const [word, value = ''] = line.split(' ')
-                  if (word === 'size') bytes = Number(value)
-                },
-                onProgress: (progress) => op.progress('archive', sum(key, progress), volume),
-              })
-              archived.push({ key, volume, file: `${key}.tar`, bytes, sha512: '' })
+              const file = pass === 'first' ? `${key}.tar` : `${key}.changes.tar`
+              const archive = await archiveVolume(active, deps.helperImage, { volume, dir, key, file, pass }, op.signal, (progress) =>
+                op.progress('archive', sum(key, progress), volume),
+              )
+              if (pass === 'first') archived.set(key, { key, volume, ...archive })
+              else archived.get(key)!.changes = archive
             }
-            op.step('archive', 'done', { key: 'volumes', values: { count: archived.length } })
+            if (pass === 'first') op.step('archive', 'done', { key: 'volumes', values: { count: archived.size } })
           },
-        ),
-      )
+        )
 
-      steps.begin('manifest', id)
-      // The shop runs again already: checksums need only the archives.
-      const sums = new Map<string, string>()
-      await active.runtime.runHelper(deps.helperImage, {
-        mounts: [{ source: dir, target: '/from', readOnly: true }],
-        script: CHECKSUMS,
-        what: 'Checksumming the archives',
-        signal: op.signal,
-        onLine: (line) => {
-          const [sha = '', file = ''] = line.split(/\s+/)
-          if (/^[0-9a-f]{128}$/.test(sha)) sums.set(file, sha)
-        },
+        steps.begin('manifest', id)
+        const manifest: BackupManifest = {
+          id,
+          shop: input.shop,
+          template: record.metadata.template,
+          domain: record.metadata.domain,
+          createdAt: new Date().toISOString(),
+          createdBy: deps.user,
+          volumes: [...archived.values()],
+          images,
+        }
+        await active.store.writeFiles(dir, [{ path: BACKUP_MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644 }])
+        written = undefined
+        // Still under the lock, so it never meets a backup of this shop being written; housekeeping only: a prune
+        // that fails leaves a backup too many, and the backup stays a success.
+        await active.store.pruneBackups(input.shop, deps.keep, [id]).catch(() => undefined)
+        op.step('manifest', 'done', id)
+        return { url: '', login: null, seconds: (Date.now() - context.startedAt) / 1000, backupId: id }
       })
-      for (const volume of archived) {
-        const sha = sums.get(volume.file)
-        if (!sha) throw new AppError('internal', `No checksum for ${volume.file}.`)
-        volume.sha512 = sha
-      }
-      const manifest: BackupManifest = {
-        id,
-        shop: input.shop,
-        template: record.metadata.template,
-        domain: record.metadata.domain,
-        createdAt: new Date().toISOString(),
-        createdBy: deps.user,
-        volumes: archived,
-        images,
-      }
-      await active.store.writeFiles(dir, [{ path: BACKUP_MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644 }])
-      written = undefined
-      // The backup is complete: pruning is housekeeping, and a laptop holding the lock just now must not fail it.
-      await active.store.withLock(input.shop, deps.user, () => active.store.pruneBackups(input.shop, deps.keep, [id])).catch(() => undefined)
-      op.step('manifest', 'done', id)
-      return { url: '', login: null, seconds: (Date.now() - context.startedAt) / 1000, backupId: id }
     },
     async settle() {
       // A half-written backup is no backup: it goes, so a listing never offers it.

@@ -1,5 +1,6 @@
-// Clone ("Vorlage" in the seed): a new shop with all of an existing shop's data. The source is paused only while
-// its volumes are copied (a consistent, crash-safe snapshot), then put back as it was; the copy runs on the host.
+// Clone ("Vorlage" in the seed): a new shop with all of an existing shop's data. The volumes are copied while the
+// source runs, then the source is paused only to copy what changed meanwhile (a consistent, crash-safe point in
+// time), and put back as it was; the copy runs on the host.
 import { cloneSteps, type CloneStep } from '@shared/operations'
 import { volumeName } from '../engine/host-layout'
 import type { ShopEngine } from '../engine/shop-engine'
@@ -10,7 +11,7 @@ import { finishShopCopy, planShopCopy, type CopyDeps } from './shop-copy'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { shopVolumes, type ShopRecord } from './shop-record'
 import { copyVolume, progressSum } from './volume-copy'
-import { whileFrozen } from './while-frozen'
+import { aroundPause } from './around-pause'
 
 export interface CloneShopInput {
   hostId: string
@@ -21,7 +22,7 @@ export interface CloneShopInput {
 }
 
 export interface CloneShopDeps extends LifecycleDeps, CopyDeps {
-  /** An image with sh, tar and du, for the copy on the host. */
+  /** An image with sh, GNU tar and coreutils, for the copy on the host. */
   helperImage: string
 }
 
@@ -63,29 +64,35 @@ export function startCloneShop(input: CloneShopInput, deps: CloneShopDeps): Star
       )
       reserved = true
 
-      await active.store.withLock(input.source, deps.user, () =>
-        whileFrozen(
+      // The source's lock for both passes: no other change of it runs between them.
+      await active.store.withLock(input.source, deps.user, () => {
+        steps.begin('copy')
+        return aroundPause(
           active,
           context,
           input.source,
           pairs.map((pair) => pair.from),
-          'copy',
-          async () => {
+          async (pass) => {
             const sum = progressSum()
             for (const pair of pairs) {
               steps.cancelled()
-              op.step('copy', 'running', pair.from)
-              await active.runtime.createVolume(pair.to, input.name, pair.key)
-              createdVolumes.push(pair.to)
+              if (pass === 'first') {
+                op.step('copy', 'running', pair.from)
+                await active.runtime.createVolume(pair.to, input.name, pair.key)
+                createdVolumes.push(pair.to)
+              }
               await copyVolume(active.runtime, deps.helperImage, pair.from, pair.to, {
+                pass,
+                stateDir: active.store.dir(input.name),
+                key: pair.key,
                 signal: op.signal,
-                onProgress: (progress) => op.progress('copy', sum(pair.key, progress), `${pair.from} → ${pair.to}`),
+                ...(pass === 'first' ? { onProgress: (progress) => op.progress('copy', sum(pair.key, progress), `${pair.from} → ${pair.to}`) } : {}),
               })
             }
-            op.step('copy', 'done', { key: 'volumes', values: { count: pairs.length } })
+            if (pass === 'first') op.step('copy', 'done', { key: 'volumes', values: { count: pairs.length } })
           },
-        ),
-      )
+        )
+      })
       return finishShopCopy(active, context, deps, copy, input)
     },
     async settle(failure, step) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { AppError } from '@shared/errors'
 import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
 import { startEditShop, type EditShopInput, type ShopNames } from './edit-shop'
+import { shopVolumes, withVolumeNames } from './shop-record'
 
 /** Hetzner as the edit sees it: each call noted with the domain the shop's files named at that moment. */
 function names(life: FakeLifecycle, events: string[], refuse?: string): ShopNames {
@@ -38,6 +39,16 @@ async function withShop(): Promise<FakeLifecycle> {
 }
 
 describe('edit a shop', () => {
+  it('keeps the volume generation a restore switched the shop to', async () => {
+    const life = await withShop()
+    const record = await life.host.store.read('alt')
+    await life.host.store.writeFiles(record.dir, [
+      { path: 'docker-compose.yml', content: withVolumeNames(record.compose, { data: 'alt_data_g2' }), mode: 0o644 },
+    ])
+    expect((await edit(life, undefined).done).status).toBe('succeeded')
+    expect(shopVolumes(await life.host.store.read('alt'), 'alt')).toEqual([{ key: 'data', volume: 'alt_data_g2' }])
+  })
+
   it('runs as an operation and applies the new description, domain and parameters with the secrets it had', async () => {
     const life = await withShop()
     const before = await life.host.store.read('alt')

@@ -9,7 +9,7 @@ import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import { secretMasker } from './secret-mask'
 import type { LifecycleDeps } from './shop-lifecycle'
-import { shopFiles, type ShopMetadata } from './shop-record'
+import { shopFiles, volumeNames, type ShopMetadata } from './shop-record'
 import { checkRole } from './shop-role'
 
 export interface EditShopInput {
@@ -61,6 +61,7 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
           params,
           secrets,
           certResolver: deps.certResolver,
+          volumes: volumeNames(record, input.shop),
           ...(image ? { image } : {}),
         })
         const { image: _previousImage, ...kept } = record.metadata

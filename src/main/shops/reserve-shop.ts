@@ -36,13 +36,35 @@ export async function reserveShop(engine: ShopEngine, name: string, volumes: rea
  * volumes) goes. Any other failure stays on the host, recorded, so every overview shows the shop red with the step
  * and the message; no volume is deleted — unless the record itself cannot be written.
  */
+/** How long a failure that was the connection's waits for the host to answer again before giving up on the record. */
+const RECORD_ATTEMPTS = 6
+const RECORD_PAUSE_MS = 2000
+
+/**
+ * Writes the failure record; when the failure was the connection dropping, tries again for a while (the session
+ * reconnects by itself), so a network that comes back within the connection timeout leaves the shop marked red
+ * for every laptop instead of as a bare directory.
+ */
+async function recordOnceBack(
+  engine: ShopEngine,
+  name: string,
+  where: { operation: 'create' | 'clone' | 'restore'; step: string },
+  failure: AppError,
+): Promise<boolean> {
+  for (let attempt = 1; ; attempt++) {
+    if (await engine.store.recordFailure(name, where, failure)) return true
+    if (failure.code !== 'connection_lost' || attempt >= RECORD_ATTEMPTS) return false
+    await new Promise((resolve) => setTimeout(resolve, RECORD_PAUSE_MS))
+  }
+}
+
 export async function settleNewShop(
   engine: ShopEngine,
   name: string,
   failure: AppError,
   record: { operation: 'create' | 'clone' | 'restore'; step: string; createdVolumes?: readonly string[] },
 ): Promise<void> {
-  if (failure.code !== 'cancelled' && (await engine.store.recordFailure(name, { operation: record.operation, step: record.step }, failure))) return
+  if (failure.code !== 'cancelled' && (await recordOnceBack(engine, name, { operation: record.operation, step: record.step }, failure))) return
   // Cancelled, or not even the record could be written (a full disk): a directory no overview lists would block the
   // name for good, so what the operation made goes, and the user has the failure from the operation itself.
   for (const volume of record.createdVolumes ?? []) await engine.runtime.removeVolume(volume).catch(() => undefined)

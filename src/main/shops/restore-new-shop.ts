@@ -1,11 +1,12 @@
 // A new shop from a backup of another: the source shop's template, parameters and image, the secrets its data
-// depends on, and every volume filled from the backup's archives (checked first) instead of from the live shop.
+// depends on, and every volume filled from the backup's archives (each checked as it streams) instead of from the
+// live shop.
 import { AppError } from '@shared/errors'
 import { restoreNewSteps, type RestoreNewStep } from '@shared/operations'
 import { backupDirectory, volumeName } from '../engine/host-layout'
 import type { ShopEngine } from '../engine/shop-engine'
 import type { StartedOperation } from '../operations/operation-runner'
-import { unpackArchive, verifyArchives } from './backup-archives'
+import { unpackArchives } from './backup-archives'
 import type { BackupDeps } from './backup-shop'
 import { reserveShop, settleNewShop } from './reserve-shop'
 import { finishShopCopy, planShopCopy, type CopyDeps } from './shop-copy'
@@ -56,15 +57,22 @@ export function startRestoreAsNewShop(input: RestoreNewInput, deps: RestoreNewDe
       )
       reserved = true
 
-      steps.begin('verify')
-      await verifyArchives(active.runtime, deps.helperImage, archives, manifest, op.signal)
-
       steps.begin('restore')
+      // Each archive is checked as it is unpacked: a damaged one fails the new shop, which then goes entirely.
       for (const { key, volume } of volumes) {
         steps.cancelled()
         await active.runtime.createVolume(volume, input.name, key)
         createdVolumes.push(volume)
-        await unpackArchive(active.runtime, deps.helperImage, archives, key, volume, (progress) => op.progress('restore', progress, volume), op.signal)
+        const archived = manifest.volumes.find((v) => v.key === key)!
+        await unpackArchives(
+          active.runtime,
+          deps.helperImage,
+          archives,
+          { id: manifest.id, volume: archived },
+          volume,
+          (progress) => op.progress('restore', progress, volume),
+          op.signal,
+        )
       }
       return finishShopCopy(active, context, deps, copy, { ...input, fromBackup: manifest.id })
     },

@@ -1,6 +1,6 @@
 // What a shop keeps in its directory on the host, as the lifecycle makes it: the rendered compose file, its
 // metadata (shop.json) and its secrets (.env, 0600). Reading and writing them is the store's (engine/shop-store.ts).
-import { parse } from 'yaml'
+import { parse, parseDocument, YAMLMap } from 'yaml'
 import type { RenderedShop } from '../templates/render'
 import { COMPOSE_FILE, ENV_FILE, METADATA_FILE, volumeName } from '../engine/host-layout'
 import type { ShopFile, ShopMetadata, ShopRecord } from '../engine/shop-store'
@@ -29,4 +29,30 @@ export function shopVolumes(record: Pick<ShopRecord, 'compose'>, shop: string): 
   return Object.entries(compose.volumes ?? {})
     .filter(([, spec]) => !spec?.external)
     .map(([key, spec]) => ({ key, volume: spec?.name ?? volumeName(shop, key) }))
+}
+
+/** Volume key → name, as the shop's compose file has them: what a re-render must keep. */
+export function volumeNames(record: Pick<ShopRecord, 'compose'>, shop: string): Record<string, string> {
+  return Object.fromEntries(shopVolumes(record, shop).map(({ key, volume }) => [key, volume]))
+}
+
+/**
+ * The name of a volume's next generation, for a restore that must be undoable: `<shop>_<key>` → `<shop>_<key>_g2`
+ * → `<shop>_<key>_g3`; `skip` moves past names that are taken.
+ */
+export function nextGeneration(shop: string, key: string, current: string, skip = 0): string {
+  const base = volumeName(shop, key)
+  const found = current.startsWith(base) ? /^_g(\d+)$/.exec(current.slice(base.length)) : null
+  return `${base}_g${(found ? Number(found[1]) + 1 : 2) + skip}`
+}
+
+/** The compose file with the volumes given (key → name) named explicitly; everything else as it was. */
+export function withVolumeNames(compose: string, names: Record<string, string>): string {
+  const doc = parseDocument(compose)
+  for (const [key, name] of Object.entries(names)) {
+    const spec = doc.getIn(['volumes', key])
+    if (spec instanceof YAMLMap) spec.set('name', name)
+    else doc.setIn(['volumes', key], doc.createNode({ name }))
+  }
+  return doc.toString({ lineWidth: 0 })
 }

@@ -10,7 +10,7 @@ import { resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import { secretMasker } from './secret-mask'
 import type { LifecycleDeps } from './shop-lifecycle'
-import { shopFiles, type ShopMetadata, type ShopRecord } from './shop-record'
+import { shopFiles, volumeNames, type ShopMetadata, type ShopRecord } from './shop-record'
 import { checkRole } from './shop-role'
 
 export interface UpdateShopInput {
@@ -51,6 +51,7 @@ export function startUpdateShop(input: UpdateShopInput, deps: UpdateShopDeps): S
             params,
             secrets: current.secrets,
             certResolver: deps.certResolver,
+            volumes: volumeNames(current, input.shop),
             ...(image ? { image } : {}),
           })
           const { image: _old, ...rest } = current.metadata

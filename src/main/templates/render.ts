@@ -5,6 +5,7 @@ import { AppError } from '@shared/errors'
 import { isValidDomain, shopNameProblem } from '@shared/shop-rules'
 import type { ComposeFile, Template } from './template-loader'
 import { resolveValue, secretVariable } from './placeholders'
+import { volumeName } from '../engine/host-layout'
 
 export type ParamValue = string | string[] | boolean
 
@@ -17,6 +18,8 @@ export interface RenderInput {
   image?: string
   /** Traefik's certificate resolver; null where a wildcard certificate covers the shop. */
   certResolver: string | null
+  /** Volume key → name where a shop's volumes are not the first generation (a restore made new ones). */
+  volumes?: Record<string, string>
 }
 
 export interface RenderedShop {
@@ -94,7 +97,9 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
   const override: ComposeFile = {
     services,
     // Explicit names: data must survive any change of project name or compose version.
-    volumes: Object.fromEntries(Object.keys(compose.volumes ?? {}).map((volume) => [volume, { name: `${input.name}_${volume}` }])),
+    volumes: Object.fromEntries(
+      Object.keys(compose.volumes ?? {}).map((volume) => [volume, { name: input.volumes?.[volume] ?? volumeName(input.name, volume) }]),
+    ),
     networks: {
       [NETWORK]: { name: `${input.name}_${NETWORK}` },
       [PROXY]: { external: true, name: PROXY },

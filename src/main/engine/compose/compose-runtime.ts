@@ -22,6 +22,7 @@ import { followContainerLogs, readContainerLogs } from './container-logs'
 import { listProjectContainers } from './containers'
 import { dockerOf, dockerTransportError } from './docker-client'
 import { freezeShop } from './freeze'
+import { guardPause } from './pause-guard'
 import { pullImage, runHelper, volumeExists } from './helper-container'
 import { explainSocket } from './probe'
 import { waitHealthy } from './wait-healthy'
@@ -121,7 +122,7 @@ export class ComposeRuntime implements ShopRuntime {
   }
 
   freeze(shop: string, volumes?: readonly string[]): Promise<FrozenShop> {
-    return this.call('pausing the shop', () => freezeShop(this.docker, shop, volumes))
+    return this.call('pausing the shop', () => freezeShop(this.docker, shop, volumes, (ids) => guardPause(this.session, ids)))
   }
 
   volumeExists(name: string): Promise<boolean> {

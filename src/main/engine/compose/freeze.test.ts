@@ -2,6 +2,9 @@ import type Docker from 'dockerode'
 import { describe, expect, it } from 'vitest'
 import { freezeShop } from './freeze'
 
+/** The host's guard is tested on the test bed (test/integration/pause-shop.test.ts); here it does nothing. */
+const noGuard = async () => ({ release: async () => undefined, handOver: async () => undefined })
+
 /** Docker as freeze sees it: a project's containers, each pausable unless told otherwise. */
 function fakeDocker(refuse: string) {
   const paused = new Set<string>()
@@ -34,13 +37,13 @@ function fakeDocker(refuse: string) {
 describe('freezing a shop', () => {
   it('if one container cannot be paused, none stays paused, and the error names the service', async () => {
     const { docker, paused } = fakeDocker('worker')
-    await expect(freezeShop(docker, 'shop', ['shop_data'])).rejects.toMatchObject({ say: { key: 'pauseFailed', values: { service: 'worker' } } })
+    await expect(freezeShop(docker, 'shop', ['shop_data'], noGuard)).rejects.toMatchObject({ say: { key: 'pauseFailed', values: { service: 'worker' } } })
     expect([...paused]).toEqual([])
   })
 
   it('pauses every writer and brings them back', async () => {
     const { docker, paused } = fakeDocker('none')
-    const frozen = await freezeShop(docker, 'shop', ['shop_data'])
+    const frozen = await freezeShop(docker, 'shop', ['shop_data'], noGuard)
     expect(frozen.paused).toBe(3)
     expect([...paused].sort()).toEqual(['db', 'web', 'worker'])
     await frozen.resume()

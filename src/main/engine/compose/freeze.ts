@@ -1,5 +1,5 @@
 // Freezes a shop for a consistent copy of its volumes (clone, backup) and brings it back. Pausing through the
-// Engine API takes milliseconds. Only the services that can write to the copied volumes are paused: a service
+// Engine API takes milliseconds; a guard on the host unpauses by itself should the connection drop meanwhile. Only the services that can write to the copied volumes are paused: a service
 // that mounts them read-only (nginx serving static files) or not at all keeps answering, so Traefik, which routes
 // only to healthy containers, keeps the shop reachable (its requests to a paused service simply wait).
 //
@@ -13,6 +13,7 @@ import type { ShopContainer } from '@shared/shops'
 import type { FrozenShop } from '../shop-runtime'
 import { describeContainers } from '../shop-status'
 import { listProjectContainers } from './containers'
+import type { PauseGuard } from './pause-guard'
 
 type Inspected = Awaited<ReturnType<Docker.Container['inspect']>>
 
@@ -34,19 +35,44 @@ async function pauseAll(docker: Docker, containers: readonly ShopContainer[]): P
   })
 }
 
-export async function freezeShop(docker: Docker, shop: string, volumes?: readonly string[]): Promise<FrozenShop> {
+/** Starts the host's guard over a pause of these containers (see pause-guard.ts). */
+export type GuardStarter = (containers: readonly string[]) => Promise<PauseGuard>
+
+/** Unpauses a container; one the host's guard already unpaused (its heartbeat came late) is back as wanted. */
+async function unpause(docker: Docker, id: string): Promise<void> {
+  try {
+    await docker.getContainer(id).unpause()
+  } catch (error) {
+    if (!/is not paused/.test((error as Error).message)) throw error
+  }
+}
+
+export async function freezeShop(docker: Docker, shop: string, volumes: readonly string[] | undefined, guard: GuardStarter): Promise<FrozenShop> {
   const containers = (await listProjectContainers(docker, shop)).get(shop) ?? []
   const inspected = await Promise.all(containers.map(async (c) => ({ c, info: await docker.getContainer(c.id).inspect() })))
   const images = Object.fromEntries(inspected.map(({ c, info }) => [c.service, info.Config.Image] as const))
   const wanted = volumes ? new Set(volumes) : null
   const frozen = inspected.filter(({ c, info }) => c.state === 'running' && writes(info, wanted)).map(({ c }) => c)
-  await pauseAll(docker, frozen)
+  // Armed before the first pause: from then on, a dropped connection never leaves the shop frozen.
+  const guarding = frozen.length > 0 ? await guard(frozen.map((c) => c.id)) : null
+  try {
+    await pauseAll(docker, frozen)
+  } catch (error) {
+    await guarding?.release()
+    throw error
+  }
   return {
     paused: frozen.length,
     images,
     async resume(onUnpaused) {
       if (frozen.length === 0) return { key: inspected.some(({ c }) => c.state === 'running') ? 'keptRunning' : 'notRunning' }
-      await Promise.all(frozen.map((c) => docker.getContainer(c.id).unpause()))
+      try {
+        await Promise.all(frozen.map((c) => unpause(docker, c.id)))
+      } catch (error) {
+        await guarding?.handOver()
+        throw error
+      }
+      await guarding?.release()
       onUnpaused?.()
       const listed = (await listProjectContainers(docker, shop)).get(shop) ?? []
       const behind = frozen

@@ -49,7 +49,7 @@ async function helperImage(docker: Docker, image: string): Promise<void> {
     const reason = String(error.say?.values?.['reason'] ?? error.message)
     throw new AppError(
       'internal',
-      `The helper image "${image}" is not on the host and could not be pulled (${reason}). Choose another image with sh and tar in the settings.`,
+      `The helper image "${image}" is not on the host and could not be pulled (${reason}). Choose another image with sh, GNU tar and coreutils in the settings.`,
       {
         say: { key: 'helperImageMissing', values: { image, reason } },
       },

@@ -67,7 +67,8 @@ export class FakeRuntime implements ShopRuntime {
   readonly networks = new Set<string>()
   /** Every freeze, with the services it paused, in order. */
   readonly freezes: Array<{ shop: string; paused: string[] }> = []
-  readonly helperRuns: Array<{ image: string; run: HelperRun }> = []
+  /** Every helper run, with the services paused (of any shop) while it ran. */
+  readonly helperRuns: Array<{ image: string; run: HelperRun; pausedThen: string[] }> = []
   /** Every control action, in order. */
   readonly actions: Array<{ shop: string; action: RuntimeAction }> = []
   readonly logLines = new Map<string, LogLine[]>()
@@ -115,7 +116,8 @@ export class FakeRuntime implements ShopRuntime {
         .filter((m): m is string => typeof m === 'string' && !m.endsWith(':ro') && compose.volumes?.[m.split(':')[0]!] !== undefined)
         .map((m) => named(m.split(':')[0]!))
       const old = before.find((c) => c.service === service)
-      if (old && old.image === image && !options.forceRecreate)
+      // Like compose: a changed image or changed volumes recreate the container.
+      if (old && old.image === image && old.writes.join() === writes.join() && !options.forceRecreate)
         return { ...old, state: 'running', health: old.state === 'running' ? old.health : this.startHealth(project.name, service, image) }
       options.onOutput?.(options.mask ? options.mask(`Container ${project.name}-${service}-1 Started`) : `Container ${project.name}-${service}-1 Started`)
       return { id: `c${this.nextId++}`, service, image, state: 'running', health: this.startHealth(project.name, service, image), writes }
@@ -264,7 +266,8 @@ export class FakeRuntime implements ShopRuntime {
   async runHelper(image: string, run: HelperRun): Promise<void> {
     await this.faults.pass('runHelper')
     if (run.signal?.aborted) throw cancelledError()
-    this.helperRuns.push({ image, run })
+    const pausedThen = [...this.projects.keys()].flatMap((shop) => this.pausedServices(shop))
+    this.helperRuns.push({ image, run, pausedThen })
     await this.helper(image, run, this)
   }
 
