@@ -6,12 +6,12 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writ
 import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, vi } from 'vitest'
-import type { BackupManifest } from '../../src/shared/backups'
+import { backupArchives, type BackupManifest } from '../../src/shared/backups'
 import type { HostSession } from '../../src/main/host/host-session'
 import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 import type { ShopEngine } from '../../src/main/engine/shop-engine'
 import type { HelperRun } from '../../src/main/engine/shop-runtime'
-import type { ShopFile } from '../../src/main/engine/shop-store'
+import type { ShopFile, ShopStore } from '../../src/main/engine/shop-store'
 import { startBackup, type BackupDeps } from '../../src/main/shops/backup-shop'
 import { reserveBackupId } from '../../src/main/shops/backup-id'
 import { downloadBackup, uploadBackup } from '../../src/main/shops/backup-transfer'
@@ -47,12 +47,12 @@ describe('backup housekeeping on the test bed', () => {
     const dir = join(backupsDir(), id)
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BackupManifest
     expect(manifest.id).toBe(id)
-    for (const volume of manifest.volumes) {
+    for (const archive of backupArchives(manifest)) {
       expect(
         createHash('sha512')
-          .update(readFileSync(join(dir, volume.file)))
+          .update(readFileSync(join(dir, archive.file)))
           .digest('hex'),
-      ).toBe(volume.sha512)
+      ).toBe(archive.sha512)
     }
     const archive = join(dir, manifest.volumes[0]!.file)
     expect(execFileSync('tar', ['-tvf', archive], { encoding: 'utf8' })).toMatch(/ 2097152 .*\.\/blob\n/)
@@ -86,7 +86,7 @@ describe('backup housekeeping on the test bed', () => {
     for (const id of ids) expect(intact(id)).toBe('eins')
   })
 
-  it('a second laptop’s prune while a backup runs: refused while it archives, and spares it until its manifest is there', async () => {
+  it('a second laptop’s prune while a backup runs: it spares the reserved folder, and is refused once the backup holds the lock', async () => {
     const before = await listed()
     expect(before.length).toBeGreaterThanOrEqual(2)
     const [newestBefore] = before
@@ -94,6 +94,7 @@ describe('backup housekeeping on the test bed', () => {
     const other = composeEngine(bed.session({ id: 'zweiter-laptop' })).store
     const prune = (keep: number): Promise<void> => other.withLock(shop, 'bob', () => other.pruneBackups(shop, keep, []))
 
+    const locking = gate()
     const archiving = gate()
     const writingManifest = gate()
     let opId = ''
@@ -109,13 +110,19 @@ describe('backup housekeeping on the test bed', () => {
           : Reflect.get(target, key, target),
     })
     const store = new Proxy(real.store, {
-      get: (target, key) =>
-        key === 'writeFiles'
-          ? async (dir: string, files: readonly ShopFile[]) => {
-              if (files.some((f) => f.path === 'manifest.json')) await writingManifest.arrive()
-              return target.writeFiles(dir, files)
-            }
-          : Reflect.get(target, key, target),
+      get: (target, key) => {
+        if (key === 'withLock')
+          return async (...args: Parameters<ShopStore['withLock']>) => {
+            await locking.arrive()
+            return target.withLock(...args)
+          }
+        if (key === 'writeFiles')
+          return async (dir: string, files: readonly ShopFile[]) => {
+            if (files.some((f) => f.path === 'manifest.json')) await writingManifest.arrive()
+            return target.writeFiles(dir, files)
+          }
+        return Reflect.get(target, key, target)
+      },
     })
     setMarker('zwei')
     const started = startBackup(
@@ -124,25 +131,29 @@ describe('backup housekeeping on the test bed', () => {
     )
     opId = started.snapshot.id
 
+    // Its folder reserved, the lock not yet asked for: the prune (keep 1) takes the older backups, not this one.
+    await locking.reached
+    const reserved = readdirSync(backupsDir()).filter((name) => !before.includes(name))
+    expect(reserved).toHaveLength(1)
+    await prune(1)
+    expect(await listed()).toEqual([newestBefore])
+    expect(readdirSync(backupsDir()).sort()).toEqual([newestBefore!, reserved[0]!].sort())
+    locking.open()
+
+    // From the first archive to the manifest the backup holds the shop's lock: the other laptop is told so.
     await archiving.reached
     await expect(prune(1)).rejects.toMatchObject({ code: 'busy' })
-    expect(await listed()).toEqual(before)
     archiving.open()
-
     await writingManifest.reached
-    const writing = readdirSync(backupsDir()).filter((name) => !before.includes(name))
-    expect(writing).toHaveLength(1)
-    await prune(1)
-    // The newest complete backup stays (keep 1), the one being written is not touched: its archive is all there.
-    expect(await listed()).toEqual([newestBefore])
-    expect(readdirSync(backupsDir()).sort()).toEqual([newestBefore!, writing[0]!].sort())
+    await expect(prune(1)).rejects.toMatchObject({ code: 'busy' })
+    expect(readdirSync(backupsDir()).sort()).toEqual([newestBefore!, reserved[0]!].sort())
     writingManifest.open()
 
     const done = await bed.finished(started.snapshot.id, 120_000)
     expect(done.error).toBeUndefined()
-    expect(done.result!.backupId).toBe(writing[0])
-    expect(await listed()).toEqual([writing[0], newestBefore])
-    expect(intact(writing[0]!)).toBe('zwei')
+    expect(done.result!.backupId).toBe(reserved[0])
+    expect(await listed()).toEqual([reserved[0], newestBefore])
+    expect(intact(reserved[0]!)).toBe('zwei')
     expect(intact(newestBefore!)).toBe('eins')
   })
 

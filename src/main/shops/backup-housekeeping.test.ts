@@ -5,17 +5,20 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { AppError } from '@shared/errors'
 import type { HelperHandler } from '../engine/fake/fake-runtime'
 import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
+import type { FakeStore } from '../engine/fake/fake-store'
 import { startBackup } from './backup-shop'
 import { uploadBackup } from './backup-transfer'
 
 const HOUR = 60 * 60_000
 const SHA = 'cd'.repeat(64)
 
-/** Archives report their size, checksums a sum per archive, a check passes unless the test says which file fails. */
+/** Archives report their checksum and size, a check passes unless the test says which file fails. */
 function helper(failing: string[] = []): HelperHandler {
   return async (_image, run) => {
-    if (run.what?.startsWith('Archiving')) run.onLine?.('size 4096')
-    if (run.what === 'Checksumming the archives') run.onLine?.(`${SHA}  data.tar`)
+    if (run.what.startsWith('Archiving')) {
+      run.onLine?.(`sha512 ${SHA}`)
+      run.onLine?.('size 4096')
+    }
     if (run.what === 'Checking the archives' && failing.length > 0) {
       for (const file of failing) run.onLine?.(`${file}: FAILED`)
       throw new AppError('internal', 'sha512sum: WARNING: 1 computed checksum did NOT match')
@@ -114,18 +117,38 @@ describe('backups that meet', () => {
     for (const id of await ids(life)) expect(life.host.store.exists(posix.join(backupsDir(life), id!, 'manifest.json'))).toBe(true)
   })
 
-  it('a prune by another laptop while a backup writes its manifest keeps the old backup and spares the new one', async () => {
+  it('a prune between a backup reserving its folder and taking the lock spares the folder; the backup then completes', async () => {
     const life = await withShop(3)
     await life.plantBackup('alt', '2026-11-22T11-00-00-000Z-0001')
     await life.plantBackup('alt', '2026-11-22T10-00-00-000Z-0000')
-    const gate = life.host.store.faults.hold('writeFiles')
-    const started = startBackup({ hostId: life.host.hostId, shop: 'alt' }, life.deps)
-    await gate.reached
+    // The backup stops just before it asks for the shop's lock; its folder is reserved and empty.
+    let arrived!: () => void
+    let letGo!: () => void
+    const reached = new Promise<void>((resolve) => (arrived = resolve))
+    const go = new Promise<void>((resolve) => (letGo = resolve))
+    const store = new Proxy(life.host.store, {
+      get: (target, key) =>
+        key === 'withLock'
+          ? async (...args: Parameters<FakeStore['withLock']>) => {
+              arrived()
+              await go
+              return target.withLock(...args)
+            }
+          : Reflect.get(target, key, target),
+    })
+    const engine = new Proxy(life.host, { get: (target, key) => (key === 'store' ? store : Reflect.get(target, key, target)) })
+    const started = startBackup({ hostId: life.host.hostId, shop: 'alt' }, { ...life.deps, engine: async () => engine })
+    await reached
+    const [reserved] = life.host.store.entriesIn(backupsDir(life)).filter((p) => !p.includes('/') && !p.startsWith('2026-11-22T1'))
+    expect(reserved).toBeDefined()
     await prune(life, 1)
-    gate.open()
+    expect(await ids(life)).toEqual(['2026-11-22T11-00-00-000Z-0001'])
+    expect(life.host.store.exists(posix.join(backupsDir(life), reserved!))).toBe(true)
+    letGo()
     const final = await started.done
     expect(final.status).toBe('succeeded')
-    expect(await ids(life)).toEqual([final.result?.backupId, '2026-11-22T11-00-00-000Z-0001'])
+    expect(final.result?.backupId).toBe(reserved)
+    expect(await ids(life)).toEqual([reserved, '2026-11-22T11-00-00-000Z-0001'])
   })
 })
 

@@ -6,7 +6,7 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join, posix } from 'node:path'
 import { z } from 'zod'
 import { backupIdField } from '@shared/contract'
-import type { BackupManifest } from '@shared/backups'
+import { backupArchives, type BackupManifest } from '@shared/backups'
 import { AppError, cancelledError } from '@shared/errors'
 import { transferSteps, type TransferStep } from '@shared/operations'
 import { backupDirectory, BACKUP_MANIFEST, BACKUPS_DIR } from '../engine/host-layout'
@@ -44,14 +44,6 @@ const manifestSchema = z.object({
   images: z.record(z.string(), z.string()),
 })
 
-/** A volume of a manifest, with the second archive a manifest may list for it. */
-type ArchivedVolume = Pick<BackupManifest['volumes'][number], 'file' | 'bytes'> & { changes?: { file: string; bytes: number } | undefined }
-
-/** Every archive file a backup's manifest lists, in the order they are moved. */
-function archivesOf(manifest: { volumes: readonly ArchivedVolume[] }): Array<{ file: string; bytes: number }> {
-  return manifest.volumes.flatMap((v) => [{ file: v.file, bytes: v.bytes }, ...(v.changes ? [v.changes] : [])])
-}
-
 function stopIfCancelled(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw cancelledError()
 }
@@ -75,7 +67,7 @@ export async function downloadBackup(
   await rm(partial, { recursive: true, force: true })
   await mkdir(partial, { recursive: true })
   try {
-    const archives = archivesOf(manifest)
+    const archives = backupArchives(manifest)
     const total = archives.reduce((sum, a) => sum + a.bytes, 0)
     let before = 0
     for (const archive of archives) {
@@ -115,7 +107,7 @@ export async function uploadBackup(
       say: { key: 'notBackupFolder', values: { folder } },
     })
   }
-  const archives = archivesOf(manifest)
+  const archives = backupArchives(manifest)
   const files = new Set(await readdir(folder))
   const missing = archives.filter((a) => !files.has(a.file)).map((a) => a.file)
   if (missing.length > 0)
