@@ -21,7 +21,8 @@ const noInput = z.undefined()
 /** The building blocks of the channels' inputs, defined once. */
 export const hostIdField = z.string().min(1).max(100)
 export const shopName = z.string().regex(/^[a-z0-9]{1,30}$/)
-export const backupIdField = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/)
+/** A backup's id: its UTC time to the millisecond and random hex (2026-11-22T23-15-00-123Z-3f9a), or to the second as before. */
+export const backupIdField = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(?:-\d{3}Z-[0-9a-f]{4}|Z)$/)
 export const imageReference = z
   .string()
   .trim()

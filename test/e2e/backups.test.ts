@@ -54,7 +54,7 @@ describe('backups in Chromium', () => {
     expect(await app.page.getByTestId('create-step-archive').getAttribute('data-status')).toBe('done')
     await backups.closeProgress()
     await expect.poll(async () => (await backups.ids()).length, poll).toBe(1)
-    expect((await backups.ids())[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$/)
+    expect((await backups.ids())[0]).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-[0-9a-f]{4}$/)
   })
 
   it('restores the backup only after the name is typed, and the data is back', async () => {

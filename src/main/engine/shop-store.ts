@@ -58,6 +58,8 @@ export interface ShopStore {
   /** Writes files into `dir`; each appears whole or not at all. */
   writeFiles(dir: string, files: readonly ShopFile[]): Promise<void>
   makeDir(dir: string): Promise<void>
+  /** Creates `dir` (its parent as needed), false when it exists: of two callers creating one folder, exactly one gets it. */
+  makeNewDir(dir: string): Promise<boolean>
   /** Renames a directory into place; fails if the target exists. */
   rename(from: string, to: string): Promise<void>
   /** Metadata, secrets and compose file of a shop. */
@@ -72,7 +74,11 @@ export interface ShopStore {
   clearFailure(shop: string): Promise<void>
   /** The shop's complete backups, newest first. */
   backups(shop: string): Promise<BackupManifest[]>
-  /** Keeps the newest `keep` complete backups; half-written ones older than a backup in progress are left alone. */
+  /**
+   * Keeps the newest `keep` complete backups and every one in `spare`; a folder still being written (no manifest yet)
+   * or uploaded (`.upload-*`) is left alone while anything in it changed in the last hours. Only while holding the
+   * shop's lock (`withLock`), so it never runs beside another laptop's change to the shop.
+   */
   pruneBackups(shop: string, keep: number, spare: readonly string[]): Promise<void>
   /**
    * Runs `run` holding the shop's lock on the host; `busy` when another laptop holds it, `not_found` when there is

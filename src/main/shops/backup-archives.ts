@@ -141,11 +141,3 @@ export async function unpackArchives(
     throw error
   }
 }
-
-/** 2026-11-22T23:15:00.123Z → 2026-11-22T23-15-00Z: sortable and safe as a folder name. */
-export function backupId(date: Date): string {
-  return date
-    .toISOString()
-    .replace(/\.\d+Z$/, 'Z')
-    .replace(/:/g, '-')
-}

@@ -6,7 +6,8 @@ import { backupSteps, type BackupArchive, type BackupManifest, type BackupStep, 
 import { backupDirectory, BACKUP_MANIFEST } from '../engine/host-layout'
 import type { ShopEngine } from '../engine/shop-engine'
 import type { StartedOperation } from '../operations/operation-runner'
-import { ARCHIVE, backupId } from './backup-archives'
+import { ARCHIVE } from './backup-archives'
+import { reserveBackupId } from './backup-id'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { checkRole } from './shop-role'
 import { shopVolumes } from './shop-record'
@@ -64,7 +65,7 @@ export function startBackup(input: { hostId: string; shop: string }, deps: Backu
       checkRole(active.role, 'edit')
       const record = await active.store.read(input.shop)
       const volumes = shopVolumes(record, input.shop)
-      const id = backupId(new Date())
+      const id = await reserveBackupId(active.store, record.dir)
       const dir = backupDirectory(record.dir, id)
       await active.store.makeDir(dir)
       written = dir

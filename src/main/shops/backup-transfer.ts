@@ -1,11 +1,12 @@
 // Moving a backup between the host and this laptop, as an operation with progress and cancel: download into a
 // folder of the user's choice, upload a downloaded backup to a shop on a host. An upload is written under a
 // temporary name and becomes a backup only when its checksums match on the host.
+import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join, posix } from 'node:path'
 import { z } from 'zod'
 import { backupIdField } from '@shared/contract'
-import type { BackupManifest } from '@shared/backups'
+import { backupArchives, type BackupManifest } from '@shared/backups'
 import { AppError, cancelledError } from '@shared/errors'
 import { transferSteps, type TransferStep } from '@shared/operations'
 import { backupDirectory, BACKUP_MANIFEST, BACKUPS_DIR } from '../engine/host-layout'
@@ -18,6 +19,12 @@ import { checkRole } from './shop-role'
 
 export type { TransferProgress } from '../engine/shop-store'
 
+const archiveFile = {
+  file: z.string().regex(/^[\w.-]+\.tar$/),
+  bytes: z.number(),
+  sha512: z.string().regex(/^[0-9a-f]{128}$/),
+}
+
 const manifestSchema = z.object({
   id: backupIdField,
   shop: z.string(),
@@ -29,9 +36,9 @@ const manifestSchema = z.object({
     z.object({
       key: z.string().regex(/^[\w.-]+$/),
       volume: z.string(),
-      file: z.string().regex(/^[\w.-]+\.tar$/),
-      bytes: z.number(),
-      sha512: z.string().regex(/^[0-9a-f]{128}$/),
+      ...archiveFile,
+      /** The changes since the full archive, a second archive of the volume. */
+      changes: z.object(archiveFile).optional(),
     }),
   ),
   images: z.record(z.string(), z.string()),
@@ -60,14 +67,15 @@ export async function downloadBackup(
   await rm(partial, { recursive: true, force: true })
   await mkdir(partial, { recursive: true })
   try {
-    const total = manifest.volumes.reduce((sum, v) => sum + v.bytes, 0)
+    const archives = backupArchives(manifest)
+    const total = archives.reduce((sum, a) => sum + a.bytes, 0)
     let before = 0
-    for (const volume of manifest.volumes) {
+    for (const archive of archives) {
       stopIfCancelled(signal)
-      await engine.store.download(posix.join(remote, volume.file), join(partial, volume.file), (moved) =>
-        onProgress({ done: before + moved, total, file: volume.file }),
+      await engine.store.download(posix.join(remote, archive.file), join(partial, archive.file), (moved) =>
+        onProgress({ done: before + moved, total, file: archive.file }),
       )
-      before += volume.bytes
+      before += archive.bytes
     }
     await engine.store.download(posix.join(remote, BACKUP_MANIFEST), join(partial, BACKUP_MANIFEST), () => undefined)
     await rm(target, { recursive: true, force: true })
@@ -89,37 +97,40 @@ export async function uploadBackup(
   signal?: AbortSignal,
 ): Promise<BackupManifest> {
   checkRole(engine.role, 'edit')
-  let manifest: BackupManifest
+  let text: string
+  let manifest: z.infer<typeof manifestSchema>
   try {
-    manifest = manifestSchema.parse(JSON.parse(await readFile(join(folder, BACKUP_MANIFEST), 'utf8')))
+    text = await readFile(join(folder, BACKUP_MANIFEST), 'utf8')
+    manifest = manifestSchema.parse(JSON.parse(text))
   } catch {
     throw new AppError('invalid_input', `${folder} is not a downloaded Shop-Manager backup (no readable manifest.json).`, {
       say: { key: 'notBackupFolder', values: { folder } },
     })
   }
+  const archives = backupArchives(manifest)
   const files = new Set(await readdir(folder))
-  const missing = manifest.volumes.filter((v) => !files.has(v.file)).map((v) => v.file)
+  const missing = archives.filter((a) => !files.has(a.file)).map((a) => a.file)
   if (missing.length > 0)
     throw new AppError('invalid_input', `The backup folder lacks ${missing.join(', ')}.`, {
       say: { key: 'backupIncomplete', values: { files: missing.join(', ') } },
     })
-  if ((await engine.store.backups(shop)).some((b) => b.id === manifest.id)) {
-    throw new AppError('invalid_input', `The shop "${shop}" has the backup ${manifest.id} already.`, {
+  const there = (): AppError =>
+    new AppError('invalid_input', `The shop "${shop}" has the backup ${manifest.id} already.`, {
       say: { key: 'backupThere', values: { shop, id: manifest.id } },
     })
-  }
+  if ((await engine.store.backups(shop)).some((b) => b.id === manifest.id)) throw there()
   const final = backupDirectory(engine.store.dir(shop), manifest.id)
-  // Under a name no listing or prune takes for a backup until the checksums matched.
-  const remote = posix.join(engine.store.dir(shop), BACKUPS_DIR, `.upload-${manifest.id}`)
-  await engine.store.makeDir(remote)
+  // Under a name no listing or prune takes for a backup until the checksums matched, and one of this upload's
+  // own: two laptops uploading the same backup at once never write into one folder.
+  const remote = await reserveUploadDir(engine, shop, manifest.id)
   try {
-    const sizes = await Promise.all(manifest.volumes.map(async (v) => (await stat(join(folder, v.file))).size))
+    const sizes = await Promise.all(archives.map(async (a) => (await stat(join(folder, a.file))).size))
     const total = sizes.reduce((a, b) => a + b, 0)
     let before = 0
-    for (const [index, volume] of manifest.volumes.entries()) {
+    for (const [index, archive] of archives.entries()) {
       stopIfCancelled(signal)
-      await engine.store.upload(join(folder, volume.file), posix.join(remote, volume.file), (moved) =>
-        onProgress({ done: before + moved, total, file: volume.file }),
+      await engine.store.upload(join(folder, archive.file), posix.join(remote, archive.file), (moved) =>
+        onProgress({ done: before + moved, total, file: archive.file }),
       )
       before += sizes[index]!
     }
@@ -128,13 +139,22 @@ export async function uploadBackup(
         say: { key: 'uploadDamaged', values: { id: manifest.id } },
       })
     }
-    await engine.store.writeFiles(remote, [{ path: BACKUP_MANIFEST, content: `${JSON.stringify(manifest, null, 2)}\n`, mode: 0o644 }])
+    // The manifest as it was downloaded, fields this version does not know included.
+    await engine.store.writeFiles(remote, [{ path: BACKUP_MANIFEST, content: text.endsWith('\n') ? text : `${text}\n`, mode: 0o644 }])
+    if ((await engine.store.backups(shop)).some((b) => b.id === manifest.id)) throw there()
     await engine.store.rename(remote, final)
     return manifest
   } catch (error) {
     await engine.store.removeDir(remote).catch(() => undefined)
     throw error
   }
+}
+
+/** `backups/.upload-<id>-<random>`, made exclusively (it cannot be there: the random part is this upload's). */
+async function reserveUploadDir(engine: ShopEngine, shop: string, id: string): Promise<string> {
+  const dir = posix.join(engine.store.dir(shop), BACKUPS_DIR, `.upload-${id}-${randomBytes(6).toString('hex')}`)
+  if (!(await engine.store.makeNewDir(dir))) throw new AppError('internal', `The upload folder ${dir} is there already.`)
+  return dir
 }
 
 export interface TransferDeps extends Pick<LifecycleDeps, 'engine' | 'runner'> {

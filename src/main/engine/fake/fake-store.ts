@@ -111,6 +111,14 @@ export class FakeStore implements ShopStore {
     this.makeDirs(dir)
   }
 
+  async makeNewDir(dir: string): Promise<boolean> {
+    await this.faults.pass('makeNewDir')
+    if (this.diskFull) throw new AppError('internal', `Could not create ${dir}: mkdir: cannot create directory '${dir}': No space left on device`)
+    if (this.exists(dir)) return false
+    this.makeDirs(dir)
+    return true
+  }
+
   async rename(from: string, to: string): Promise<void> {
     await this.faults.pass('rename')
     if (!this.exists(from) || this.exists(to))
@@ -196,7 +204,13 @@ export class FakeStore implements ShopStore {
 
   async pruneBackups(shop: string, keep: number, spare: readonly string[]): Promise<void> {
     await this.faults.pass('pruneBackups')
+    // As on the host: only under the shop's lock (here: this laptop's, since another laptop's would have refused it).
+    if (!this.held.has(shop)) throw new AppError('internal', `The old backups of ${shop} could not be pruned: no one holds the shop's lock`)
     const root = posix.join(this.dir(shop), BACKUPS_DIR)
+    const idle = (dir: string): boolean => this.now() - (this.dirs.get(dir) ?? 0) > HALF_WRITTEN_GRACE_MS
+    for (const name of this.folders(root).filter((n) => n.startsWith('.upload-'))) {
+      if (idle(posix.join(root, name))) await this.removeDir(posix.join(root, name))
+    }
     // As the port says: the newest `keep` complete backups stay, a spared one among them; a spared one never goes.
     let kept = 0
     for (const id of this.backupIds(shop).sort().reverse()) {
@@ -204,7 +218,7 @@ export class FakeStore implements ShopStore {
       const complete = this.files.has(posix.join(dir, BACKUP_MANIFEST))
       if (complete && (kept < Math.max(1, keep) || spare.includes(id))) kept++
       else if (spare.includes(id)) continue
-      else if (complete || this.now() - (this.dirs.get(dir) ?? 0) > HALF_WRITTEN_GRACE_MS) await this.removeDir(dir)
+      else if (complete || idle(dir)) await this.removeDir(dir)
     }
   }
 
@@ -261,8 +275,12 @@ export class FakeStore implements ShopStore {
     return this.files.has(posix.join(dir, FAILURE_FILE)) ? 'failure' : 'none'
   }
 
+  /** The backup folders as the host lists them: not the hidden uploads (`.upload-*`). */
   private backupIds(shop: string): string[] {
-    const root = posix.join(this.dir(shop), BACKUPS_DIR)
+    return this.folders(posix.join(this.dir(shop), BACKUPS_DIR)).filter((name) => !name.startsWith('.'))
+  }
+
+  private folders(root: string): string[] {
     return [...this.dirs.keys()].filter((p) => posix.dirname(p) === root).map((p) => posix.basename(p))
   }
 

@@ -7,7 +7,7 @@ import type { ShopFailure } from '@shared/shops'
 import { shopNameProblem } from '@shared/shop-rules'
 import type { HostSession } from '../../host/host-session'
 import { withHostLock } from '../../locks/host-lock'
-import { BACKUPS_DIR, COMPOSE_FILE, ENV_FILE, FAILURE_FILE, LOCK_DIR, METADATA_FILE, parseEnvFile, shopDirectory } from '../host-layout'
+import { BACKUP_MANIFEST, BACKUPS_DIR, COMPOSE_FILE, ENV_FILE, FAILURE_FILE, LOCK_DIR, METADATA_FILE, parseEnvFile, shopDirectory } from '../host-layout'
 import type { ShopDirectory, ShopFile, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
 import { parseJsonObject, shopRecordFrom } from '../shop-record-file'
 import { reserveDirectory, sftpCall, writeShopFiles } from '../../host/remote-files'
@@ -15,6 +15,9 @@ import { serialise } from './serialise'
 
 /** A lock older than this (on the host's clock) was left by a laptop that crashed or lost its connection. */
 const STALE_LOCK_SECONDS = 15 * 60
+
+/** A backup folder without a manifest, or an upload, untouched this long was left by a laptop that stopped half-way. */
+const HALF_WRITTEN_GRACE_MINUTES = 6 * 60
 
 /** Printed after the last shop: a listing without it was cut short and is not taken for the whole list. */
 const LIST_END = '#shopmanager-list-end'
@@ -75,6 +78,19 @@ export class HostStore implements ShopStore {
   async makeDir(dir: string): Promise<void> {
     const made = await this.session.exec(['mkdir', '-p', '--', dir], { timeoutMs: 10_000 })
     if (made.code !== 0) throw new AppError('internal', `Could not create ${dir}: ${made.stderr.trim()}`)
+  }
+
+  async makeNewDir(dir: string): Promise<boolean> {
+    // mkdir without -p fails on a folder that is there: whether it was, the exit status says, in any language.
+    const made = await this.session.exec(
+      ['sh', '-c', 'mkdir -p -- "$2" || exit 3; mkdir -- "$1" && exit 0; [ -d "$1" ] && exit 5; exit 4', 'sh', dir, posix.dirname(dir)],
+      {
+        timeoutMs: 10_000,
+      },
+    )
+    if (made.code === 0) return true
+    if (made.code === 5) return false
+    throw new AppError('internal', `Could not create ${dir}: ${made.stderr.trim() || `exit ${made.code}`}`)
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -178,21 +194,31 @@ export class HostStore implements ShopStore {
   }
 
   /**
-   * Keeps the newest `keep` backups that have a manifest; older ones go, and half-written leftovers once they are six hours
-   * old (a younger one may be another laptop's backup or upload in progress); never one named in `spare`.
+   * Walks the folders newest first in byte order (for backup ids the same as localeCompare's): the newest `keep` with a manifest stay, a
+   * spared one always (and counts). A folder without a manifest, and an upload (`.upload-*`), goes only when nothing
+   * in it changed for six hours: younger, it may be a backup or upload in progress on this laptop or another.
+   * Refused unless someone holds the shop's lock, so it never runs beside a change to the shop.
    */
   async pruneBackups(shop: string, keep: number, spare: readonly string[]): Promise<void> {
-    const script = `cd "$1" || exit 0
-keep=$2; shift 2
-ls -1 | sort -r | { n=0; while read -r b; do
+    const script = `[ -d "$1" ] || { echo "no one holds the shop's lock" >&2; exit 5; }
+cd "$2" 2>/dev/null || exit 0
+keep=$3; shift 3
+idle() { [ -z "$(find "$1" -mmin -${HALF_WRITTEN_GRACE_MINUTES} -print 2>/dev/null | head -n 1)" ]; }
+for u in .upload-*; do [ -d "$u" ] && idle "$u" && rm -rf -- "$u"; done
+ls -1 | LC_ALL=C sort -r | { n=0; while read -r b; do
   spared=
   for s in "$@"; do [ "$b" = "$s" ] && spared=1; done
-  if [ -n "$spared" ]; then [ -f "$b/manifest.json" ] && n=$((n+1))
-  elif [ -f "$b/manifest.json" ]; then
+  if [ -n "$spared" ]; then [ -f "$b/${BACKUP_MANIFEST}" ] && n=$((n+1))
+  elif [ -f "$b/${BACKUP_MANIFEST}" ]; then
     if [ $n -lt "$keep" ]; then n=$((n+1)); else rm -rf -- "$b"; fi
-  elif [ -n "$(find "$b" -maxdepth 0 -mmin +360)" ]; then rm -rf -- "$b"; fi
+  elif idle "$b"; then rm -rf -- "$b"; fi
 done; }`
-    await this.session.exec(['sh', '-c', script, 'sh', posix.join(this.dir(shop), BACKUPS_DIR), String(Math.max(1, keep)), ...spare], { timeoutMs: 60_000 })
+    const dir = this.dir(shop)
+    const pruned = await this.session.exec(
+      ['sh', '-c', script, 'sh', posix.join(dir, LOCK_DIR), posix.join(dir, BACKUPS_DIR), String(Math.max(1, keep)), ...spare],
+      { timeoutMs: 60_000 },
+    )
+    if (pruned.code !== 0) throw new AppError('internal', `The old backups in ${dir} could not be pruned: ${pruned.stderr.trim() || `exit ${pruned.code}`}`)
   }
 
   /** Queued on this laptop, and across laptops the lock directory on the host: the second is told who holds it. */
