@@ -34,7 +34,7 @@ export interface BackupVolume extends BackupArchive {
 }
 
 export interface BackupManifest {
-  /** The backup's folder name: its UTC time, e.g. 2026-11-22T23-15-00Z. */
+  /** The backup's folder name: its UTC time to the millisecond and a random part, e.g. 2026-11-22T23-15-00-123Z-3f9a (older: 2026-11-22T23-15-00Z). */
   id: string
   shop: string
   template: string

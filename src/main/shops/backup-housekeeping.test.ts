@@ -16,7 +16,7 @@ const SHA = 'cd'.repeat(64)
 function helper(failing: string[] = []): HelperHandler {
   return async (_image, run) => {
     if (run.what.startsWith('Archiving')) {
-      run.onLine?.(`sha512 ${SHA}`)
+      run.onLine?.(`blake2b ${SHA}`)
       run.onLine?.('size 4096')
     }
     if (run.what === 'Checking the archives' && failing.length > 0) {

@@ -19,10 +19,18 @@ import { checkRole } from './shop-role'
 
 export type { TransferProgress } from '../engine/shop-store'
 
+/** An archive with its checksum: BLAKE2b-512, or sha512 in backups made before. */
 const archiveFile = {
   file: z.string().regex(/^[\w.-]+\.tar$/),
   bytes: z.number(),
-  sha512: z.string().regex(/^[0-9a-f]{128}$/),
+  blake2b: z
+    .string()
+    .regex(/^[0-9a-f]{128}$/)
+    .optional(),
+  sha512: z
+    .string()
+    .regex(/^[0-9a-f]{128}$/)
+    .optional(),
 }
 
 const manifestSchema = z.object({
@@ -33,13 +41,18 @@ const manifestSchema = z.object({
   createdAt: z.string(),
   createdBy: z.string(),
   volumes: z.array(
-    z.object({
-      key: z.string().regex(/^[\w.-]+$/),
-      volume: z.string(),
-      ...archiveFile,
-      /** The changes since the full archive, a second archive of the volume. */
-      changes: z.object(archiveFile).optional(),
-    }),
+    z
+      .object({
+        key: z.string().regex(/^[\w.-]+$/),
+        volume: z.string(),
+        ...archiveFile,
+        /** The changes since the full archive, a second archive of the volume. */
+        changes: z
+          .object(archiveFile)
+          .refine((a) => a.blake2b || a.sha512, 'no checksum')
+          .optional(),
+      })
+      .refine((a) => a.blake2b || a.sha512, 'no checksum'),
   ),
   images: z.record(z.string(), z.string()),
 })
