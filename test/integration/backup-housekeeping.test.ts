@@ -49,10 +49,10 @@ describe('backup housekeeping on the test bed', () => {
     expect(manifest.id).toBe(id)
     for (const archive of backupArchives(manifest)) {
       expect(
-        createHash('sha512')
+        createHash('blake2b512')
           .update(readFileSync(join(dir, archive.file)))
           .digest('hex'),
-      ).toBe(archive.sha512)
+      ).toBe(archive.blake2b)
     }
     const archive = join(dir, manifest.volumes[0]!.file)
     expect(execFileSync('tar', ['-tvf', archive], { encoding: 'utf8' })).toMatch(/ 2097152 .*\.\/blob\n/)

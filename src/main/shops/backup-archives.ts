@@ -30,15 +30,17 @@ fi
 : > "/to/$FILE" || exit 5
 tar --numeric-owner --listed-incremental="$SNAR" ${tarWarnings} -cf "/to/$FILE" . &
 writer=$!
-# Every block as tar writes it, from the page cache; tail ends once tar has and the file is read to its end.
-sum=$(tail -s 0.05 -c +1 -f --pid=$writer "/to/$FILE" | b2sum)
+# Every block as tar writes it, from the page cache; tail ends once tar has and the file is read to its end. A
+# foreground pipe, not $(…): only while it waits for one does dash reap the finished tar that tail watches for.
+tail -s 0.05 -c +1 -f --pid=$writer "/to/$FILE" | b2sum > /tmp/sum
 wait $writer
 tar=$?
+read -r sum rest < /tmp/sum
 [ -n "$reporter" ] && kill "$reporter" 2>/dev/null
 # GNU tar: 1 = some files changed while read; the final pass, under the pause, takes them.
 [ "$tar" -eq 0 ] || { [ "$PASS" = first ] && [ "$tar" -eq 1 ]; } || exit "$tar"
 [ "$PASS" = final ] && rm -f "$SNAR"
-echo "blake2b \${sum%% *}"
+echo "blake2b $sum"
 echo "size $(stat -c %s "/to/$FILE")"`
 
 /**
