@@ -89,7 +89,7 @@ describe('backups in Chromium', () => {
     expect(await dialog.getByTestId('backup-newshop-domain').locator('input').inputValue()).toBe(`${copy}.shops.test`)
     await submit.click()
     await expect.poll(() => backups.outcome(), poll).toBe('succeeded')
-    expect(await app.page.getByTestId('create-step-verify').getAttribute('data-status')).toBe('done')
+    expect(await app.page.getByTestId('create-step-restore').getAttribute('data-status')).toBe('done')
     await backups.closeProgress()
     await expect.poll(() => marker(copy), poll).toBe('vorher')
     expect(marker()).toBe('quelle')
