@@ -67,7 +67,6 @@ export function startBackup(input: { hostId: string; shop: string }, deps: Backu
       const volumes = shopVolumes(record, input.shop)
       const id = await reserveBackupId(active.store, record.dir)
       const dir = backupDirectory(record.dir, id)
-      await active.store.makeDir(dir)
       written = dir
       const archived = new Map<string, BackupVolume>()
 

@@ -14,6 +14,7 @@ import type { BackupDeps } from './backup-shop'
 import { secretMasker } from './secret-mask'
 import { checkRole } from './shop-role'
 import { nextGeneration, shopVolumes, withVolumeNames, type ShopRecord } from './shop-record'
+import { progressSum } from './volume-copy'
 
 export interface RestoreInput {
   hostId: string
@@ -117,9 +118,7 @@ export function startRestore(input: RestoreInput, deps: BackupDeps): StartedOper
         const volumes = await newGenerations(active, input.shop, record, manifest)
 
         steps.begin('restore')
-        const done = new Map<string, { done: number; total: number }>()
-        const sum = (): { done: number; total: number } =>
-          [...done.values()].reduce((a, b) => ({ done: a.done + b.done, total: a.total + b.total }), { done: 0, total: 0 })
+        const sum = progressSum()
         for (const [index, target] of volumes.entries()) {
           steps.cancelled()
           await active.runtime.createVolume(target.volume, input.shop, target.key)
@@ -130,10 +129,7 @@ export function startRestore(input: RestoreInput, deps: BackupDeps): StartedOper
             dir,
             { id: manifest.id, volume: manifest.volumes[index]! },
             target.volume,
-            (progress) => {
-              done.set(target.key, progress)
-              op.progress('restore', sum(), target.volume)
-            },
+            (progress) => op.progress('restore', sum(target.key, progress), target.volume),
             op.signal,
           )
         }
