@@ -75,7 +75,7 @@ try {
   progress(`shop with ${SIZE_MB} MB`)
   await runner.create(shop)
   const web = runner.docker('ps', '-q', '--filter', `label=com.docker.compose.project=${shop}`)
-  runner.docker('exec', web, 'sh', '-c', `for i in 1 2 3 4; do dd if=/dev/urandom of=/srv/data/part$i bs=1M count=${SIZE_MB / 4} 2>/dev/null; done`)
+  await runner.dockerAsync('exec', web, 'sh', '-c', `for i in 1 2 3 4; do dd if=/dev/urandom of=/srv/data/part$i bs=1M count=${SIZE_MB / 4} 2>/dev/null; done`)
   bytes = Number(runner.docker('run', '--rm', '-v', `${shop}_data:/d`, info.image, 'du', '-sk', '/d').split(/\s/)[0]) * 1024
   for (let i = 1; i <= RUNS; i++) {
     progress(`run ${i} of ${RUNS}`)

@@ -40,7 +40,13 @@ try {
     await runner.create(source)
     const web = runner.docker('ps', '-q', '--filter', `label=com.docker.compose.project=${source}`)
     // Incompressible data in a few files, as a database's would be.
-    runner.docker('exec', web, 'sh', '-c', `for i in 1 2 3 4; do dd if=/dev/urandom of=/srv/data/part$i bs=1M count=${size / 4} 2>/dev/null; done; sync`)
+    await runner.dockerAsync(
+      'exec',
+      web,
+      'sh',
+      '-c',
+      `for i in 1 2 3 4; do dd if=/dev/urandom of=/srv/data/part$i bs=1M count=${size / 4} 2>/dev/null; done; sync`,
+    )
     // A writer the whole time, ten lines a second: the final pass has changes to take.
     runner.docker('exec', '-d', web, 'sh', '-c', 'while :; do date >> /srv/data/writes.log; sleep 0.1; done')
     const bytes = Number(runner.docker('run', '--rm', '-v', `${source}_data:/d`, info.image, 'du', '-sk', '/d').split(/\s/)[0]) * 1024

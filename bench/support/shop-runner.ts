@@ -1,7 +1,8 @@
 // Runs the app's create and clone operations against the test bed for benchmarks, timing their steps.
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { promisify } from 'node:util'
 import type { OperationSnapshot } from '../../src/shared/operations'
 import { openHostSession, type HostSession } from '../../src/main/host/host-session'
 import { OperationRegistry } from '../../src/main/operations/operation-registry'
@@ -13,6 +14,8 @@ import { TemplateService } from '../../src/main/templates/template-service'
 import { key, testbedProfile } from '../../test/integration/support/hosts'
 import type { TestbedInfo } from '../../test/testbed/testbed'
 import { dirPrefix, shopPrefix } from './leftovers'
+
+const runFile = promisify(execFile)
 
 export interface TimedOperation {
   snapshot: OperationSnapshot
@@ -52,6 +55,15 @@ export class ShopRunner {
 
   docker(...args: string[]): string {
     return execFileSync('docker', args, { env: this.env, encoding: 'utf8', maxBuffer: 64 << 20 }).trim()
+  }
+
+  /**
+   * The same without blocking: for what takes long (filling a volume with gigabytes). A blocked event loop answers
+   * no SSH keep-alive, and the session's connection counts as dropped.
+   */
+  async dockerAsync(...args: string[]): Promise<string> {
+    const { stdout } = await runFile('docker', args, { env: this.env, encoding: 'utf8', maxBuffer: 64 << 20 })
+    return stdout.trim()
   }
 
   create(name: string): Promise<TimedOperation> {

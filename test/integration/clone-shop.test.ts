@@ -245,6 +245,8 @@ describe('cloning a shop on the test bed', () => {
       await runShopAction(composeEngine(session), { shop: name, action: 'delete', confirm: name, user: 'carla' })
       expect(existsSync(join(bed.baseDir, name))).toBe(false)
       expect(bed.docker('volume', 'ls', '-q', '--filter', `name=${name}_`)).toBe('')
+      // The helper container of the copy ended with the connection: none is left holding a volume.
+      expect(bed.docker('ps', '-aq', '--filter', 'label=shopmanager.helper')).toBe('')
       expect(sums()).toBe(before)
       expect(bed.container(source)).toBe(sourceWeb)
     } finally {

@@ -77,6 +77,8 @@ describe('backups on the test bed', () => {
       ).toBe(archive.blake2b)
     // Running at once; Docker calls it healthy again at its next probe (it reports paused containers unhealthy).
     expect(bed.docker('inspect', '-f', '{{.State.Status}}', web())).toBe('running')
+    // The helper container that wrote both archives is gone.
+    await expect.poll(() => bed.docker('ps', '-aq', '--filter', 'label=shopmanager.helper'), { timeout: 5000 }).toBe('')
     await expect
       .poll(() => bed.docker('inspect', '-f', '{{.State.Status}} {{.State.Health.Status}}', web()), { timeout: 10_000, interval: 200 })
       .toBe('running healthy')

@@ -61,8 +61,8 @@ export interface HelperMount {
   readOnly?: boolean
 }
 
-export interface HelperRun {
-  mounts: HelperMount[]
+/** A script for a helper container. */
+export interface HelperScript {
   script: string
   env?: Record<string, string>
   signal?: AbortSignal
@@ -72,6 +72,17 @@ export interface HelperRun {
   onLine?: (line: string) => void
   /** What the run does, for the error message ("Copying a to b"). */
   what: string
+}
+
+export interface HelperRun extends HelperScript {
+  mounts: HelperMount[]
+}
+
+/** A helper container kept up for several scripts with the same mounts (the passes of a copy around a pause). */
+export interface HelperBox {
+  run(script: HelperScript): Promise<void>
+  /** Removes the container; resolves also when it is gone already. */
+  close(): Promise<void>
 }
 
 /** One shop's volume as the engine has it. */
@@ -107,6 +118,8 @@ export interface ShopRuntime {
   shopVolumes(shop: string): Promise<RuntimeVolume[]>
   /** Runs a script in a throw-away helper container of `image` (pulled if missing) with the mounts given. */
   runHelper(image: string, run: HelperRun): Promise<void>
+  /** Starts a helper container of `image` with the mounts given, for scripts run one after another in it. */
+  openHelper(image: string, mounts: readonly HelperMount[], what: string): Promise<HelperBox>
   /** Makes sure a network exists (the proxy's); true when it had to be made. */
   hasNetwork(name: string): Promise<boolean>
   createNetwork(name: string): Promise<void>

@@ -47,10 +47,12 @@ describe('back up a shop', () => {
       },
     ])
     // The first archive while the shop runs, the changes during the pause only, running again afterwards.
-    expect(life.host.runtime.helperRuns.map((r) => [r.run.env?.['PASS'], r.run.env?.['FILE'], r.pausedThen])).toEqual([
-      ['first', 'data.tar', []],
-      ['final', 'data.changes.tar', ['web']],
+    expect(life.host.runtime.helperRuns.map((r) => [r.run.env?.['PASS'], r.run.env?.['FILE'], r.pausedThen, r.box])).toEqual([
+      ['first', 'data.tar', [], 1],
+      ['final', 'data.changes.tar', ['web'], 1],
     ])
+    // One helper container for both archives, made before the pause, gone afterwards.
+    expect(life.host.runtime.openBoxes).toBe(0)
     expect(life.host.runtime.freezes).toEqual([{ shop: 'alt', paused: ['web'] }])
     expect(life.host.runtime.pausedServices('alt')).toEqual([])
     expect(final.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
@@ -86,6 +88,7 @@ describe('back up a shop', () => {
     expect(life.host.store.entriesIn(backupsDir(life))).toEqual([])
     expect(await life.host.store.backups('alt')).toEqual([])
     expect(life.host.runtime.containersOf('alt')).toMatchObject([{ state: 'running' }])
+    expect(life.host.runtime.openBoxes).toBe(0)
   })
 
   it('keeps the newest backups it is told to, the new one among them, and spares one another laptop is still writing', async () => {

@@ -13,6 +13,7 @@ import { checkRole } from './shop-role'
 import { shopVolumes } from './shop-record'
 import { progressSum, type CopyPass } from './volume-copy'
 import { aroundPause } from './around-pause'
+import { HelperBoxes } from './helper-boxes'
 
 export interface BackupDeps extends LifecycleDeps {
   helperImage: string
@@ -20,21 +21,20 @@ export interface BackupDeps extends LifecycleDeps {
   keep: number
 }
 
-/** Writes one archive of a volume into the backup folder; resolves to its file, size and BLAKE2b-512. */
+/** Writes one archive of a volume into the backup folder, in the volume's helper box; resolves to its file, size and BLAKE2b-512. */
 async function archiveVolume(
-  engine: ShopEngine,
-  image: string,
+  boxes: HelperBoxes,
   what: { volume: string; dir: string; key: string; file: string; pass: CopyPass },
   signal: AbortSignal,
   onProgress: (progress: { done: number; total: number }) => void,
 ): Promise<BackupArchive> {
   let bytes = -1
   let blake2b = ''
-  await engine.runtime.runHelper(image, {
-    mounts: [
-      { source: what.volume, target: '/from', readOnly: true },
-      { source: what.dir, target: '/to' },
-    ],
+  const mounts = [
+    { source: what.volume, target: '/from', readOnly: true },
+    { source: what.dir, target: '/to' },
+  ]
+  await boxes.run(what.key, mounts, {
     script: ARCHIVE,
     env: { FILE: what.file, SNAR: `/to/.${what.key}.snar`, PASS: what.pass },
     what: `Archiving ${what.volume}`,
@@ -73,24 +73,26 @@ export function startBackup(input: { hostId: string; shop: string }, deps: Backu
       // Under the shop's lock from the first archive to the manifest: no restore or prune of this shop meanwhile.
       return active.store.withLock(input.shop, deps.user, async () => {
         steps.begin('archive')
-        const images = await aroundPause(
-          active,
-          context,
-          input.shop,
-          volumes.map((v) => v.volume),
-          async (pass) => {
-            const sum = progressSum()
-            for (const { key, volume } of volumes) {
-              steps.cancelled()
-              const file = pass === 'first' ? `${key}.tar` : `${key}.changes.tar`
-              const archive = await archiveVolume(active, deps.helperImage, { volume, dir, key, file, pass }, op.signal, (progress) =>
-                op.progress('archive', sum(key, progress), volume),
-              )
-              if (pass === 'first') archived.set(key, { key, volume, ...archive })
-              else archived.get(key)!.changes = archive
-            }
-            if (pass === 'first') op.step('archive', 'done', { key: 'volumes', values: { count: archived.size } })
-          },
+        const images = await HelperBoxes.around(active.runtime, deps.helperImage, (boxes) =>
+          aroundPause(
+            active,
+            context,
+            input.shop,
+            volumes.map((v) => v.volume),
+            async (pass) => {
+              const sum = progressSum()
+              for (const { key, volume } of volumes) {
+                steps.cancelled()
+                const file = pass === 'first' ? `${key}.tar` : `${key}.changes.tar`
+                const archive = await archiveVolume(boxes, { volume, dir, key, file, pass }, op.signal, (progress) =>
+                  op.progress('archive', sum(key, progress), volume),
+                )
+                if (pass === 'first') archived.set(key, { key, volume, ...archive })
+                else archived.get(key)!.changes = archive
+              }
+              if (pass === 'first') op.step('archive', 'done', { key: 'volumes', values: { count: archived.size } })
+            },
+          ),
         )
 
         steps.begin('manifest', id)

@@ -51,6 +51,9 @@ describe('clone a shop', () => {
       { pass: 'first', paused: [], lock: 'anna' },
       { pass: 'final', paused: ['web'], lock: 'anna' },
     ])
+    // Both passes in one helper container, made before the pause and removed after: under the pause only a script runs.
+    expect(life.host.runtime.helperRuns.map((r) => r.box)).toEqual([1, 1])
+    expect(life.host.runtime.openBoxes).toBe(0)
     // The snapshot between the passes lives in the clone's own directory.
     expect(life.host.runtime.helperRuns.map((r) => r.run.mounts.find((m) => m.target === '/state')?.source)).toEqual([
       life.host.store.dir('kopie'),
@@ -84,6 +87,7 @@ describe('clone a shop', () => {
     expect(life.host.runtime.containersOf('alt')).toMatchObject([{ state: 'running' }])
     expect(life.host.store.failureOf('kopie')).toMatchObject({ operation: 'clone', step: 'changes' })
     expect(life.host.store.lockHolder('alt')).toBeUndefined()
+    expect(life.host.runtime.openBoxes).toBe(0)
   })
 
   it('a cancel during the copy removes the volumes made for the clone and its directory, and resumes the source', async () => {
@@ -100,6 +104,7 @@ describe('clone a shop', () => {
     expect(life.host.store.exists(life.host.store.dir('kopie'))).toBe(false)
     expect(life.host.runtime.pausedServices('alt')).toEqual([])
     expect(life.host.runtime.volumes.get('alt_data')?.files.get('orders.csv')).toBe('order 1')
+    expect(life.host.runtime.openBoxes).toBe(0)
   })
 
   it('fails busy, touching nothing of the source, while another laptop holds its lock', async () => {

@@ -12,6 +12,7 @@ import type { LifecycleDeps } from './shop-lifecycle'
 import { shopVolumes, type ShopRecord } from './shop-record'
 import { copyVolume, progressSum } from './volume-copy'
 import { aroundPause } from './around-pause'
+import { HelperBoxes } from './helper-boxes'
 
 export interface CloneShopInput {
   hostId: string
@@ -67,30 +68,32 @@ export function startCloneShop(input: CloneShopInput, deps: CloneShopDeps): Star
       // The source's lock for both passes: no other change of it runs between them.
       await active.store.withLock(input.source, deps.user, () => {
         steps.begin('copy')
-        return aroundPause(
-          active,
-          context,
-          input.source,
-          pairs.map((pair) => pair.from),
-          async (pass) => {
-            const sum = progressSum()
-            for (const pair of pairs) {
-              steps.cancelled()
-              if (pass === 'first') {
-                op.step('copy', 'running', pair.from)
-                await active.runtime.createVolume(pair.to, input.name, pair.key)
-                createdVolumes.push(pair.to)
+        return HelperBoxes.around(active.runtime, deps.helperImage, (boxes) =>
+          aroundPause(
+            active,
+            context,
+            input.source,
+            pairs.map((pair) => pair.from),
+            async (pass) => {
+              const sum = progressSum()
+              for (const pair of pairs) {
+                steps.cancelled()
+                if (pass === 'first') {
+                  op.step('copy', 'running', pair.from)
+                  await active.runtime.createVolume(pair.to, input.name, pair.key)
+                  createdVolumes.push(pair.to)
+                }
+                await copyVolume(boxes, pair.from, pair.to, {
+                  pass,
+                  stateDir: active.store.dir(input.name),
+                  key: pair.key,
+                  signal: op.signal,
+                  ...(pass === 'first' ? { onProgress: (progress) => op.progress('copy', sum(pair.key, progress), `${pair.from} → ${pair.to}`) } : {}),
+                })
               }
-              await copyVolume(active.runtime, deps.helperImage, pair.from, pair.to, {
-                pass,
-                stateDir: active.store.dir(input.name),
-                key: pair.key,
-                signal: op.signal,
-                ...(pass === 'first' ? { onProgress: (progress) => op.progress('copy', sum(pair.key, progress), `${pair.from} → ${pair.to}`) } : {}),
-              })
-            }
-            if (pass === 'first') op.step('copy', 'done', { key: 'volumes', values: { count: pairs.length } })
-          },
+              if (pass === 'first') op.step('copy', 'done', { key: 'volumes', values: { count: pairs.length } })
+            },
+          ),
         )
       })
       return finishShopCopy(active, context, deps, copy, input)

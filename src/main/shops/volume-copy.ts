@@ -1,7 +1,8 @@
 // The scripts a helper container runs to copy a volume into another on the host, in two passes around the pause:
 // the first while the shop runs (with the bytes copied reported twice a second), the final one, under the pause,
 // only what changed since the first began (GNU tar's snapshot file), so the pause does not grow with the data.
-import type { HelperMount, ShopRuntime } from '../engine/shop-runtime'
+import type { HelperMount } from '../engine/shop-runtime'
+import type { HelperBoxes } from './helper-boxes'
 
 /** A first pass reads files the shop is writing: tar says so and exits 1; the final pass takes them. */
 export const tarWarnings = '--warning=no-file-changed --warning=no-file-removed --warning=no-file-shrank'
@@ -49,13 +50,13 @@ export function snapshotMount(stateDir: string, key: string): { mount: HelperMou
   return { mount: { source: stateDir, target: '/state' }, path: `/state/.${key}.snar` }
 }
 
-/** Copies volume `from` into volume `to` on the host with a helper container: one pass of two. */
-export function copyVolume(runtime: ShopRuntime, image: string, from: string, to: string, options: CopyOptions): Promise<void> {
+/** Copies volume `from` into volume `to` on the host in the helper box of the volume's key: one pass of two. */
+export function copyVolume(boxes: HelperBoxes, from: string, to: string, options: CopyOptions): Promise<void> {
   const snapshot = snapshotMount(options.stateDir, options.key)
-  return runtime.runHelper(image, {
+  const mounts = [{ source: from, target: '/from', readOnly: true }, { source: to, target: '/to' }, snapshot.mount]
+  return boxes.run(options.key, mounts, {
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    mounts: [{ source: from, target: '/from', readOnly: true }, { source: to, target: '/to' }, snapshot.mount],
     script: COPY,
     env: { PASS: options.pass, SNAR: snapshot.path },
     what: `Copying ${from} to ${to}`,

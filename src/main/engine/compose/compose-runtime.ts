@@ -8,6 +8,8 @@ import type {
   ApplyOptions,
   FrozenShop,
   HealthOptions,
+  HelperBox,
+  HelperMount,
   HelperRun,
   LogSink,
   LogsQuery,
@@ -23,7 +25,7 @@ import { containerEventsEnded, listProjectContainers, readContainerEvent } from 
 import { dockerOf, dockerTransportError } from './docker-client'
 import { freezeShop } from './freeze'
 import { guardPause } from './pause-guard'
-import { pullImage, runHelper, volumeExists } from './helper-container'
+import { openHelper, pullImage, runHelper, volumeExists } from './helper-container'
 import { explainSocket } from './probe'
 import { waitHealthy } from './wait-healthy'
 
@@ -149,6 +151,10 @@ export class ComposeRuntime implements ShopRuntime {
 
   runHelper(image: string, run: HelperRun): Promise<void> {
     return this.call(run.what, () => runHelper(this.docker, image, run))
+  }
+
+  openHelper(image: string, mounts: readonly HelperMount[], what: string): Promise<HelperBox> {
+    return this.call(what, () => openHelper(this.docker, image, mounts, what))
   }
 
   async bootCommand(project: ShopProject): Promise<string[]> {

@@ -11,6 +11,8 @@ import type {
   ApplyOptions,
   FrozenShop,
   HealthOptions,
+  HelperBox,
+  HelperMount,
   HelperRun,
   LogSink,
   LogsQuery,
@@ -68,7 +70,11 @@ export class FakeRuntime implements ShopRuntime {
   /** Every freeze, with the services it paused, in order. */
   readonly freezes: Array<{ shop: string; paused: string[] }> = []
   /** Every helper run, with the services paused (of any shop) while it ran. */
-  readonly helperRuns: Array<{ image: string; run: HelperRun; pausedThen: string[] }> = []
+  /** Every helper script run, with the box it ran in (none: a one-off helper container). */
+  readonly helperRuns: Array<{ image: string; run: HelperRun; pausedThen: string[]; box?: number }> = []
+  /** Helper boxes opened and not closed yet: an operation must close every one it opened. */
+  openBoxes = 0
+  private boxesMade = 0
   /** Every control action, in order. */
   readonly actions: Array<{ shop: string; action: RuntimeAction }> = []
   readonly logLines = new Map<string, LogLine[]>()
@@ -263,12 +269,30 @@ export class FakeRuntime implements ShopRuntime {
     return [...this.volumes.values()].filter((v) => v.shop === shop).map((v) => ({ name: v.name, key: v.key }))
   }
 
-  async runHelper(image: string, run: HelperRun): Promise<void> {
+  async runHelper(image: string, run: HelperRun, box?: number): Promise<void> {
     await this.faults.pass('runHelper')
     if (run.signal?.aborted) throw cancelledError()
     const pausedThen = [...this.projects.keys()].flatMap((shop) => this.pausedServices(shop))
-    this.helperRuns.push({ image, run, pausedThen })
+    this.helperRuns.push({ image, run, pausedThen, ...(box ? { box } : {}) })
     await this.helper(image, run, this)
+  }
+
+  /** A box runs each script as a helper run with the box's mounts, so tests see both passes in `helperRuns`. */
+  async openHelper(image: string, mounts: readonly HelperMount[]): Promise<HelperBox> {
+    await this.faults.pass('openHelper')
+    let open = true
+    this.openBoxes++
+    const box = ++this.boxesMade
+    return {
+      run: async (script) => {
+        if (!open) throw new AppError('internal', 'The helper container is gone.')
+        await this.runHelper(image, { ...script, mounts: [...mounts] }, box)
+      },
+      close: async () => {
+        if (open) this.openBoxes--
+        open = false
+      },
+    }
   }
 
   async hasNetwork(name: string): Promise<boolean> {
