@@ -61,6 +61,7 @@ export const errorSayKeys = [
   'hostSilent',
   'hostUnreachable',
   'connectionDropped',
+  'connectionClosed',
   'keyRejected',
   'dnsOldRecord',
   'hetznerToken',

@@ -51,6 +51,26 @@ describe('SSH host connection on the test bed', () => {
     expect(session.state).toBe('connected')
   })
 
+  it('stays closed after close(): a late command or Docker call is refused and opens no connection again', async () => {
+    // This worker's connections to sshd, by local port (earlier tests' sessions may still be open).
+    const ours = (): string[] =>
+      execFileSync('ss', ['-tnpH', 'state', 'established', `dport = :${info.ssh.port}`], { encoding: 'utf8' })
+        .split('\n')
+        .filter((l) => l.includes(`pid=${process.pid},`))
+        .map((l) => l.trim().split(/\s+/)[2]!)
+    const before = new Set(ours())
+    const session = open(testbedProfile(info), { privateKey: key(info.ssh.keys.ed25519) })
+    await session.exec(['true'])
+    const mine = ours().filter((port) => !before.has(port))
+    expect(mine).toHaveLength(1)
+    session.close()
+    expect(await failure(session.exec(['true']))).toMatchObject({ code: 'connection_lost', say: { key: 'connectionClosed' } })
+    await expect(dockerOf(session).version()).rejects.toThrow()
+    expect(session.ssh!.state).toBe('closed')
+    // Nothing of this session is left open towards sshd (closing ends it once sshd has said goodbye), and no new one.
+    await expect.poll(() => ours().filter((port) => !before.has(port)), { timeout: 5000, interval: 100 }).toEqual([])
+  })
+
   it('gets the exit status of quick commands, even when it arrives in the same read as the open', async () => {
     // Before listeners were attached inside the open callback, about 1 in 10 of these lost its exit status.
     const session = open(testbedProfile(info), { privateKey: key(info.ssh.keys.ed25519) })

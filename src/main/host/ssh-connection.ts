@@ -10,7 +10,7 @@ import { ChannelLimiter } from './channel-limiter'
 import { commandLine } from './shell-quote'
 import { collectWithPid, commandLost, guardSftp, openExecChannel, SessionLoss, withDeadline, withPidReport } from './ssh-exec'
 import { sshHandshake } from './ssh-handshake'
-import { connectionDropped, sshError } from './ssh-errors'
+import { connectionClosed, connectionDropped, sshError } from './ssh-errors'
 import {
   defaultSshOptions,
   type ExecOptions,
@@ -287,6 +287,9 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
 
   private ready(): Promise<Session> {
     if (this.session && !this.session.draining) return Promise.resolve(this.session)
+    // Closed is closed: a call that comes late (a stream's last re-read, a kill after a cancel) must not open the
+    // connection again and hold the process (or the laptop's login) open behind the closed session's back.
+    if (this.stateValue === 'closed') return Promise.reject(connectionClosed(this.target))
     if (this.stateValue === 'failed' && this.lastError && FATAL.has(this.lastError.code)) {
       return Promise.reject(this.lastError)
     }

@@ -19,6 +19,13 @@ export function connectionDropped(endpoint: Endpoint): AppError {
   })
 }
 
+/** The app closed this connection (the host was removed or changed): nothing more goes over it. */
+export function connectionClosed(endpoint: Endpoint): AppError {
+  return new AppError('connection_lost', `The connection to ${where(endpoint)} was closed.`, {
+    say: { key: 'connectionClosed', values: { where: where(endpoint) } },
+  })
+}
+
 export function socketError(error: NodeJS.ErrnoException, endpoint: Endpoint, timeoutMs: number): AppError {
   switch (error.code) {
     case 'ECONNREFUSED':
