@@ -142,9 +142,9 @@ const mbS = (ms: number): number => bytes / 1024 / 1024 / (ms / 1000)
 table(
   ['path', 'median s', 'MB/s'],
   [
-    ['app backup (archive + sha512, pause, changes, resume, manifest)', median(backups) / 1000, mbS(median(backups))],
+    ['app backup (archive + CRC-32, pause, changes, resume, manifest)', median(backups) / 1000, mbS(median(backups))],
     ['tar of the volume on the host', median(raws) / 1000, mbS(median(raws))],
-    ['app restore (unpack + sha512 into a new volume, switch, healthy, old one removed)', median(restores) / 1000, mbS(median(restores))],
+    ['app restore (unpack + CRC-32 check into a new volume, switch, healthy, old one removed)', median(restores) / 1000, mbS(median(restores))],
     ['tar -x of that archive into a new volume', median(extracts) / 1000, mbS(median(extracts))],
   ],
 )

@@ -6,20 +6,25 @@ export const restoreSteps = ['validate', 'restore', 'start', 'health', 'putBack'
 export type RestoreStep = (typeof restoreSteps)[number]
 
 /**
- * One archive file of a backup with its checksum, computed while it was written: BLAKE2b-512 (`b2sum`) since the
- * checksum streams beside tar; backups made before carry a sha512.
+ * One archive file of a backup with its size and checksum, computed while it was written: the POSIX CRC-32 of
+ * `cksum` (decimal, as cksum prints it); backups made before carry a BLAKE2b-512 or a sha512 (hex).
  */
 export interface BackupArchive {
   file: string
   bytes: number
+  crc?: string
   blake2b?: string
   sha512?: string
 }
 
+/** The coreutils programs that compute the checksums, each printing the sum as its first field. */
+export type ChecksumTool = 'cksum' | 'b2sum' | 'sha512sum'
+
 /** The checksum of an archive and the coreutils program that computes it. */
-export function archiveChecksum(archive: BackupArchive): { tool: 'b2sum' | 'sha512sum'; hex: string } {
-  if (archive.blake2b) return { tool: 'b2sum', hex: archive.blake2b }
-  return { tool: 'sha512sum', hex: archive.sha512 ?? '' }
+export function archiveChecksum(archive: BackupArchive): { tool: ChecksumTool; sum: string } {
+  if (archive.crc) return { tool: 'cksum', sum: archive.crc }
+  if (archive.blake2b) return { tool: 'b2sum', sum: archive.blake2b }
+  return { tool: 'sha512sum', sum: archive.sha512 ?? '' }
 }
 
 export interface BackupVolume extends BackupArchive {

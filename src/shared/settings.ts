@@ -27,7 +27,7 @@ export const defaultSettings: Settings = {
   theme: 'system',
   activeHostId: null,
   customTemplatesDir: null,
-  // sh, GNU tar (incremental archives for a short pause) and coreutils (tail -f --pid, b2sum): a stock Debian image.
+  // sh, GNU tar (incremental archives for a short pause) and coreutils (tail -f --pid, cksum): a stock Debian image.
   helperImage: 'debian:bookworm-slim',
   backupsToKeep: 5,
   dnsResolvers: [],

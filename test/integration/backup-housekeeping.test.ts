@@ -1,7 +1,6 @@
 // Backup housekeeping on the test bed: ids that stay apart within one second, a prune by a second laptop while a
 // backup runs, the prune's rules on the host's own sh, find and sort, and an upload whose checksums differ.
 import { execFileSync } from 'node:child_process'
-import { createHash } from 'node:crypto'
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
@@ -10,11 +9,12 @@ import { backupArchives, type BackupManifest } from '../../src/shared/backups'
 import type { HostSession } from '../../src/main/host/host-session'
 import { composeEngine } from '../../src/main/engine/compose/compose-engine'
 import type { ShopEngine } from '../../src/main/engine/shop-engine'
-import type { HelperRun } from '../../src/main/engine/shop-runtime'
+import type { ShopRuntime } from '../../src/main/engine/shop-runtime'
 import type { ShopFile, ShopStore } from '../../src/main/engine/shop-store'
 import { startBackup, type BackupDeps } from '../../src/main/shops/backup-shop'
 import { reserveBackupId } from '../../src/main/shops/backup-id'
 import { downloadBackup, uploadBackup } from '../../src/main/shops/backup-transfer'
+import { cksumOf } from '../support/cksum'
 import { shopBed, type ShopBed } from './support/shop-bed'
 
 const info = inject('testbed')
@@ -48,11 +48,7 @@ describe('backup housekeeping on the test bed', () => {
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as BackupManifest
     expect(manifest.id).toBe(id)
     for (const archive of backupArchives(manifest)) {
-      expect(
-        createHash('blake2b512')
-          .update(readFileSync(join(dir, archive.file)))
-          .digest('hex'),
-      ).toBe(archive.blake2b)
+      expect(cksumOf(join(dir, archive.file))).toBe(archive.crc)
     }
     const archive = join(dir, manifest.volumes[0]!.file)
     expect(execFileSync('tar', ['-tvf', archive], { encoding: 'utf8' })).toMatch(/ 2097152 .*\.\/blob\n/)
@@ -102,10 +98,10 @@ describe('backup housekeeping on the test bed', () => {
     const real = composeEngine(session)
     const runtime = new Proxy(real.runtime, {
       get: (target, key) =>
-        key === 'runHelper'
-          ? async (image: string, run: HelperRun) => {
+        key === 'openHelper'
+          ? async (...args: Parameters<ShopRuntime['openHelper']>) => {
               if (step('archive') === 'running') await archiving.arrive()
-              return target.runHelper(image, run)
+              return target.openHelper(...args)
             }
           : Reflect.get(target, key, target),
     })

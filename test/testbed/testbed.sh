@@ -16,7 +16,7 @@ NOFWD_USER=smnofwd
 # One whose only key file is its own ~/.ssh/authorized_keys, for enrolling and revoking keys (team access).
 TEAM_USER=smteam
 IMAGE=shopmgr/busybox:test
-IMAGE_RECIPE=5 # bump when the image's rootfs below changes, so an existing image is rebuilt
+IMAGE_RECIPE=6 # bump when the image's rootfs below changes, so an existing image is rebuilt
 CHROMIUM=/usr/bin/chromium
 KEYRING_PASSWORD=shopmgr-testbed
 
@@ -149,9 +149,9 @@ build_image() {
   done
   # The helper's tools where busybox's differ, as in the default helper image (debian:bookworm-slim): dash as sh
   # (busybox's sh would run its own applets before anything in PATH), GNU tar (incremental archives for the short
-  # pause), coreutils' tail (-f --pid), b2sum and sha512sum; each with the shared libraries it loads, from this machine.
+  # pause), coreutils' tail (-f --pid), cksum, b2sum and sha512sum (older backups); each with the shared libraries it loads, from this machine.
   local tool lib name
-  for tool in /bin/dash:sh /usr/bin/tar /usr/bin/tail /usr/bin/b2sum /usr/bin/sha512sum; do
+  for tool in /bin/dash:sh /usr/bin/tar /usr/bin/tail /usr/bin/cksum /usr/bin/b2sum /usr/bin/sha512sum; do
     name="${tool#*:}"; [[ "$name" == "$tool" ]] && name="$(basename "$tool")"
     tool="${tool%%:*}"
     [[ -x "$tool" ]] || fail "test image" "$tool is missing (apt-get install dash tar coreutils)"

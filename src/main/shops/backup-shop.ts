@@ -21,7 +21,7 @@ export interface BackupDeps extends LifecycleDeps {
   keep: number
 }
 
-/** Writes one archive of a volume into the backup folder, in the volume's helper box; resolves to its file, size and BLAKE2b-512. */
+/** Writes one archive of a volume into the backup folder, in the volume's helper box; resolves to its file, size and CRC. */
 async function archiveVolume(
   boxes: HelperBoxes,
   what: { volume: string; dir: string; key: string; file: string; pass: CopyPass },
@@ -29,7 +29,7 @@ async function archiveVolume(
   onProgress: (progress: { done: number; total: number }) => void,
 ): Promise<BackupArchive> {
   let bytes = -1
-  let blake2b = ''
+  let crc = ''
   const mounts = [
     { source: what.volume, target: '/from', readOnly: true },
     { source: what.dir, target: '/to' },
@@ -42,12 +42,12 @@ async function archiveVolume(
     onLine: (line) => {
       const [word, value = ''] = line.split(' ')
       if (word === 'size') bytes = Number(value)
-      if (word === 'blake2b' && /^[0-9a-f]{128}$/.test(value)) blake2b = value
+      if (word === 'crc' && /^\d{1,10}$/.test(value)) crc = value
     },
     ...(what.pass === 'first' ? { onProgress } : {}),
   })
-  if (!blake2b || !(bytes >= 0)) throw new AppError('internal', `Archiving ${what.volume} reported no checksum or size.`)
-  return { file: what.file, bytes, blake2b }
+  if (!crc || !(bytes >= 0)) throw new AppError('internal', `Archiving ${what.volume} reported no checksum or size.`)
+  return { file: what.file, bytes, crc }
 }
 
 export function startBackup(input: { hostId: string; shop: string }, deps: BackupDeps): StartedOperation {

@@ -19,10 +19,14 @@ import { checkRole } from './shop-role'
 
 export type { TransferProgress } from '../engine/shop-store'
 
-/** An archive with its checksum: BLAKE2b-512, or sha512 in backups made before. */
+/** An archive with its checksum: cksum's CRC-32, or BLAKE2b-512 or sha512 in backups made before. */
 const archiveFile = {
   file: z.string().regex(/^[\w.-]+\.tar$/),
   bytes: z.number(),
+  crc: z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .optional(),
   blake2b: z
     .string()
     .regex(/^[0-9a-f]{128}$/)
@@ -49,10 +53,10 @@ const manifestSchema = z.object({
         /** The changes since the full archive, a second archive of the volume. */
         changes: z
           .object(archiveFile)
-          .refine((a) => a.blake2b || a.sha512, 'no checksum')
+          .refine((a) => a.crc || a.blake2b || a.sha512, 'no checksum')
           .optional(),
       })
-      .refine((a) => a.blake2b || a.sha512, 'no checksum'),
+      .refine((a) => a.crc || a.blake2b || a.sha512, 'no checksum'),
   ),
   images: z.record(z.string(), z.string()),
 })
