@@ -43,6 +43,8 @@ function asSocket(stream: Duplex): Duplex {
 }
 
 export class DockerTunnelAgent extends Agent {
+  private closed = false
+
   constructor(
     private readonly open: OpenStream,
     options: AgentOptions = {},
@@ -57,6 +59,20 @@ export class DockerTunnelAgent extends Agent {
    */
   [inspect.custom](): string {
     return 'DockerTunnelAgent'
+  }
+
+  /**
+   * Ends the idle keep-alive channels and keeps no more: each one counts as open work on the SSH session, which a
+   * closed connection waits for before it says goodbye, so an idle pool would hold it (and the process) open.
+   */
+  close(): void {
+    this.closed = true
+    for (const sockets of Object.values(this.freeSockets)) for (const socket of sockets ?? []) socket.destroy()
+  }
+
+  /** Node's hook: false and the socket is destroyed instead of kept (its types say void; Node reads a boolean). */
+  override keepSocketAlive(socket: Duplex): boolean {
+    return !this.closed && (super.keepSocketAlive(socket) as unknown as boolean)
   }
 
   override createConnection(_options: ClientRequestArgs, callback?: (error: Error | null, socket: Duplex) => void): Duplex | null | undefined {

@@ -37,7 +37,7 @@ function dockerEnv(profile: HostProfile): Record<string, string> {
 }
 
 class SshHostSession extends EventEmitter<HostSessionEvents> implements HostSession {
-  readonly dockerAgent: Agent
+  readonly dockerAgent: DockerTunnelAgent
   readonly ssh: SshConnection
   private dialStdio = false
 
@@ -74,6 +74,7 @@ class SshHostSession extends EventEmitter<HostSessionEvents> implements HostSess
 
   close(): void {
     this.ssh.close()
+    this.dockerAgent.close()
   }
 
   /**

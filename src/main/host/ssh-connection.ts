@@ -237,7 +237,10 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     }
   }
 
-  /** Stops reconnecting; open channels are allowed to finish before the session ends. */
+  /**
+   * Stops reconnecting; open channels may finish before the session ends, for at most the connect timeout: a
+   * channel that never ends (a stream nobody closes) must not hold the connection, and the process, open.
+   */
   close(): void {
     clearTimeout(this.retryTimer)
     this.setState('closed')
@@ -246,6 +249,7 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
     if (session) {
       session.draining = true
       if (session.active === 0) this.endSession(session)
+      else setTimeout(() => this.endSession(session), this.options.connectTimeoutMs).unref()
     }
   }
 
