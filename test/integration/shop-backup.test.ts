@@ -3,6 +3,7 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { HostSession } from '../../src/main/host/host-session'
 import { downloadBackup, uploadBackup } from '../../src/main/shops/backup-transfer'
@@ -93,7 +94,7 @@ describe('backups on the test bed', () => {
     expect(bed.docker('inspect', '-f', '{{.State.Health.Status}}', web())).toBe('healthy')
     // Into the next generation, named in the compose file (a by-hand `docker compose` finds it); the old one gone.
     expect(bed.docker('inspect', '-f', '{{range .Mounts}}{{.Name}}{{end}}', web())).toBe(`${shop}_data_g2`)
-    expect(readFileSync(join(bed.baseDir, shop, 'docker-compose.yml'), 'utf8')).toContain(`name: ${shop}_data_g2`)
+    expect(parse(readFileSync(join(bed.baseDir, shop, 'docker-compose.yml'), 'utf8')).volumes.data.name).toBe(`${shop}_data_g2`)
     expect(bed.docker('volume', 'ls', '-q', '--filter', `label=com.docker.compose.project=${shop}`).split('\n')).toEqual([`${shop}_data_g2`])
   })
 

@@ -4,6 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse, stringify } from 'yaml'
+import { composeYaml } from '../templates/compose-yaml'
 import { z } from 'zod'
 import { AppError } from '@shared/errors'
 import type { DomainMode } from '@shared/hosts'
@@ -84,7 +85,7 @@ export async function renderTraefikStack(sourceDir: string, input: TraefikStackI
   const copied = await Promise.all(COPIED.map(async (path) => ({ path, content: await readFile(join(sourceDir, path), 'utf8'), mode: 0o644 })))
   return [
     // The name both compose v1 and v2 find without -f.
-    { path: 'docker-compose.yml', content: stringify(compose, { lineWidth: 0 }), mode: 0o644 },
+    { path: 'docker-compose.yml', content: composeYaml(compose), mode: 0o644 },
     { path: 'traefik.yml', content: stringify(config, { lineWidth: 0 }), mode: 0o644 },
     ...copied,
     { path: TOKEN_FILE, content: input.mode === 'wildcard' ? `${input.hetznerToken}\n` : '', mode: 0o600, secret: true },

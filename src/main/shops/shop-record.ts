@@ -1,6 +1,6 @@
 // What a shop keeps in its directory on the host, as the lifecycle makes it: the rendered compose file, its
 // metadata (shop.json) and its secrets (.env, 0600). Reading and writing them is the store's (engine/shop-store.ts).
-import { parse, parseDocument, YAMLMap } from 'yaml'
+import { parse, parseDocument, Scalar, YAMLMap } from 'yaml'
 import type { RenderedShop } from '../templates/render'
 import { COMPOSE_FILE, ENV_FILE, METADATA_FILE, volumeName } from '../engine/host-layout'
 import type { ShopFile, ShopMetadata, ShopRecord } from '../engine/shop-store'
@@ -50,9 +50,12 @@ export function nextGeneration(shop: string, key: string, current: string, skip 
 export function withVolumeNames(compose: string, names: Record<string, string>): string {
   const doc = parseDocument(compose)
   for (const [key, name] of Object.entries(names)) {
+    // Quoted as the renderer writes every string (compose-yaml.ts): a name compose v1 and v2 read alike.
+    const quoted = new Scalar(name)
+    quoted.type = 'QUOTE_DOUBLE'
     const spec = doc.getIn(['volumes', key])
-    if (spec instanceof YAMLMap) spec.set('name', name)
-    else doc.setIn(['volumes', key], doc.createNode({ name }))
+    if (spec instanceof YAMLMap) spec.set('name', quoted)
+    else doc.setIn(['volumes', key], doc.createNode({ name: quoted }))
   }
   return doc.toString({ lineWidth: 0 })
 }

@@ -1,9 +1,9 @@
 // Renders a shop from a template: the template's compose file merged with a generated override, as YAML.
 import deepmerge from 'deepmerge'
-import { stringify } from 'yaml'
 import { AppError } from '@shared/errors'
 import { isValidDomain, shopNameProblem } from '@shared/shop-rules'
 import type { ComposeFile, Template } from './template-loader'
+import { composeYaml } from './compose-yaml'
 import { resolveValue, secretVariable } from './placeholders'
 import { volumeName } from '../engine/host-layout'
 
@@ -14,7 +14,7 @@ export interface RenderInput {
   domain: string
   params: Record<string, ParamValue>
   secrets: Record<string, string>
-  /** Replaces the image of the template's overridable service. */
+  /** Replaces the template's image: on its image service and every other service that runs the same image. */
   image?: string
   /** Traefik's certificate resolver; null where a wildcard certificate covers the shop. */
   certResolver: string | null
@@ -77,17 +77,23 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
   const param = Object.fromEntries(Object.entries(input.params).map(([k, v]) => [k, paramText(v)]))
   const lookup = { shop: { name: input.name, domain: input.domain }, param }
 
+  // The override is for the template's image, not one service: a worker that runs the same image as the API
+  // must not stay on the old tag.
+  const templateImage = manifest.image ? compose.services[manifest.image.service]?.['image'] : undefined
+  const runsTemplateImage = (service: string): boolean =>
+    service === manifest.image?.service || (templateImage !== undefined && compose.services[service]?.['image'] === templateImage)
   const services: Record<string, Record<string, unknown>> = {}
   for (const [service, definition] of Object.entries(compose.services)) {
     const isEntry = service === manifest.entry.service
     const mapped = Object.fromEntries(Object.entries(manifest.environment[service] ?? {}).map(([k, v]) => [k, resolveValue(v, lookup)]))
     const networks = [...new Set([...networkNames(definition['networks']), NETWORK, ...(isEntry ? [PROXY] : [])])]
     services[service] = {
-      restart: 'unless-stopped',
+      // A restart policy the template sets stays (`"no"` for a one-off job); the default keeps shops up after a reboot.
+      restart: definition['restart'] ?? 'unless-stopped',
       networks,
       environment: { ...environmentMap(definition['environment']), ...mapped },
       ...(isEntry ? { labels: traefikLabels(input, manifest.entry.port) } : {}),
-      ...(input.image && manifest.image?.service === service ? { image: input.image } : {}),
+      ...(input.image && runsTemplateImage(service) ? { image: input.image } : {}),
     }
   }
   const base: ComposeFile = {
@@ -116,5 +122,5 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
       return `${secretVariable(secret.id)}=${value}\n`
     })
     .join('')
-  return { compose: stringify(merged, { lineWidth: 0 }), env, files: { ...template.files } }
+  return { compose: composeYaml(merged), env, files: { ...template.files } }
 }

@@ -3,8 +3,10 @@ import type { Dirent } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse, YAMLParseError } from 'yaml'
+import type { z } from 'zod'
 import { AppError } from '@shared/errors'
 import type { TemplateProblem, TemplateSummary } from '@shared/templates'
+import { composeProblems } from './compose-rules'
 import { manifestSchema, type Manifest } from './manifest'
 import { placeholdersIn } from './placeholders'
 
@@ -27,9 +29,12 @@ export interface Template {
 
 const MANIFEST = 'template.yaml'
 
-export function templateError(file: string, field: string | null, message: string): AppError {
+export function templateError(file: string, field: string | null, message: string, all: readonly { field: string; message: string }[] = []): AppError {
   const where = field ? `${file}, ${field}` : file
-  return new AppError('template_invalid', `${where}: ${message}`, { details: { file, ...(field ? { field } : {}), reason: message } })
+  return new AppError('template_invalid', `${where}: ${message}`, {
+    details: { file, ...(field ? { field } : {}), reason: message },
+    ...(all.length > 0 ? { fields: all.map((p) => ({ path: p.field, message: p.message })) } : {}),
+  })
 }
 
 /** Bigger than any template needs; a file this size is a mistake, and parsing it would hold the app up. */
@@ -51,8 +56,9 @@ async function readYaml(dir: string, file: string): Promise<unknown> {
   const text = await readText(dir, file)
   try {
     // maxAliasCount (yaml's own guard, made explicit) stops an alias bomb: nested aliases that would expand
-    // to billions of nodes.
-    return parse(text, { maxAliasCount: 100 })
+    // to billions of nodes. merge: compose reads `<<: *shared` as a merge key (YAML 1.1); so must the app, or a
+    // service's shared settings would be one odd key the override then loses.
+    return parse(text, { maxAliasCount: 100, merge: true })
   } catch (error) {
     if (error instanceof YAMLParseError) {
       const line = error.linePos?.[0]
@@ -80,11 +86,21 @@ function checkReferences(manifest: Manifest, compose: ComposeFile): void {
   }
 }
 
+/** zod's issues as a template's author reads them: all of them, and a bad key with the schema's reason, not zod's "Invalid key in record". */
+function manifestProblems(issues: readonly z.core.$ZodIssue[]): { field: string; message: string }[] {
+  return issues.flatMap((issue) => {
+    const field = issue.path.join('.')
+    if (issue.code === 'invalid_key' && issue.issues.length > 0) return issue.issues.map((inner) => ({ field, message: inner.message }))
+    return [{ field, message: issue.message }]
+  })
+}
+
 export async function loadTemplate(dir: string, id: string, source: Template['source']): Promise<Template> {
   const parsed = manifestSchema.safeParse(await readYaml(dir, MANIFEST))
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw templateError(MANIFEST, issue.path.join('.') || null, issue.message)
+    const problems = manifestProblems(parsed.error.issues)
+    const reason = problems.map((p, i) => (i === 0 ? p.message : `${p.field || '(top)'}: ${p.message}`)).join('; ')
+    throw templateError(MANIFEST, problems[0]!.field || null, reason, problems)
   }
   const manifest = parsed.data
   const compose = (await readYaml(dir, manifest.compose)) as ComposeFile | null
@@ -92,6 +108,12 @@ export async function loadTemplate(dir: string, id: string, source: Template['so
     throw templateError(manifest.compose, 'services', 'a compose file needs a "services" map')
   }
   checkReferences(manifest, compose)
+  const problems = composeProblems(compose.services, manifest)
+  if (problems.length > 0) {
+    // All of them at once: whoever fits a real compose file should not meet them one load at a time.
+    const reason = problems.map((p, i) => (i === 0 ? p.message : `${p.field}: ${p.message}`)).join('; ')
+    throw templateError(manifest.compose, problems[0]!.field, reason, problems)
+  }
   const files: Record<string, string> = {}
   for (const file of manifest.files) files[file] = await readText(dir, file, 'files')
   return { id, source, dir, manifest, compose, files }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -26,6 +27,9 @@ async function rendered(overrides: Partial<Parameters<typeof renderShop>[1]> = {
   })
   return { template, output, compose: parse(output.compose) as ComposeFile }
 }
+
+const edit = (dir: string, file: string, change: (text: string) => string): void =>
+  writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')))
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(() => null, (e: unknown) => e)
@@ -104,6 +108,131 @@ describe('rendering a shop', () => {
   })
 })
 
+describe('compose files as shop systems write them', () => {
+  /** busybox with its compose file replaced: shared settings through an x- anchor and merge keys, a one-off job. */
+  async function shared(): Promise<{ compose: ComposeFile; text: string }> {
+    const dir = mkdtempSync(join(tmpdir(), 'tpl-'))
+    cpSync(join(bundled, 'busybox'), dir, { recursive: true })
+    const original = readFileSync(join(dir, 'compose.yaml'), 'utf8')
+    const web = (parse(original) as ComposeFile).services['web']!
+    writeFileSync(
+      join(dir, 'compose.yaml'),
+      `x-shared: &shared
+  environment:
+    APP_ENV: prod
+    COUNTRY: "NO"
+  user: "33:33"
+services:
+  web:
+    <<: *shared
+    image: ${JSON.stringify(web['image'])}
+    command: ${JSON.stringify(web['command'])}
+    volumes: ${JSON.stringify(web['volumes'] ?? [])}
+  init:
+    <<: *shared
+    image: ${JSON.stringify(web['image'])}
+    restart: "no"
+volumes: ${JSON.stringify((parse(original) as ComposeFile).volumes ?? {})}
+`,
+    )
+    const template = await loadTemplate(dir, 'shared', 'custom')
+    const output = renderShop(template, {
+      name: 'mueller',
+      domain: 'mueller.shops.example.com',
+      params: resolveParams(template.manifest, {}),
+      secrets: generateSecrets(template.manifest),
+      certResolver: null,
+    })
+    return { compose: parse(output.compose) as ComposeFile, text: output.compose }
+  }
+
+  it('keeps what a merge key brings beside the generated environment, and a restart policy the file sets', async () => {
+    const { compose } = await shared()
+    const web = compose.services['web']!
+    expect(web['environment']).toMatchObject({ APP_ENV: 'prod', COUNTRY: 'NO', SHOP_NAME: 'mueller' })
+    expect(web['user']).toBe('33:33')
+    expect(web['restart']).toBe('unless-stopped')
+    expect(compose.services['init']!['restart']).toBe('no')
+    expect(compose.services['init']!['environment']).toEqual({ APP_ENV: 'prod', COUNTRY: 'NO' })
+  })
+
+  it('is read by docker-compose v1 (YAML 1.1) with every string still a string', async () => {
+    const { text } = await shared()
+    const dir = mkdtempSync(join(tmpdir(), 'compose-'))
+    writeFileSync(join(dir, 'docker-compose.yml'), text)
+    writeFileSync(join(dir, '.env'), 'SHOP_SECRET_ADMIN_PASSWORD=x\n')
+    const config = parse(execFileSync('docker-compose', ['config'], { cwd: dir, encoding: 'utf8' })) as ComposeFile
+    expect(config.services['web']!['environment']).toMatchObject({ COUNTRY: 'NO' })
+    expect(config.services['web']!['user']).toBe('33:33')
+    expect(config.services['init']!['restart']).toBe('no')
+  })
+})
+
+describe('what a compose file may not say', () => {
+  function withCompose(change: (compose: ComposeFile) => void): string {
+    const dir = mkdtempSync(join(tmpdir(), 'tpl-'))
+    cpSync(join(bundled, 'busybox'), dir, { recursive: true })
+    const compose = parse(readFileSync(join(dir, 'compose.yaml'), 'utf8')) as ComposeFile
+    change(compose)
+    writeFileSync(join(dir, 'compose.yaml'), JSON.stringify(compose))
+    return dir
+  }
+
+  it('refuses published ports, a fixed container name, a network mode, Traefik labels and a missing env_file, all at once', async () => {
+    const dir = withCompose((compose) => {
+      Object.assign(compose.services['web']!, { ports: ['5432:5432'], container_name: 'db', labels: ['traefik.http.routers.shop.rule=Host(`x`)'] })
+      compose.services['worker'] = { image: 'busybox', network_mode: 'host', env_file: ['./worker.env'] }
+    })
+    const error = await failure(loadTemplate(dir, 'x', 'custom'))
+    expect(error.code).toBe('template_invalid')
+    expect(error.details).toMatchObject({ file: 'compose.yaml', field: 'services.web.ports' })
+    expect(error.fields?.map((f) => f.path)).toEqual([
+      'services.web.ports',
+      'services.web.container_name',
+      'services.web.labels',
+      'services.worker.network_mode',
+      'services.worker.env_file',
+    ])
+    expect(error.message).toMatch(/published ports are not allowed.*services\.worker\.env_file: env_file "\.\/worker\.env" is not among the template's files/)
+  })
+
+  it('takes an env_file the template brings', async () => {
+    const dir = withCompose((compose) => void (compose.services['web']!['env_file'] = 'web.env'))
+    writeFileSync(join(dir, 'web.env'), 'A=1\n')
+    edit(dir, 'template.yaml', (t) => t.replace('compose: compose.yaml', 'compose: compose.yaml\nfiles: [web.env]'))
+    await expect(loadTemplate(dir, 'x', 'custom')).resolves.toMatchObject({ files: { 'web.env': 'A=1\n' } })
+  })
+
+  it('says why a manifest key is bad, for every bad key, not "Invalid key in record"', async () => {
+    const dir = withCompose(() => undefined)
+    edit(dir, 'template.yaml', (t) => t.replace('    SHOP_NAME: ${shop.name}', '    shop-name: ${shop.name}\n    1ST: x'))
+    const error = await failure(loadTemplate(dir, 'x', 'custom'))
+    expect(error.message).toBe('template.yaml, environment.web.shop-name: not an environment variable name; environment.web.1ST: not an environment variable name')
+  })
+
+  it('gives every service of the template\'s image the override, not only the image service', async () => {
+    const dir = withCompose((compose) => {
+      compose.services['worker'] = { image: compose.services['web']!['image'], command: ['sleep', '1d'] }
+      compose.services['cache'] = { image: 'busybox:other' }
+    })
+    const template = await loadTemplate(dir, 'x', 'custom')
+    const output = renderShop(template, {
+      name: 'mueller',
+      domain: 'mueller.shops.example.com',
+      params: resolveParams(template.manifest, {}),
+      secrets: generateSecrets(template.manifest),
+      certResolver: null,
+      image: 'registry.example.com/shop:2.1',
+    })
+    const services = (parse(output.compose) as ComposeFile).services
+    expect([services['web']!['image'], services['worker']!['image'], services['cache']!['image']]).toEqual([
+      'registry.example.com/shop:2.1',
+      'registry.example.com/shop:2.1',
+      'busybox:other',
+    ])
+  })
+})
+
 describe('hostile and bad input', () => {
   it.each([
     ['a domain that tries to leave the Host() rule', { domain: 'a.example.com`) || Host(`evil.com' }, 'domain'],
@@ -136,8 +265,6 @@ describe('invalid templates name the file and the field', () => {
     cpSync(join(bundled, 'busybox'), dir, { recursive: true })
     return dir
   }
-  const edit = (dir: string, file: string, change: (text: string) => string) =>
-    writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')))
 
   it('bad YAML', async () => {
     const dir = copy()
