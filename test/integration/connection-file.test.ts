@@ -80,7 +80,10 @@ describe('connection file from an admin laptop to a sales laptop', () => {
   it('refuses the same login a second time, and an export from the sales profile', async () => {
     expect(await asSales('hosts:importConnection', { text: exported.json })).toMatchObject({
       ok: false,
-      error: { code: 'invalid_input', say: { key: 'hostExists', values: { name: 'Hetzner Demo', user: info.ssh.teamUser } } },
+      error: {
+        code: 'invalid_input',
+        say: { key: 'hostExists', values: { name: 'Hetzner Demo', login: `${info.ssh.teamUser}@${info.ssh.host}:${info.ssh.port}` } },
+      },
     })
     const salesHost = sales.services.hosts.list().find((h) => h.kind === 'ssh')!
     expect(await asSales('hosts:exportConnection', { hostId: salesHost.id })).toMatchObject({

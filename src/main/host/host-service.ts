@@ -39,9 +39,11 @@ export class HostService {
   async importConnection(text: string): Promise<HostProfile> {
     const file = parseConnectionFile(text)
     const existing = this.profiles.list().find((p) => p.kind === 'ssh' && sameLogin(p, file))
+    // One value for the login: "@" in a locale text would start a vue-i18n link.
+    const login = `${file.user}@${file.address}:${file.port}`
     if (existing)
-      throw new AppError('invalid_input', `There is a host profile for ${file.user}@${file.address}:${file.port} already ("${existing.name}").`, {
-        say: { key: 'hostExists', values: { name: existing.name, user: file.user, address: file.address, port: file.port } },
+      throw new AppError('invalid_input', `There is a host profile for ${login} already ("${existing.name}").`, {
+        say: { key: 'hostExists', values: { name: existing.name, login } },
       })
     const saved = await this.profiles.save(hostInputOf(file))
     return this.trust(saved.id, file.hostKey)
