@@ -77,10 +77,12 @@ export interface Services {
 export function createServices(deps: ServiceDeps): Services {
   const events = new EventBus()
   const connections = new ConnectionRegistry(events)
+  const identity = new IdentityService(deps.store, deps.keychain)
   const profiles = new HostProfiles(deps.store, deps.keychain, {
     localBaseDir: defaultLocalBaseDir(deps.appInfo.dataDir),
     ...(deps.localDockerSocket ? { localDockerSocket: deps.localDockerSocket } : {}),
     agentSocket: deps.agentSocket,
+    identityKey: () => identity.privateKey(),
   })
   const settings = new SettingsService(deps.store, events)
   const sessions = new SessionPool(profiles, connections, deps.sshOptions)
@@ -126,7 +128,7 @@ export function createServices(deps: ServiceDeps): Services {
     operations,
     logs,
     setup: new HostSetupService(sessions, engines, deps.keychain, deps.traefikDir, dns, deps.setupOverrides),
-    identity: new IdentityService(deps.store, deps.keychain),
+    identity,
     team: new TeamService(sessions, profiles),
     dns,
     drafts: new DraftStore(deps.openDrafts, deps.draftsPath),
@@ -149,6 +151,8 @@ export function createHandlers(s: Services): InvokeHandlers {
     'hosts:remove': ({ hostId }) => s.hosts.remove(hostId).then(() => null),
     'hosts:test': ({ hostId }) => s.engines.probe(hostId),
     'hosts:trust': ({ hostId, fingerprint }) => s.hosts.trust(hostId, fingerprint),
+    'hosts:exportConnection': ({ hostId }) => s.hosts.exportConnection(hostId),
+    'hosts:importConnection': ({ text }) => s.hosts.importConnection(text),
     'hosts:setupPreview': (request) => s.setup.preview(request),
     'hosts:setupApply': ({ planId }) => s.setup.apply(planId),
     'shops:overview': ({ hostId }) => s.overview.overview(hostId),

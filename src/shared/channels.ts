@@ -9,6 +9,8 @@ export const invokeChannelNames = [
   'hosts:remove',
   'hosts:test',
   'hosts:trust',
+  'hosts:exportConnection',
+  'hosts:importConnection',
   'hosts:setupPreview',
   'hosts:setupApply',
   'shops:overview',

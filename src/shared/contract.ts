@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { shopParamsSchema } from './shop-params'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './settings'
-import { hostInputSchema, type HostProfile, type ProbeResult } from './hosts'
+import { hostInputSchema, sshFingerprint, type HostProfile, type ProbeResult } from './hosts'
 import { salesActions, shopActions, type LogBatch, type LogLine, type ShopOverview } from './shops'
 import type { TemplateList } from './templates'
 import type { OperationSnapshot, StepNote } from './operations'
@@ -15,6 +15,7 @@ import { draftInputSchema, type Draft, type DraftExport, type DraftList } from '
 import { hostRoles } from './hosts'
 import { locales, themePreferences } from './settings'
 import type { Envelope } from './errors'
+import type { ConnectionExport } from './connection-file'
 
 const noInput = z.undefined()
 
@@ -123,7 +124,7 @@ export const logsRequestSchema = z
 export type LogsRequest = z.input<typeof logsRequestSchema>
 
 const hostIdSchema = z.object({ hostId: hostIdField }).strict()
-const fingerprintSchema = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'not an SSH SHA256 fingerprint')
+const fingerprintSchema = sshFingerprint
 
 /** Who may call a channel: anyone, or an admin profile of the host the input names (the dispatcher checks it). */
 export type ChannelRole<Input = unknown> = 'anyone' | 'admin' | ((input: Input) => 'anyone' | 'admin')
@@ -146,6 +147,9 @@ export const invokeContract = {
   'hosts:remove': channel<null>()(hostIdSchema),
   'hosts:test': channel<ProbeResult>()(hostIdSchema),
   'hosts:trust': channel<HostProfile>()(hostIdSchema.extend({ fingerprint: fingerprintSchema }).strict()),
+  'hosts:exportConnection': channel<ConnectionExport>()(hostIdSchema, 'admin'),
+  /** Any role: the laptop importing a file is the one that has no host yet. */
+  'hosts:importConnection': channel<HostProfile>()(z.object({ text: z.string().min(1).max(100_000) }).strict()),
   'hosts:setupPreview': channel<{ planId: string; changes: SetupChange[] }>()(
     hostIdSchema
       .extend({

@@ -25,14 +25,28 @@ const absolutePath = z
  * no DNS call per shop), `per-shop` (an A/AAAA record per shop at Hetzner, created and removed with it),
  * `external` (nothing written; the customer's own domain, checked with the domain check).
  */
+/** An SSH key's SHA256 fingerprint as OpenSSH prints it: `SHA256:` and 43 base64 characters. */
+export const sshFingerprint = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'not an SSH SHA256 fingerprint')
+
 export const domainModes = ['wildcard', 'per-shop', 'external'] as const
 export type DomainMode = (typeof domainModes)[number]
 
+/**
+ * How the app logs in: a private key pasted for this host (`key`), the user's ssh-agent (`agent`), or this
+ * installation's own key pair from Settings → identity (`identity`); the private keys stay in the keychain.
+ */
 export const hostAuthSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('key'), hasPassphrase: z.boolean() }),
   z.object({ kind: z.literal('agent') }),
+  z.object({ kind: z.literal('identity') }),
 ])
 export type HostAuth = z.infer<typeof hostAuthSchema>
+export type HostAuthKind = HostAuth['kind']
+
+/** A new profile logs in as this installation once it has an identity: nothing to paste, nothing to lose. */
+export function defaultAuthKind(hasIdentity: boolean): HostAuthKind {
+  return hasIdentity ? 'identity' : 'key'
+}
 
 export interface HostProfile {
   id: string
@@ -77,6 +91,7 @@ export const hostInputSchema = z
         passphrase: z.string().max(1000).optional(),
       }),
       z.object({ kind: z.literal('agent') }),
+      z.object({ kind: z.literal('identity') }),
     ]),
     dockerSocket: absolutePath.default('/var/run/docker.sock'),
     baseDir: absolutePath.default('/opt/docker'),

@@ -28,7 +28,15 @@ export interface HostProfilesOptions {
   localDockerSocket?: string
   /** The user's ssh-agent, for hosts that use it. */
   agentSocket?: string | undefined
+  /**
+   * This installation's private key (Settings → identity), read from the keychain when a session opens, for hosts
+   * that log in as this installation; it is handed to the SSH session and to nothing else.
+   */
+  identityKey?: () => Promise<string>
 }
+
+const noIdentity = (): AppError =>
+  new AppError('key_invalid', 'This installation has no key yet: create one under Settings.', { say: { key: 'identityMissing' } })
 
 function slug(name: string): string {
   const base =
@@ -96,7 +104,7 @@ export class HostProfiles {
       address: input.address,
       port: input.port,
       user: input.user,
-      auth: auth.kind === 'key' ? { kind: 'key', hasPassphrase } : { kind: 'agent' },
+      auth: auth.kind === 'key' ? { kind: 'key', hasPassphrase } : { kind: auth.kind },
       dockerSocket: input.dockerSocket,
       baseDir: input.baseDir,
       role: input.role,
@@ -131,6 +139,10 @@ export class HostProfiles {
     if (profile.auth.kind === 'agent') {
       if (!this.options.agentSocket) throw new AppError('auth_failed', 'No ssh-agent is running (SSH_AUTH_SOCK is not set).', { say: { key: 'noAgent' } })
       return { agent: this.options.agentSocket }
+    }
+    if (profile.auth.kind === 'identity') {
+      if (!this.options.identityKey) throw noIdentity()
+      return { privateKey: await this.options.identityKey() }
     }
     const privateKey = await this.keychain.get(keyAccount(profile.id))
     if (!privateKey)

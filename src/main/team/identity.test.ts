@@ -1,5 +1,6 @@
 import ssh2 from 'ssh2'
 import { describe, expect, it } from 'vitest'
+import { HostProfiles } from '../host/host-profiles'
 import { Keychain, type KeytarApi } from '../vault/keychain'
 import { IDENTITY_ACCOUNT, IdentityService } from './identity'
 import { fingerprintOf } from './authorized-keys'
@@ -29,5 +30,48 @@ describe('IdentityService', () => {
     expect(identity.get()).toEqual(made)
     await expect(identity.generate('Anna Schmidt', 'sales')).rejects.toMatchObject({ code: 'invalid_input' })
     expect((await identity.generate('Anna Schmidt', 'admin', true)).fingerprint).not.toBe(made.fingerprint)
+  })
+})
+
+function setup() {
+  const keytar = memoryKeytar()
+  const data = new Map<string, unknown>()
+  const store = { get: (k: string) => data.get(k), set: (k: string, v: unknown) => void data.set(k, v) }
+  const keychain = new Keychain({ load: async () => keytar })
+  const identity = new IdentityService(store, keychain)
+  const profiles = new HostProfiles(store, keychain, {
+    localBaseDir: '/tmp/none',
+    localDockerSocket: '/nonexistent.sock',
+    identityKey: () => identity.privateKey(),
+  })
+  return { keytar, data, identity, profiles }
+}
+
+const base = { name: 'Demo', address: 'demo.example.com', user: 'deploy' }
+
+describe('a host profile that logs in as this installation', () => {
+  it("gets the identity's private key from the keychain for its session, and keeps no key of its own", async () => {
+    const { keytar, data, identity, profiles } = setup()
+    const pasted = ssh2.utils.generateKeyPairSync('ed25519').private
+    const keyed = await profiles.save({ ...base, auth: { kind: 'key', privateKey: pasted } })
+    expect(keytar.entries.has(`host:${keyed.id}:private-key`)).toBe(true)
+    await identity.generate('Anna', 'sales')
+    const switched = await profiles.save({ ...base, id: keyed.id, auth: { kind: 'identity' } })
+    expect(switched.auth).toEqual({ kind: 'identity' })
+    expect(keytar.entries.has(`host:${keyed.id}:private-key`)).toBe(false)
+    const secrets = await profiles.secrets(switched)
+    expect(secrets).toEqual({ privateKey: await identity.privateKey() })
+    expect(JSON.stringify([...data])).not.toContain('PRIVATE KEY')
+  })
+
+  it('without an identity fails with words that send the user to Settings', async () => {
+    const { profiles } = setup()
+    const profile = await profiles.save({ ...base, auth: { kind: 'identity' } })
+    await expect(profiles.secrets(profile)).rejects.toMatchObject({ code: 'key_invalid', say: { key: 'identityMissing' } })
+    const bare = new HostProfiles({ get: () => undefined, set: () => undefined }, new Keychain({ load: async () => memoryKeytar() }), {
+      localBaseDir: '/tmp/none',
+      localDockerSocket: '/nonexistent.sock',
+    })
+    await expect(bare.secrets(profile)).rejects.toMatchObject({ say: { key: 'identityMissing' } })
   })
 })

@@ -40,7 +40,8 @@ export class IdentityService {
   /** The private key, for a host profile that logs in as this installation. */
   async privateKey(): Promise<string> {
     const key = await this.keychain.get(IDENTITY_ACCOUNT)
-    if (!key) throw new AppError('not_found', 'This installation has no key yet: create one under Settings.', { say: { key: 'identityMissing' } })
+    // key_invalid, as for a host's own key missing from the keychain: the login cannot even be tried.
+    if (!key) throw new AppError('key_invalid', 'This installation has no key yet: create one under Settings.', { say: { key: 'identityMissing' } })
     return key
   }
 }

@@ -1,4 +1,5 @@
-// Page object for the Hosts page: the add form, the trust dialog, a host's card.
+// Page object for the Hosts page: the add form, the trust dialog, a host's card, the connection file (export on an
+// admin's card, import on the page).
 import type { Locator, Page } from 'playwright'
 
 export interface HostForm {
@@ -26,6 +27,8 @@ export class HostsPage {
     await fill('host-address', form.address)
     await fill('host-port', String(form.port))
     await fill('host-user', form.user)
+    // Once there is an identity it is the default login; this form logs in with a pasted key.
+    await dialog.getByTestId('host-auth-key').locator('input').check()
     await fill('host-private-key', form.privateKey)
     if (form.passphrase) await fill('host-passphrase', form.passphrase)
     await fill('host-docker-socket', form.dockerSocket)
@@ -55,5 +58,37 @@ export class HostsPage {
 
   async activate(hostId: string): Promise<void> {
     await this.card(hostId).getByTestId('host-activate').click()
+  }
+
+  /** An admin's card: the connection file dialog, open, with its text read. */
+  async exportConnection(hostId: string): Promise<string> {
+    await this.card(hostId).getByTestId('host-connection-file').click()
+    const text = this.connectionFile.getByTestId('connection-file-text').locator('textarea').first()
+    await text.waitFor()
+    return text.inputValue()
+  }
+
+  get connectionFile(): Locator {
+    return this.page.getByTestId('connection-file-dialog')
+  }
+
+  get importDialog(): Locator {
+    return this.page.getByTestId('import-connection-dialog')
+  }
+
+  async openImport(): Promise<void> {
+    await this.page.getByTestId('host-import').click()
+    await this.importDialog.waitFor()
+  }
+
+  /** Pastes the text, or picks it as a file when a file name is given, and imports. */
+  async importConnection(text: string, fileName?: string): Promise<void> {
+    if (fileName) await this.importDialog.getByTestId('import-file').setInputFiles({ name: fileName, mimeType: 'application/json', buffer: Buffer.from(text) })
+    else await this.importDialog.getByTestId('import-text').locator('textarea').first().fill(text)
+    await this.importDialog.getByTestId('import-submit').click()
+  }
+
+  state(hostId: string): Locator {
+    return this.card(hostId).getByTestId('host-state')
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { createI18n } from 'vue-i18n'
 import { errorCodes, errorSayKeys } from '@shared/errors'
 import { probeCodes } from '@shared/hosts'
 import { stepNoteKeys } from '@shared/operations'
@@ -26,6 +27,14 @@ describe('locale files', () => {
         expect(leaves.has(`hosts.probe.${code}`), code).toBe(true)
         expect(leaves.has(`hosts.probeFix.${code}`), code).toBe(true)
       }
+    }
+  })
+
+  it('compile in vue-i18n: a text with a stray "@" (a link) or a broken brace fails only when it is shown', () => {
+    const i18n = createI18n({ legacy: false, locale: 'de', messages: { de, en } })
+    for (const locale of ['de', 'en'] as const) {
+      i18n.global.locale.value = locale
+      for (const key of keys(locale === 'de' ? de : en)) expect(() => i18n.global.t(key, {}), `${locale}: ${key}`).not.toThrow()
     }
   })
 })

@@ -1,6 +1,7 @@
 // Host profiles and what the last test found; the trust step for a host key seen for the first time.
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
+import type { ConnectionExport } from '@shared/connection-file'
 import { AppError } from '@shared/errors'
 import type { HostInput, HostProfile, ProbeResult } from '@shared/hosts'
 import { call } from '../api'
@@ -33,6 +34,18 @@ export const useHostsStore = defineStore('hosts', () => {
     const saved = await call('hosts:save', input)
     await load()
     return saved
+  }
+
+  /** The connection file of a host, for the admin to hand on; errors are thrown for the dialog to show. */
+  async function exportConnection(hostId: string): Promise<ConnectionExport> {
+    return call('hosts:exportConnection', { hostId })
+  }
+
+  /** Makes the profile a connection file describes; errors (not such a file, a host already there) are thrown. */
+  async function importConnection(text: string): Promise<HostProfile> {
+    const imported = await call('hosts:importConnection', { text })
+    await load()
+    return imported
   }
 
   async function remove(hostId: string): Promise<void> {
@@ -84,5 +97,5 @@ export const useHostsStore = defineStore('hosts', () => {
     await settings.update({ activeHostId: hostId })
   }
 
-  return { hosts, probes, testing, pendingTrust, load, save, remove, test, trust, cancelTrust, activate }
+  return { hosts, probes, testing, pendingTrust, load, save, exportConnection, importConnection, remove, test, trust, cancelTrust, activate }
 })
