@@ -115,6 +115,12 @@ export const errorSayKeys = [
   'notLoginSecret',
   'noVolumeToRestore',
   'pauseUnguarded',
+  'gateForbidden',
+  'gateUnknownOp',
+  'gateBadRequest',
+  'gateNotProtocol',
+  'gateTemplateMissing',
+  'keyRevoked',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 
