@@ -23,7 +23,8 @@ export function parseInvocation(argv: readonly string[]): GateInvocation {
     else if (arg.startsWith('--config=') && arg.length > '--config=/'.length && arg[9] === '/') config = arg.slice('--config='.length)
     else throw new AppError('forbidden', `The gate was started with an unknown argument "${arg.slice(0, 40)}".`, { say: { key: 'gateNotProtocol' } })
   }
-  if (role !== 'sales') throw new AppError('forbidden', `The gate serves sales keys only, not "${(role ?? '').slice(0, 20)}".`, { say: { key: 'gateNotProtocol' } })
+  if (role !== 'sales')
+    throw new AppError('forbidden', `The gate serves sales keys only, not "${(role ?? '').slice(0, 20)}".`, { say: { key: 'gateNotProtocol' } })
   if (!key || !FINGERPRINT.test(key)) throw new AppError('forbidden', 'The gate was started without the key it serves.', { say: { key: 'gateNotProtocol' } })
   return { role, key, config }
 }

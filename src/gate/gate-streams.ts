@@ -1,7 +1,7 @@
 // The requests that stream: watch (the overview on every change), follow (a shop's log), create and clone (the
 // operation's progress). Each runs until it ends by itself, the channel closes, or the key is revoked: the key is
 // re-checked every ~300 ms, and a revoked key ends the stream with `keyRevoked`.
-import { AppError, errorFromPayload } from '@shared/errors'
+import { AppError, errorFromPayload, toAppError } from '@shared/errors'
 import type { GateRequest } from '@shared/gate-protocol'
 import type { OperationSnapshot } from '@shared/operations'
 import { OperationRegistry } from '../main/operations/operation-registry'
@@ -32,9 +32,11 @@ class NoOverviewCache extends OverviewCache {
 
 /**
  * Runs `start`'s stream until it calls `finish`, the channel closes (resolves) or the key goes (rejects with
- * keyRevoked); the function `start` returns stops the stream, once, however it ended.
+ * keyRevoked). The function `start` returns stops the stream, once, however it ended; `emit` writes nothing after
+ * the end, so the result or error line is always the last.
  */
-function untilEnd(deps: GateDeps, start: (finish: (error?: AppError) => void) => Promise<() => void>): Promise<void> {
+function untilEnd(deps: GateDeps, start: (finish: (error?: AppError) => void, emit: GateDeps['write']) => Promise<() => void>): Promise<void> {
+  if (deps.channelClosed.aborted) return Promise.resolve()
   return new Promise((resolve, reject) => {
     let stop: (() => void) | null = null
     let done = false
@@ -50,20 +52,22 @@ function untilEnd(deps: GateDeps, start: (finish: (error?: AppError) => void) =>
     const onClosed = (): void => finish()
     const stopKey = watchKey(deps.keyPresent, () => finish(keyRevokedError()), deps.keyCheckMs)
     deps.channelClosed.addEventListener('abort', onClosed, { once: true })
-    if (deps.channelClosed.aborted) finish()
-    start(finish).then(
+    const emit: GateDeps['write'] = (line) => {
+      if (!done) deps.write(line)
+    }
+    start(finish, emit).then(
       (stopStream) => {
         stop = stopStream
         if (done) stopStream()
       },
-      (error: unknown) => finish(error instanceof AppError ? error : errorFromPayload({ code: 'internal', message: String(error) })),
+      (error: unknown) => finish(toAppError(error)),
     )
   })
 }
 
 export async function watchShops(deps: GateDeps): Promise<null> {
-  await untilEnd(deps, async () => {
-    const watcher = new ShopOverviewWatcher(deps.engine, new NoOverviewCache(), (overview) => deps.write({ type: 'event', event: { overview } }))
+  await untilEnd(deps, async (_finish, emit) => {
+    const watcher = new ShopOverviewWatcher(deps.engine, new NoOverviewCache(), (overview) => emit({ type: 'event', event: { overview } }))
     await watcher.start()
     return () => void watcher.stop()
   })
@@ -71,9 +75,9 @@ export async function watchShops(deps: GateDeps): Promise<null> {
 }
 
 export async function followLogs(request: Extract<GateRequest, { op: 'follow' }>, deps: GateDeps): Promise<null> {
-  await untilEnd(deps, async (finish) => {
+  await untilEnd(deps, async (finish, emit) => {
     const followers = new LogFollowers((batch) => {
-      if (batch.lines.length > 0) deps.write({ type: 'event', event: { lines: batch.lines } })
+      if (batch.lines.length > 0) emit({ type: 'event', event: { lines: batch.lines } })
       if (batch.ended) finish(batch.error ? errorFromPayload(batch.error) : undefined)
     })
     const streamId = await followers.follow(deps.engine, { shop: request.shop, service: request.service, tail: request.tail })
@@ -124,10 +128,14 @@ export async function runNewShop(request: NewShopRequest, deps: GateDeps): Promi
       { ...lifecycle, helperImage: deps.config.helperImage },
     )
   }
-  const stopKey = watchKey(deps.keyPresent, () => {
-    revoked = true
-    registry.cancel(started.snapshot.id)
-  }, deps.keyCheckMs)
+  const stopKey = watchKey(
+    deps.keyPresent,
+    () => {
+      revoked = true
+      registry.cancel(started.snapshot.id)
+    },
+    deps.keyCheckMs,
+  )
   const final = await started.done.finally(stopKey)
   if (revoked) throw keyRevokedError()
   return final

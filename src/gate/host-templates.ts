@@ -19,7 +19,9 @@ export function hostTemplates(dir: string): HostTemplates {
         return await loadTemplate(join(dir, id), id, 'custom')
       } catch (error) {
         if (error instanceof AppError && error.details?.['file'] === 'template.yaml' && error.details['reason'] === 'file is missing') {
-          throw new AppError('not_found', `The template "${id}" is not installed on this host.`, { say: { key: 'gateTemplateMissing', values: { template: id } } })
+          throw new AppError('not_found', `The template "${id}" is not installed on this host.`, {
+            say: { key: 'gateTemplateMissing', values: { template: id } },
+          })
         }
         throw error
       }

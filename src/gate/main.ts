@@ -107,13 +107,11 @@ async function main(): Promise<number> {
     process.stderr.write(`shopmgr-gate: ${e.message}\n`)
     return 1
   }
-  const outcome = await serveRequest(invocation, config, write, closed.signal).catch(
-    (error: unknown): GateOutcome => {
-      const e = error instanceof AppError ? error : toAppError(error)
-      write({ type: 'error', code: e.code, message: e.message })
-      return { exitCode: 1, op: commandWord(process.env['SSH_ORIGINAL_COMMAND']), shop: null, outcome: 'failed', code: e.code }
-    },
-  )
+  const outcome = await serveRequest(invocation, config, write, closed.signal).catch((error: unknown): GateOutcome => {
+    const e = error instanceof AppError ? error : toAppError(error)
+    write({ type: 'error', code: e.code, message: e.message })
+    return { exitCode: 1, op: commandWord(process.env['SSH_ORIGINAL_COMMAND']), shop: null, outcome: 'failed', code: e.code }
+  })
   await appendAuditLine(config.auditLog, {
     time: new Date().toISOString(),
     key: invocation.key,

@@ -49,7 +49,13 @@ const shopDomain = createShopSchema.shape.domain.refine(isValidDomain, 'not a va
 /** The app's template id, but never `.` or `..`: on the host it names a folder below the templates folder. */
 const templateId = createShopSchema.shape.templateId.refine((id) => !id.startsWith('.'), 'not a template id')
 
-const shopRequest = <Op extends string>(op: Op) => z.object({ op: z.literal(op), shop: shopName }).strict()
+/**
+ * An existing shop: the app's field, and never a reserved name — the host's own stacks (traefik) live beside the
+ * shops under those names, and a sales key has no business with their logs, files or containers.
+ */
+const existingShop = shopName.refine((name) => shopNameProblem(name) === null, 'not a shop name')
+
+const shopRequest = <Op extends string>(op: Op) => z.object({ op: z.literal(op), shop: existingShop }).strict()
 
 export const gateRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('hello') }).strict(),
@@ -69,18 +75,18 @@ export const gateRequestSchema = z.discriminatedUnion('op', [
     .strict(),
   shopRequest('start'),
   shopRequest('restart'),
-  z.object({ op: z.literal('logs'), shop: shopName, service: logsRequestSchema.shape.service, tail: logsRequestSchema.shape.tail }).strict(),
-  z.object({ op: z.literal('follow'), shop: shopName, service: logsRequestSchema.shape.service, tail: logsRequestSchema.shape.tail }).strict(),
+  z.object({ op: z.literal('logs'), shop: existingShop, service: logsRequestSchema.shape.service, tail: logsRequestSchema.shape.tail }).strict(),
+  z.object({ op: z.literal('follow'), shop: existingShop, service: logsRequestSchema.shape.service, tail: logsRequestSchema.shape.tail }).strict(),
   z
     .object({
       op: z.literal('clone'),
-      source: cloneShopSchema.shape.source,
+      source: existingShop,
       name: newShopName,
       domain: shopDomain,
       description: cloneShopSchema.shape.description,
     })
     .strict(),
-  z.object({ op: z.literal('revealLogin'), shop: shopName, secretId: secretIdField }).strict(),
+  z.object({ op: z.literal('revealLogin'), shop: existingShop, secretId: secretIdField }).strict(),
   z.object({ op: z.literal('domainCheck'), domain: z.string().trim().min(1).max(300) }).strict(),
 ])
 
@@ -108,7 +114,10 @@ export function encodeGateRequest(request: GateRequestInput): string {
 }
 
 const badRequest = (reason: string, fields?: FieldIssue[]): AppError =>
-  new AppError('invalid_input', `The host refused a malformed request (${reason}).`, { say: { key: 'gateBadRequest', values: { reason } }, ...(fields ? { fields } : {}) })
+  new AppError('invalid_input', `The host refused a malformed request (${reason}).`, {
+    say: { key: 'gateBadRequest', values: { reason } },
+    ...(fields ? { fields } : {}),
+  })
 
 /** A command that is no request of the protocol at all: a shell, `docker ps`, an scp. */
 function notProtocol(): AppError {
