@@ -22,20 +22,28 @@ function refuseDesktopModules(): Plugin {
 }
 
 const NO_NATIVE = '\0shopmgr-gate-no-native:'
+const NO_BUILDKIT = '\0shopmgr-gate-no-buildkit:'
 
 /**
  * ssh2's optional native addons (its crypto binding, cpu-features) are loaded in a try/catch with a pure-JS
  * fallback: in the bundle their require throws, so the host needs no compiler and no addon of the right ABI.
+ * dockerode's BuildKit modules are left out too (below).
  */
 function withoutNativeAddons(): Plugin {
   return {
     name: 'shopmgr-gate-without-native-addons',
     enforce: 'pre',
-    resolveId(source) {
-      return source.endsWith('.node') || source === 'cpu-features' ? `${NO_NATIVE}${source}` : null
+    resolveId(source, importer) {
+      if (source.endsWith('.node') || source === 'cpu-features') return `${NO_NATIVE}${source}`
+      // dockerode's BuildKit session (gRPC, protobuf: half the bundle and a tenth of every start) serves image
+      // builds, which the engine never asks dockerode for.
+      if (importer?.includes('/dockerode/lib/') && (source === './session' || source === './buildkit')) return `${NO_BUILDKIT}${source}`
+      return null
     },
     load(id) {
-      return id.startsWith(NO_NATIVE) ? `throw new Error(${JSON.stringify(`${id.slice(NO_NATIVE.length)} is not bundled into the gate`)})` : null
+      if (id.startsWith(NO_NATIVE)) return `throw new Error(${JSON.stringify(`${id.slice(NO_NATIVE.length)} is not bundled into the gate`)})`
+      if (id.startsWith(NO_BUILDKIT)) return `module.exports = function () { throw new Error('BuildKit is not bundled into the gate') }`
+      return null
     },
   }
 }
