@@ -137,7 +137,8 @@ export function commandWord(command: string | undefined): string {
  */
 export function refusedAs(command: string | undefined): { op: string; shop: string | null } {
   const word = commandWord(command)
-  if (word !== GATE_COMMAND || !command || command.length > MAX_GATE_COMMAND) return { op: word, shop: null }
+  if (word !== GATE_COMMAND || !command) return { op: word, shop: null }
+  if (command.length > MAX_GATE_COMMAND) return { op: 'malformed', shop: null }
   try {
     const value = JSON.parse(fromBase64Url(command.slice(GATE_COMMAND.length + 1))) as Record<string, unknown>
     const op = typeof value.op === 'string' && value.op.length > 0 ? value.op.slice(0, 40) : 'malformed'
