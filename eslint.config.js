@@ -61,7 +61,12 @@ const boundaries = [
     rules: {
       'no-restricted-imports': restrict(
         ['electron', 'keytar', 'electron-store', 'conf'],
-        [{ group: ['**/renderer/**', '**/preload/**', '**/vault/**', '**/ipc/**', '**/services'], message: 'The gate uses the lifecycle and engine only, never the desktop app.' }],
+        [
+          {
+            group: ['**/renderer/**', '**/preload/**', '**/vault/**', '**/ipc/**', '**/services'],
+            message: 'The gate uses the lifecycle and engine only, never the desktop app.',
+          },
+        ],
       ),
     },
   },

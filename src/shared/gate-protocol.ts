@@ -1,6 +1,9 @@
 // The gate's protocol, one source for the laptop's client and the gate on the host: a sales key's SSH channel
 // carries one request (`shopmgr-gate-v1 <base64url(JSON)>` as the exec command) and answers with NDJSON lines.
 // Every field is checked with the app's own rules, so what the wizard accepts the host accepts, and nothing else.
+// The last line is always one `result` or one `error` (exit status 0 or 1). watch and follow stream `event` lines
+// until the client closes the channel or sends EOF (then `result` null); create and clone stream `progress` lines
+// and run to their end even if the channel goes; a revoked key ends any stream with the `keyRevoked` error.
 import { z } from 'zod'
 import { cloneShopSchema, createShopSchema, imageReference, logsRequestSchema, secretIdField, shopName } from './contract'
 import type { DomainCheckResult } from './domain-check'
