@@ -23,6 +23,8 @@ const noInput = z.undefined()
 export const hostIdField = z.string().min(1).max(100)
 export const shopName = z.string().regex(/^[a-z0-9]{1,30}$/)
 /** A backup's id: its UTC time to the millisecond and random hex (2026-11-22T23-15-00-123Z-3f9a), or to the second as before. */
+/** A template secret's id (the manifest's id rule). */
+export const secretIdField = z.string().regex(/^[a-z][a-z0-9_]{0,39}$/)
 export const backupIdField = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d(?:-\d{3}Z-[0-9a-f]{4}|Z)$/)
 export const imageReference = z
   .string()
@@ -175,7 +177,7 @@ export const invokeContract = {
     hostIdSchema.extend({ shop: shopName, action: z.enum(shopActions), confirm: z.string().max(30).optional() }).strict(),
     (input) => (salesActions.includes(input.action) ? 'anyone' : 'admin'),
   ),
-  'shops:revealSecret': channel<string>()(hostIdSchema.extend({ shop: shopName, secretId: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/) }).strict()),
+  'shops:revealSecret': channel<string>()(hostIdSchema.extend({ shop: shopName, secretId: secretIdField }).strict()),
   'shops:edit': channel<OperationSnapshot>()(editShopSchema, 'admin'),
   'shops:clone': channel<OperationSnapshot>()(cloneShopSchema),
   'shops:update': channel<OperationSnapshot>()(z.object({ hostId: hostIdField, shop: shopName, image: imageReference.min(1) }).strict(), 'admin'),

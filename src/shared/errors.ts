@@ -122,6 +122,12 @@ export const errorSayKeys = [
   'notLoginSecret',
   'noVolumeToRestore',
   'pauseUnguarded',
+  'gateForbidden',
+  'gateUnknownOp',
+  'gateBadRequest',
+  'gateNotProtocol',
+  'gateTemplateMissing',
+  'keyRevoked',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 

@@ -12,7 +12,7 @@ const addressSchema = z
   .max(253)
   .regex(/^(\[?[0-9a-fA-F:]+\]?|[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)$/, 'not a host name or IP address')
 
-const absolutePath = z
+export const absolutePath = z
   .string()
   .trim()
   .min(2)
