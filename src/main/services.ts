@@ -84,7 +84,7 @@ export function createServices(deps: ServiceDeps): Services {
   })
   const settings = new SettingsService(deps.store, events)
   const sessions = new SessionPool(profiles, connections, deps.sshOptions)
-  const engines = new EnginePool(sessions)
+  const engines = new EnginePool(sessions, (hostId, role) => profiles.learnRole(hostId, role))
   const engine = (hostId: string) => engines.engine(hostId)
   const overview = new OverviewService(engine, new OverviewCache(join(deps.appInfo.dataDir, 'cache')), (o) => events.emit('shops:overview', o))
   // A dropped session (new key, new address, host removed) takes its overview watcher along.

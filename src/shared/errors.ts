@@ -121,6 +121,7 @@ export const errorSayKeys = [
   'gateNotProtocol',
   'gateTemplateMissing',
   'keyRevoked',
+  'gateBroken',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 
