@@ -56,6 +56,16 @@ const boundaries = [
     },
   },
   {
+    // The gate runs on the host under plain Node: the desktop app's modules would not even load there.
+    files: ['src/gate/**/*.ts'],
+    rules: {
+      'no-restricted-imports': restrict(
+        ['electron', 'keytar', 'electron-store', 'conf'],
+        [{ group: ['**/renderer/**', '**/preload/**', '**/vault/**', '**/ipc/**', '**/services'], message: 'The gate uses the lifecycle and engine only, never the desktop app.' }],
+      ),
+    },
+  },
+  {
     files: ['src/renderer/**/*.{ts,vue}', 'src/preload/**/*.ts'],
     rules: {
       'no-restricted-imports': restrict(

@@ -20,7 +20,7 @@ export interface GateDeps {
   keyCheckMs?: number
   /** One line of output to the channel. */
   write(line: GateLine): void
-  /** Aborts when the channel ends (the client closed it or sent EOF): a stream stops, nothing more is written. */
+  /** Aborts when the client is done (it closed the channel or sent EOF): a stream stops and answers its result. */
   channelClosed: AbortSignal
   domainCheck(domain: string): Promise<DomainCheckResult>
 }

@@ -1,7 +1,7 @@
 // One request of a sales key, start to end: decoded and checked (anything not the protocol is refused), the key
 // checked still enrolled, served by the app's lifecycle, answered as NDJSON; the outcome is what the audit line says.
 import { toAppError } from '@shared/errors'
-import { commandWord, decodeGateRequest, requestShop, type GateRequest } from '@shared/gate-protocol'
+import { decodeGateRequest, refusedAs, requestShop, type GateRequest } from '@shared/gate-protocol'
 import type { GateAuditOutcome } from '@shared/gate-audit'
 import type { GateDeps } from './gate-deps'
 import { answerOnce } from './gate-ops'
@@ -35,8 +35,7 @@ async function serve(request: GateRequest, deps: GateDeps): Promise<{ value: unk
 const refusedCodes = new Set(['forbidden', 'invalid_input'])
 
 export async function handleGateCommand(command: string | undefined, deps: GateDeps): Promise<GateOutcome> {
-  let op = commandWord(command)
-  let shop: string | null = null
+  let { op, shop } = refusedAs(command)
   try {
     const request = decodeGateRequest(command)
     op = request.op
@@ -47,8 +46,6 @@ export async function handleGateCommand(command: string | undefined, deps: GateD
     return { exitCode: failed ? 1 : 0, op, shop, outcome: failed ? 'failed' : 'ok', code: failed }
   } catch (error) {
     const e = toAppError(error)
-    const said = e.say?.values?.['op']
-    if (typeof said === 'string' && e.say?.key !== 'gateBadRequest') op = said
     deps.write({
       type: 'error',
       code: e.code,

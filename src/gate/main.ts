@@ -18,15 +18,22 @@ import { handleGateCommand, type GateOutcome } from './gate-request'
 import { hostTemplates } from './host-templates'
 import { keyPresent } from './key-watch'
 
-/** Lines go out as they come; once the channel is gone (a broken pipe) nothing more is written. */
+/**
+ * Lines go out as they come; once the channel is gone (a broken pipe) nothing more is written. The client's EOF
+ * alone does not end the output: a one-shot request's client may send it at once and still read the answer.
+ */
 function channelOutput(closed: AbortController): (line: GateLine) => void {
-  process.stdout.on('error', () => closed.abort())
+  let broken = false
+  process.stdout.on('error', () => {
+    broken = true
+    closed.abort()
+  })
   return (line) => {
-    if (!closed.signal.aborted) process.stdout.write(`${JSON.stringify(line)}\n`)
+    if (!broken) process.stdout.write(`${JSON.stringify(line)}\n`)
   }
 }
 
-/** The client ends a stream by closing the channel: sshd then closes the gate's stdin. */
+/** The client ends a stream by closing the channel (or sending EOF): sshd then closes the gate's stdin. */
 function watchChannel(closed: AbortController): void {
   process.stdin.on('end', () => closed.abort())
   process.stdin.on('error', () => closed.abort())

@@ -132,6 +132,23 @@ export function commandWord(command: string | undefined): string {
 }
 
 /**
+ * What a refused command seemed to ask, for its audit line only: the op it names (cut to 40 characters; `malformed`
+ * when it names none), the shop where it names a valid one; a command that is not the protocol by its first word.
+ */
+export function refusedAs(command: string | undefined): { op: string; shop: string | null } {
+  const word = commandWord(command)
+  if (word !== GATE_COMMAND || !command || command.length > MAX_GATE_COMMAND) return { op: word, shop: null }
+  try {
+    const value = JSON.parse(fromBase64Url(command.slice(GATE_COMMAND.length + 1))) as Record<string, unknown>
+    const op = typeof value.op === 'string' && value.op.length > 0 ? value.op.slice(0, 40) : 'malformed'
+    const named = value.shop ?? value.name
+    return { op, shop: shopName.safeParse(named).success ? (named as string) : null }
+  } catch {
+    return { op: 'malformed', shop: null }
+  }
+}
+
+/**
  * The request a command carries, or a refusal: not the protocol (`forbidden`), an op that is not for a sales key
  * (`forbidden`), or malformed — bad base64, bad JSON, too large, wrong types, fields the op does not have (`invalid_input`).
  */
