@@ -23,7 +23,9 @@ function gateProbe(hostId: string, hello: GateHello): ProbeResult {
     dockerVersion: null,
     apiVersion: null,
     compose: null,
-    checks: [{ id: 'gate', ok: true, code: 'gate.sales', params: { version: hello.gateVersion }, detail: `Shop-Manager gate ${hello.gateVersion}: a sales key` }],
+    checks: [
+      { id: 'gate', ok: true, code: 'gate.sales', params: { version: hello.gateVersion }, detail: `Shop-Manager gate ${hello.gateVersion}: a sales key` },
+    ],
   }
 }
 

@@ -4,7 +4,14 @@
 import { createInterface } from 'node:readline'
 import { AppError, cancelledError, isErrorSay, type ErrorCode } from '@shared/errors'
 import { encodeGateRequest, parseGateLine, type GateLine, type GateOp, type GateRequestInput, type GateResults } from '@shared/gate-protocol'
-import type { SshConnection } from '../../host/ssh-connection'
+import type { Readable } from 'node:stream'
+import type { OperationOptions } from '../../host/ssh-types'
+
+/** A request's channel as the client needs it: the answer's lines, a way to end it, its exit status. */
+export type GateChannel = Readable & { close(): void; exited: Promise<number | null> }
+
+/** Opens the channel that carries one request (over SSH: an exec channel whose command is the request). */
+export type OpenGateChannel = (command: string, options: OperationOptions) => Promise<GateChannel>
 
 export interface GateCall {
   /** Every progress and event line as it comes. */
@@ -38,13 +45,13 @@ function brokenGate(target: string, why: string): AppError {
 
 export class GateClient {
   constructor(
-    private readonly ssh: SshConnection,
+    private readonly open: OpenGateChannel,
     private readonly target: string,
   ) {}
 
   async request<Op extends GateOp>(request: GateRequestInput & { op: Op }, call: GateCall = {}): Promise<GateResults[Op]> {
     const command = encodeGateRequest(request)
-    const channel = await this.ssh.openRequestChannel(command, { ...(call.signal ? { signal: call.signal } : {}), timeoutMs: call.timeoutMs ?? 15_000 })
+    const channel = await this.open(command, { ...(call.signal ? { signal: call.signal } : {}), timeoutMs: call.timeoutMs ?? 15_000 })
     const close = (): void => void channel.close()
     call.signal?.addEventListener('abort', close, { once: true })
     // Nothing for the gate on stdin: EOF at once (the gate reads the channel's end as the client going away

@@ -29,9 +29,10 @@ function refusing<T extends object>(port: string): T {
 }
 
 export function gateClient(session: HostSession): GateClient {
-  if (!session.ssh) throw new AppError('internal', 'A gate is reached over SSH only.')
+  const { ssh } = session
+  if (!ssh) throw new AppError('internal', 'A gate is reached over SSH only.')
   const { address, port } = session.profile
-  return new GateClient(session.ssh, `${address}:${port}`)
+  return new GateClient((command, options) => ssh.openRequestChannel(command, options), `${address}:${port}`)
 }
 
 export function gateEngine(session: HostSession, hello: GateHello): ShopEngine {
