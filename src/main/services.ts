@@ -193,9 +193,16 @@ async function checkDomainFor(s: Services, hostId: string, domain: string) {
   return checkDomain(domain, { expected: await hostAddresses(profile.address, resolvers), resolvers })
 }
 
-/** The role each host profile logs in with, for the dispatcher's check of the channels' declared roles. */
-export function roleOf(s: Services): (hostId: string) => HostRole | null {
-  return (hostId) => s.hosts.list().find((h) => h.id === hostId)?.role ?? null
+/**
+ * The role each host gives its profile's key, for the dispatcher's check of the channels' declared roles: what the
+ * host answered (its gate, or a shell), asked once per session — never the role stored in the profile, which anyone
+ * with the laptop could edit.
+ */
+export function roleOf(s: Services): (hostId: string) => Promise<HostRole | null> {
+  return async (hostId) => {
+    if (!s.hosts.list().some((h) => h.id === hostId)) return null
+    return (await s.engines.engine(hostId)).role
+  }
 }
 
 /** The dispatcher of the app: the contract's validation and roles in front of the handlers. */
