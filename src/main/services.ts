@@ -86,7 +86,7 @@ export function createServices(deps: ServiceDeps): Services {
   })
   const settings = new SettingsService(deps.store, events)
   const sessions = new SessionPool(profiles, connections, deps.sshOptions)
-  const engines = new EnginePool(sessions)
+  const engines = new EnginePool(sessions, (hostId, role) => profiles.learnRole(hostId, role))
   const engine = (hostId: string) => engines.engine(hostId)
   const overview = new OverviewService(engine, new OverviewCache(join(deps.appInfo.dataDir, 'cache')), (o) => events.emit('shops:overview', o))
   // A dropped session (new key, new address, host removed) takes its overview watcher along.
@@ -197,9 +197,16 @@ async function checkDomainFor(s: Services, hostId: string, domain: string) {
   return checkDomain(domain, { expected: await hostAddresses(profile.address, resolvers), resolvers })
 }
 
-/** The role each host profile logs in with, for the dispatcher's check of the channels' declared roles. */
-export function roleOf(s: Services): (hostId: string) => HostRole | null {
-  return (hostId) => s.hosts.list().find((h) => h.id === hostId)?.role ?? null
+/**
+ * The role each host gives its profile's key, for the dispatcher's check of the channels' declared roles: what the
+ * host answered (its gate, or a shell), asked once per session — never the role stored in the profile, which anyone
+ * with the laptop could edit.
+ */
+export function roleOf(s: Services): (hostId: string) => Promise<HostRole | null> {
+  return async (hostId) => {
+    if (!s.hosts.list().some((h) => h.id === hostId)) return null
+    return (await s.engines.engine(hostId)).role
+  }
 }
 
 /** The dispatcher of the app: the contract's validation and roles in front of the handlers. */

@@ -128,6 +128,7 @@ export const errorSayKeys = [
   'gateNotProtocol',
   'gateTemplateMissing',
   'keyRevoked',
+  'gateBroken',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 

@@ -122,11 +122,12 @@ export const probeCodes = [
   'baseDir.readonly',
   'proxyNetwork.ok',
   'proxyNetwork.missing',
+  'gate.sales',
 ] as const
 export type ProbeCode = (typeof probeCodes)[number]
 
 export interface ProbeCheck {
-  id: 'docker' | 'compose' | 'baseDir' | 'proxyNetwork'
+  id: 'docker' | 'compose' | 'baseDir' | 'proxyNetwork' | 'gate'
   ok: boolean
   /** What was found; the UI words it from `code` and `params` in the user's language. */
   code: ProbeCode

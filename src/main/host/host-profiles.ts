@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import ssh2 from 'ssh2'
 import { AppError } from '@shared/errors'
-import { hostInputSchema, type HostProfile } from '@shared/hosts'
+import { hostInputSchema, type HostProfile, type HostRole } from '@shared/hosts'
 import type { z } from 'zod'
 import type { KeyValueStore } from '../settings/settings-service'
 import type { Keychain } from '../vault/keychain'
@@ -123,6 +123,16 @@ export class HostProfiles {
     // The DNS token belongs to the host too: it must not stay in the keychain after the host is gone.
     await this.keychain.delete(dnsTokenAccount(id))
     this.write(this.saved().filter((p) => p.id !== id))
+  }
+
+  /**
+   * The role the host gave this profile's key (its gate answered, or a shell did): what the app shows and the
+   * dispatcher checks follow the host, never a role typed into the profile.
+   */
+  learnRole(id: string, role: HostRole): void {
+    const saved = this.saved()
+    if (!saved.some((p) => p.id === id && p.role !== role)) return
+    this.write(saved.map((p) => (p.id === id ? { ...p, role } : p)))
   }
 
   /** Pins the fingerprint the user confirmed after comparing it with the server's. */

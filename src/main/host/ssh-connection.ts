@@ -16,6 +16,7 @@ import {
   type ExecOptions,
   type ExecResult,
   type OperationOptions,
+  type RequestChannel,
   type SshConnectionEvents,
   type SshConnectionOptions,
   type SshState,
@@ -130,6 +131,28 @@ export class SshConnection extends EventEmitter<SshConnectionEvents> {
         (error: Error) => callback(error, undefined as unknown as ClientChannel),
       )
     })
+  }
+
+  /**
+   * A channel whose command string is a request for the host's forced command (the gate), sent as it is: no shell
+   * reads it, so it is not quoted, and no pid report wraps it. Its stdout is the stream; `exited` the exit status
+   * (null when the channel closed without one), listened for as the channel opens: a quick answer's status can come
+   * in the same read as the open.
+   */
+  openRequestChannel(command: string, options: OperationOptions = {}): Promise<RequestChannel> {
+    const attach = (channel: ClientChannel): RequestChannel => {
+      const exited = new Promise<number | null>((resolve) => {
+        channel.once('exit', (code: number | null) => resolve(typeof code === 'number' ? code : null))
+        channel.once('close', () => resolve(null))
+      })
+      return Object.assign(channel, { exited })
+    }
+    return this.openStream(options, undefined, true, (client, callback) => {
+      openExecChannel(client, command, attach).then(
+        (channel) => callback(undefined, channel),
+        (error: Error) => callback(error, undefined as unknown as ClientChannel),
+      )
+    }) as Promise<RequestChannel>
   }
 
   /**

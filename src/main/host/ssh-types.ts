@@ -1,6 +1,7 @@
 // The SSH connection's vocabulary, apart from its implementation so the exec and handshake modules need not
 // import the connection that imports them.
 import type { Readable } from 'node:stream'
+import type { ClientChannel } from 'ssh2'
 import type { AppError } from '@shared/errors'
 import type { Endpoint } from './ssh-errors'
 
@@ -59,3 +60,6 @@ export interface SshConnectionEvents {
   /** A new session is up after a drop: anything derived from the host must be re-read. */
   reconnected: []
 }
+
+/** A request's channel (to a forced command such as the gate): its stdout, and its exit status once known. */
+export type RequestChannel = ClientChannel & { exited: Promise<number | null> }

@@ -27,20 +27,20 @@ export function toErrorEnvelope(error: unknown, logger?: DispatchLogger, channel
   return { ok: false, error: { code: 'internal', message: 'An unexpected error occurred in the app.' } }
 }
 
-/** The role of the profile a host id names; null when there is no such profile. */
-export type RoleOf = (hostId: string) => HostRole | null
+/** The role a host gives the key of the profile a host id names (it may have to ask it); null when there is no such profile. */
+export type RoleOf = (hostId: string) => HostRole | null | Promise<HostRole | null>
 
 /**
  * The role a channel declares in the contract, checked before its handler runs, so no handler can forget: an admin
  * channel is refused for a sales profile (and for an input that names no host). A friendly message; the refusal that
  * counts is the host's.
  */
-function checkChannelRole(channel: InvokeChannel, input: unknown, roleOf: RoleOf): void {
+async function checkChannelRole(channel: InvokeChannel, input: unknown, roleOf: RoleOf): Promise<void> {
   const declared = invokeContract[channel].role as 'anyone' | 'admin' | ((input: unknown) => 'anyone' | 'admin')
   const needed = typeof declared === 'function' ? declared(input) : declared
   if (needed === 'anyone') return
   const hostId = (input as { hostId?: unknown } | undefined)?.hostId
-  const role = typeof hostId === 'string' ? roleOf(hostId) : null
+  const role = typeof hostId === 'string' ? await roleOf(hostId) : null
   if (role === null) throw new AppError('not_found', 'This host profile no longer exists.', { say: { key: 'noProfile' } })
   if (role !== 'admin') throw new AppError('forbidden', `Only an admin may do this (${channel}) on this host.`, { say: { key: 'adminOnly' } })
 }
@@ -56,7 +56,7 @@ export function createDispatch(handlers: InvokeHandlers, roleOf: RoleOf, logger?
       return { ok: false, error: { code: 'invalid_input', message: `Invalid input for ${channel}`, fields } }
     }
     try {
-      checkChannelRole(channel, parsed.data, roleOf)
+      await checkChannelRole(channel, parsed.data, roleOf)
       const handler = handlers[channel] as (input: unknown) => unknown
       return { ok: true, value: await handler(parsed.data) }
     } catch (error) {

@@ -13,6 +13,7 @@ import { shopVolumes, type ShopRecord } from './shop-record'
 import { copyVolume, progressSum } from './volume-copy'
 import { aroundPause } from './around-pause'
 import { HelperBoxes } from './helper-boxes'
+import { followHostOperation } from './host-operation'
 
 export interface CloneShopInput {
   hostId: string
@@ -53,7 +54,11 @@ export function startCloneShop(input: CloneShopInput, deps: CloneShopDeps): Star
     async run(context) {
       const { op, steps } = context
       steps.begin('validate')
-      const active = (engine = await deps.engine(input.hostId))
+      const active = await deps.engine(input.hostId)
+      const host = active.host
+      // A sales key's host copies the shop itself; this side follows it.
+      if (host) return followHostOperation(context, (run) => host.clone(input, run))
+      engine = active
       const copy = await planShopCopy(active, deps, input.source, input)
       const pairs = volumePairs(copy.record, input.source, input.name, copy.template)
 

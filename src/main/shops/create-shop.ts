@@ -6,6 +6,7 @@ import type { ShopEngine } from '../engine/shop-engine'
 import type { StartedOperation } from '../operations/operation-runner'
 import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
+import { followHostOperation } from './host-operation'
 import { publishStep, type PublishName } from './publish-step'
 import { reserveShop, settleNewShop } from './reserve-shop'
 import type { LifecycleDeps } from './shop-lifecycle'
@@ -41,6 +42,9 @@ export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): S
     async run(context) {
       const { steps } = context
       steps.begin('validate')
+      const host = (await deps.engine(input.hostId)).host
+      // A sales key's host renders its own installed template and creates the shop; this side follows it.
+      if (host) return followHostOperation(context, (run) => host.create(input, run))
       const template = await deps.template(input.templateId)
       const params = resolveParams(template.manifest, input.params)
       const secrets = generateSecrets(template.manifest)

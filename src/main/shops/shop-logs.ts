@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto'
 import type { AppError } from '@shared/errors'
 import type { LogBatch, LogLine } from '@shared/shops'
 import type { ShopEngine } from '../engine/shop-engine'
-import type { LogsQuery } from '../engine/shop-runtime'
+import type { LogSink, LogsQuery } from '../engine/shop-runtime'
 import { secretMasker } from './secret-mask'
 
 export interface ShopLogsQuery extends LogsQuery {
@@ -18,6 +18,8 @@ async function shopMasker(engine: ShopEngine, shop: string): Promise<(text: stri
 
 export async function readLogs(engine: ShopEngine, query: ShopLogsQuery): Promise<LogLine[]> {
   const { shop, ...rest } = query
+  // A sales key's host masks the secrets itself: they never reach this laptop.
+  if (engine.host) return engine.host.logs(shop, rest)
   return engine.runtime.logs(shop, rest, await shopMasker(engine, shop))
 }
 
@@ -33,15 +35,17 @@ export class LogFollowers {
 
   async follow(engine: ShopEngine, query: ShopLogsQuery): Promise<string> {
     const { shop, ...rest } = query
-    const mask = await shopMasker(engine, shop)
     const streamId = randomUUID()
-    const stop = await engine.runtime.followLogs(shop, rest, mask, {
+    const sink: LogSink = {
       lines: (lines) => this.emit({ streamId, lines }),
       end: (error?: AppError) => {
         this.streams.delete(streamId)
         this.emit({ streamId, lines: [], ended: true, ...(error ? { error: { code: error.code, message: error.message } } : {}) })
       },
-    })
+    }
+    const stop = engine.host
+      ? await engine.host.followLogs(shop, rest, sink)
+      : await engine.runtime.followLogs(shop, rest, await shopMasker(engine, shop), sink)
     this.streams.set(streamId, stop)
     return streamId
   }

@@ -5,6 +5,8 @@ import type { ShopEngine } from '../engine/shop-engine'
 import type { Template } from '../templates/template-loader'
 
 export async function revealLoginPassword(engine: ShopEngine, template: (id: string) => Promise<Template>, shop: string, secretId: string): Promise<string> {
+  // A sales key's host checks it is the login password and reads it itself; no other secret leaves it.
+  if (engine.host) return engine.host.revealLogin(shop, secretId)
   const record = await engine.store.read(shop)
   const login = (await template(record.metadata.template)).manifest.secrets.find((s) => s.login)
   if (!login || login.id !== secretId) {

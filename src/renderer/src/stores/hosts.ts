@@ -63,6 +63,8 @@ export const useHostsStore = defineStore('hosts', () => {
     testing.value = hostId
     try {
       probes.value = { ...probes.value, [hostId]: await call('hosts:test', { hostId }) }
+      // Connecting asked the host what this key may do: the profile's role follows its answer.
+      await load()
     } catch (error) {
       const host = hosts.value.find((h) => h.id === hostId)
       const fingerprint = error instanceof AppError ? error.details?.['fingerprint'] : undefined

@@ -1,0 +1,117 @@
+// The host's lifecycle through the gate: each call one request on its own channel. Streams (the overview, a
+// followed log) stay open until stopped; a created or cloned shop's progress is the host's own operation, passed on.
+import { toAppError } from '@shared/errors'
+import type { GateHello } from '@shared/gate-protocol'
+import type { OperationSnapshot } from '@shared/operations'
+import type { ShopSummary } from '@shared/shops'
+import type { HostClone, HostCreate, HostLifecycle, HostRun } from '../host-lifecycle'
+import type { LogSink, LogsQuery } from '../shop-runtime'
+import type { GateClient } from './gate-client'
+
+/** A stream that ends by itself this soon after it began is not retried at once (a host that refuses it). */
+const LIVE_TIMEOUT_MS = 15_000
+
+export class GateLifecycle implements HostLifecycle {
+  constructor(
+    private readonly gate: GateClient,
+    readonly hello: GateHello,
+    /** This laptop's id of the host: the gate calls its host "gate", the overview must say which profile. */
+    private readonly hostId: string,
+  ) {}
+
+  private own(shops: ShopSummary[]): ShopSummary[] {
+    return shops.map((shop) => ({ ...shop, hostId: this.hostId }))
+  }
+
+  get templates(): GateHello['templates'] {
+    return this.hello.templates
+  }
+
+  async shops(): Promise<ShopSummary[]> {
+    return this.own(await this.gate.request({ op: 'list' }))
+  }
+
+  watch(onShops: (shops: ShopSummary[]) => void, onEnd: (error?: Error) => void): () => void {
+    const stop = new AbortController()
+    this.gate
+      .request(
+        { op: 'watch' },
+        {
+          signal: stop.signal,
+          timeoutMs: LIVE_TIMEOUT_MS,
+          onLine: (line) => {
+            if (line.type === 'event' && 'overview' in line.event) onShops(this.own(line.event.overview.shops))
+          },
+        },
+      )
+      .then(
+        () => !stop.signal.aborted && onEnd(),
+        (error: Error) => !stop.signal.aborted && onEnd(error),
+      )
+    return () => stop.abort()
+  }
+
+  private followed(request: Parameters<GateClient['request']>[0], run: HostRun): Promise<OperationSnapshot> {
+    return this.gate.request(request, {
+      signal: run.signal,
+      onLine: (line) => {
+        if (line.type === 'progress') run.onProgress(line.operation)
+      },
+    }) as Promise<OperationSnapshot>
+  }
+
+  create(input: HostCreate, run: HostRun): Promise<OperationSnapshot> {
+    return this.followed(
+      {
+        op: 'create',
+        name: input.name,
+        description: input.description,
+        templateId: input.templateId,
+        domain: input.domain,
+        params: input.params as Record<string, string | string[] | boolean>,
+        ...(input.image ? { image: input.image } : {}),
+        start: input.start,
+      },
+      run,
+    )
+  }
+
+  clone(input: HostClone, run: HostRun): Promise<OperationSnapshot> {
+    return this.followed({ op: 'clone', source: input.source, name: input.name, domain: input.domain, description: input.description }, run)
+  }
+
+  async control(shop: string, action: 'start' | 'restart'): Promise<void> {
+    await this.gate.request({ op: action, shop })
+  }
+
+  logs(shop: string, query: LogsQuery) {
+    return this.gate.request({ op: 'logs', shop, tail: query.tail, ...(query.service ? { service: query.service } : {}) })
+  }
+
+  async followLogs(shop: string, query: LogsQuery, sink: LogSink): Promise<() => void> {
+    const stop = new AbortController()
+    this.gate
+      .request(
+        { op: 'follow', shop, tail: query.tail, ...(query.service ? { service: query.service } : {}) },
+        {
+          signal: stop.signal,
+          onLine: (line) => {
+            if (line.type === 'event' && 'lines' in line.event) sink.lines(line.event.lines)
+          },
+        },
+      )
+      .then(
+        () => !stop.signal.aborted && sink.end(),
+        (error: unknown) => !stop.signal.aborted && sink.end(toAppError(error)),
+      )
+    return () => stop.abort()
+  }
+
+  async revealLogin(shop: string, secretId: string): Promise<string> {
+    return (await this.gate.request({ op: 'revealLogin', shop, secretId })).password
+  }
+
+  checkDomain(domain: string) {
+    return this.gate.request({ op: 'domainCheck', domain })
+  }
+}
