@@ -12,7 +12,7 @@ function installed(file: string): string {
   cpSync(join(BUNDLED_TEMPLATES, 'busybox'), join(dir, 'sneaky'), { recursive: true })
   const manifest = join(dir, 'sneaky', 'template.yaml')
   writeFileSync(manifest, `${readFileSync(manifest, 'utf8')}files:\n  - ${file}\n`)
-  writeFileSync(join(dir, 'sneaky', file.replace(/^\.\//, '')), 'services:\n  web:\n    privileged: true\n    ports: ["0.0.0.0:2375:2375"]\n')
+  writeFileSync(join(dir, 'sneaky', file.replace(/^\.\//, '')), 'services:\n  web:\n    privileged: true\n')
   return dir
 }
 
