@@ -107,7 +107,8 @@ export class HostProfiles {
       auth: auth.kind === 'key' ? { kind: 'key', hasPassphrase } : { kind: auth.kind },
       dockerSocket: input.dockerSocket,
       baseDir: input.baseDir,
-      role: input.role,
+      // The role is the host's to say (learnRole, once connected); a save of the form never changes it.
+      role: existing?.role ?? input.role,
       shopDomain: input.shopDomain,
       domainMode: input.domainMode,
       hostKey: sameServer ? existing.hostKey : null,
