@@ -41,6 +41,7 @@ export const invokeChannelNames = [
   'identity:generate',
   'team:list',
   'team:add',
+  'team:setRole',
   'team:revoke',
   'operations:get',
   'operations:cancel',

@@ -223,7 +223,11 @@ export const invokeContract = {
     z.object({ person: z.string().trim().min(1).max(80), role: z.enum(hostRoles), replace: z.boolean().default(false) }).strict(),
   ),
   'team:list': channel<TeamKey[]>()(hostIdSchema, 'admin'),
-  'team:add': channel<null>()(hostIdSchema.extend({ publicKey: z.string().trim().min(20).max(10_000) }).strict(), 'admin'),
+  'team:add': channel<null>()(
+    hostIdSchema.extend({ publicKey: z.string().trim().min(20).max(10_000), role: z.enum(hostRoles).default('sales') }).strict(),
+    'admin',
+  ),
+  'team:setRole': channel<{ endedSessions: number }>()(hostIdSchema.extend({ fingerprint: fingerprintSchema, role: z.enum(hostRoles) }).strict(), 'admin'),
   'team:revoke': channel<{ endedSessions: number }>()(
     hostIdSchema.extend({ fingerprint: fingerprintSchema, confirmOwn: z.boolean().default(false) }).strict(),
     'admin',

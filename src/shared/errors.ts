@@ -82,6 +82,7 @@ export const errorSayKeys = [
   'keysBusy',
   'notPublicKey',
   'ownKey',
+  'ownKeyRole',
   'keyGone',
   'identityExists',
   'identityMissing',
