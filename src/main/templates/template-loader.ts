@@ -3,9 +3,10 @@ import type { Dirent } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse, YAMLParseError } from 'yaml'
-import { AppError } from '@shared/errors'
+import { AppError, type ErrorSay } from '@shared/errors'
 import type { TemplateProblem, TemplateSummary } from '@shared/templates'
 import { manifestSchema, type Manifest } from './manifest'
+import { templateFilesProblem } from './file-rules'
 import { placeholdersIn } from './placeholders'
 
 export interface ComposeFile {
@@ -27,9 +28,9 @@ export interface Template {
 
 const MANIFEST = 'template.yaml'
 
-export function templateError(file: string, field: string | null, message: string): AppError {
+export function templateError(file: string, field: string | null, message: string, say?: ErrorSay): AppError {
   const where = field ? `${file}, ${field}` : file
-  return new AppError('template_invalid', `${where}: ${message}`, { details: { file, ...(field ? { field } : {}), reason: message } })
+  return new AppError('template_invalid', `${where}: ${message}`, { details: { file, ...(field ? { field } : {}), reason: message }, ...(say ? { say } : {}) })
 }
 
 /** Bigger than any template needs; a file this size is a mistake, and parsing it would hold the app up. */
@@ -92,6 +93,8 @@ export async function loadTemplate(dir: string, id: string, source: Template['so
     throw templateError(manifest.compose, 'services', 'a compose file needs a "services" map')
   }
   checkReferences(manifest, compose)
+  const problem = templateFilesProblem(manifest.files, compose)
+  if (problem) throw templateError(problem.field === 'files' ? MANIFEST : manifest.compose, problem.field, problem.reason, problem.say)
   const files: Record<string, string> = {}
   for (const file of manifest.files) files[file] = await readText(dir, file, 'files')
   return { id, source, dir, manifest, compose, files }
@@ -125,7 +128,8 @@ function problemOf(template: string, source: Template['source'], error: unknown)
   const file = details['file'] ? `${template}/${details['file']}` : template
   const field = details['field']
   const reason = details['reason'] ?? (error instanceof Error ? error.message : String(error))
-  return { message: `${file}${field ? `, ${field}` : ''}: ${reason}`, template, source, file, ...(field ? { field } : {}), reason }
+  const say = error instanceof AppError ? error.say : undefined
+  return { message: `${file}${field ? `, ${field}` : ''}: ${reason}`, template, source, file, ...(field ? { field } : {}), reason, ...(say ? { say } : {}) }
 }
 
 export function summarize(template: Template): TemplateSummary {
