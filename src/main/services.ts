@@ -20,6 +20,9 @@ import { OperationRunner } from './operations/operation-runner'
 import { checkDomain, hostAddresses } from './dns/domain-check'
 import { HostDns } from './dns/host-dns'
 import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
+import type { GateBundleSource } from './host-setup/gate-install'
+import { templateFolder } from './host-setup/template-install'
+import { loadTemplates } from './templates/template-loader'
 import { IdentityService } from './team/identity'
 import { TeamService } from './team/team-service'
 import { DraftStore, type DraftsFile } from './drafts/draft-store'
@@ -43,6 +46,8 @@ export interface ServiceDeps {
   /** The Traefik stack's source files (traefik/). */
   traefikDir: string
   setupOverrides?: SetupOverrides
+  /** The gate's bundle (out/gate/shopmgr-gate.mjs); absent: host setup installs no gate (the templates still). */
+  gateBundle?: GateBundleSource
   /** Opens the drafts store file (throws when it does not parse); `draftsPath` is where it lives. */
   openDrafts: () => DraftsFile
   draftsPath: string
@@ -125,7 +130,11 @@ export function createServices(deps: ServiceDeps): Services {
     templates,
     operations,
     logs,
-    setup: new HostSetupService(sessions, engines, deps.keychain, deps.traefikDir, dns, deps.setupOverrides),
+    setup: new HostSetupService(sessions, engines, deps.keychain, deps.traefikDir, dns, deps.setupOverrides, {
+      ...(deps.gateBundle ? { bundle: deps.gateBundle } : {}),
+      nodeImage: () => settings.get().gateNodeImage,
+      templates: async () => Promise.all((await loadTemplates(deps.bundledTemplatesDir, 'bundled')).templates.map(templateFolder)),
+    }),
     identity: new IdentityService(deps.store, deps.keychain),
     team: new TeamService(sessions, profiles),
     dns,

@@ -49,6 +49,12 @@ export const settingsPatchSchema = z
       .min(1)
       .max(300)
       .regex(/^[\w./:@-]+$/, 'not an image reference'),
+    gateNodeImage: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .regex(/^[\w./:@-]+$/, 'not an image reference'),
     customTemplatesDir: z
       .string()
       .trim()

@@ -83,12 +83,12 @@ describe('team keys and identity in Chromium', () => {
     expect((await rows())[0]).toMatch(/^true\|.*\|Admin$/)
   })
 
-  it('makes the key admin from its role chip: only its line changes, back to the key as pasted', async () => {
+  it('makes the key admin from its role chip: only its line changes, to the plain key with its label saying admin', async () => {
     await admin.teamRows().filter({ hasText: 'Bea' }).getByTestId('team-role').click()
     await app.page.locator('.v-overlay--active').getByTestId('team-role-admin').click()
     await expect.poll(rows, poll).toContain('false|Bea|Admin')
     await admin.team.getByTestId('team-role-changed').waitFor()
-    expect(readFileSync(file, 'utf8')).toBe(`${original}${bea.public.trim()}\n`)
+    expect(readFileSync(file, 'utf8')).toBe(`${original}${bea.public.trim().replace('[sales]', '[admin]')}\n`)
   })
 
   it('revokes it after a confirmation: it is gone, Bea’s open connection is ended and cannot come back, and the file is as before', async () => {
