@@ -21,7 +21,7 @@ import { checkDomain, hostAddresses } from './dns/domain-check'
 import { HostDns } from './dns/host-dns'
 import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
 import type { GateBundleSource } from './host-setup/gate-install'
-import { templateFolder } from './host-setup/template-install'
+import { installTemplate, templateFolder } from './host-setup/template-install'
 import { loadTemplates } from './templates/template-loader'
 import { IdentityService } from './team/identity'
 import { TeamService } from './team/team-service'
@@ -163,6 +163,7 @@ export function createHandlers(s: Services): InvokeHandlers {
     'shops:overview': ({ hostId }) => s.overview.overview(hostId),
     'shops:refresh': ({ hostId }) => s.overview.refresh(hostId),
     'templates:list': () => s.templates.list(),
+    'templates:install': async ({ hostId, templateId }) => installTemplate(await s.sessions.session(hostId), await s.templates.get(templateId)),
     'shops:create': (input) => s.shops.create(input),
     'shops:clone': (input) => s.shops.clone(input),
     'shops:update': (input) => s.shops.update(input),

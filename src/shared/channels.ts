@@ -14,6 +14,7 @@ export const invokeChannelNames = [
   'shops:overview',
   'shops:refresh',
   'templates:list',
+  'templates:install',
   'shops:create',
   'shops:action',
   'shops:revealSecret',

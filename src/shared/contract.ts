@@ -172,6 +172,11 @@ export const invokeContract = {
   'shops:overview': channel<ShopOverview>()(hostIdSchema),
   'shops:refresh': channel<ShopOverview>()(hostIdSchema),
   'templates:list': channel<TemplateList>()(noInput),
+  /** Copies a template into the host's templates folder, for the gate to create sales shops from. */
+  'templates:install': channel<{ target: string; action: 'create' | 'update' | 'unchanged' }>()(
+    hostIdSchema.extend({ templateId: z.string().regex(/^[\w.-]{1,80}$/) }).strict(),
+    'admin',
+  ),
   'shops:create': channel<OperationSnapshot>()(createShopSchema),
   'shops:action': channel<null>()(
     hostIdSchema.extend({ shop: shopName, action: z.enum(shopActions), confirm: z.string().max(30).optional() }).strict(),

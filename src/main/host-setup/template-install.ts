@@ -94,3 +94,13 @@ export async function applyTemplates(session: HostSession, plan: TemplatesPlan):
   }
   return applied
 }
+
+/** One template onto a host (Templates → "Install on host"): what happened to its folder there. */
+export async function installTemplate(session: HostSession, template: Template): Promise<{ target: string; action: 'create' | 'update' | 'unchanged' }> {
+  const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
+  if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', "Could not find the login user's home directory on the host.")
+  const plan = await planTemplates(session, home.stdout, [await templateFolder(template)])
+  await applyTemplates(session, plan)
+  const change = plan.changes[0]
+  return { target: change?.target ?? posix.join(plan.root, template.id), action: change ? (change.action === 'create' ? 'create' : 'update') : 'unchanged' }
+}
