@@ -2,8 +2,8 @@
 // Host setup as an admin sees it: the domain mode in the host form, the setup preview with its diffs, then
 // applying it — with a stand-in for Traefik's image (no registry here) publishing on free loopback ports instead of
 // 80/443 — and a second preview on the set-up host that has nothing to do.
-import { rmSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { rmdirSync, rmSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { HostAdminPage } from './pages/host-admin-page'
@@ -39,6 +39,12 @@ describe('host setup in Chromium', () => {
     await app?.close()
     bed?.cleanup(['traefik'])
     rmSync(installedTemplates, { recursive: true, force: true })
+    // ~/.shopmanager too when setup made it only for them (the gate's own tests may have left theirs).
+    try {
+      rmdirSync(dirname(installedTemplates))
+    } catch {
+      // not empty, or not there
+    }
   })
 
   it('saves the domain mode from the host form and shows it as a chip', async () => {
