@@ -11,6 +11,7 @@ import { createAppDispatch, createServices } from './services'
 import { sameOrigin } from './navigation-policy'
 import { Keychain } from './vault/keychain'
 import { createMainWindow } from './window'
+import { readGateBundle } from './host-setup/gate-bundle'
 
 const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined
 const startUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`
@@ -44,6 +45,8 @@ if (!app.requestSingleInstanceLock()) {
       userName: userInfo().username,
       bundledTemplatesDir: app.isPackaged ? join(process.resourcesPath, 'templates') : join(app.getAppPath(), 'templates'),
       traefikDir: app.isPackaged ? join(process.resourcesPath, 'traefik') : join(app.getAppPath(), 'traefik'),
+      gateBundle: () =>
+        readGateBundle(app.isPackaged ? join(process.resourcesPath, 'gate', 'shopmgr-gate.mjs') : join(app.getAppPath(), 'out', 'gate', 'shopmgr-gate.mjs')),
       // A drafts file that does not parse must be reported and kept, not cleared: electron-store then throws.
       openDrafts: () => new Store({ name: 'drafts', clearInvalidConfig: false }),
       draftsPath: join(app.getPath('userData'), 'drafts.json'),

@@ -20,6 +20,9 @@ import { OperationRunner } from './operations/operation-runner'
 import { checkDomain, hostAddresses } from './dns/domain-check'
 import { HostDns } from './dns/host-dns'
 import { HostSetupService, type SetupOverrides } from './host-setup/setup-service'
+import type { GateBundleSource } from './host-setup/gate-install'
+import { installTemplate, templateFolder } from './host-setup/template-install'
+import { loadTemplates } from './templates/template-loader'
 import { IdentityService } from './team/identity'
 import { TeamService } from './team/team-service'
 import { DraftStore, type DraftsFile } from './drafts/draft-store'
@@ -43,6 +46,8 @@ export interface ServiceDeps {
   /** The Traefik stack's source files (traefik/). */
   traefikDir: string
   setupOverrides?: SetupOverrides
+  /** The gate's bundle (out/gate/shopmgr-gate.mjs); absent: host setup installs no gate (the templates still). */
+  gateBundle?: GateBundleSource
   /** Opens the drafts store file (throws when it does not parse); `draftsPath` is where it lives. */
   openDrafts: () => DraftsFile
   draftsPath: string
@@ -127,7 +132,11 @@ export function createServices(deps: ServiceDeps): Services {
     templates,
     operations,
     logs,
-    setup: new HostSetupService(sessions, engines, deps.keychain, deps.traefikDir, dns, deps.setupOverrides),
+    setup: new HostSetupService(sessions, engines, deps.keychain, deps.traefikDir, dns, deps.setupOverrides, {
+      ...(deps.gateBundle ? { bundle: deps.gateBundle } : {}),
+      nodeImage: () => settings.get().gateNodeImage,
+      templates: async () => Promise.all((await loadTemplates(deps.bundledTemplatesDir, 'bundled')).templates.map(templateFolder)),
+    }),
     identity,
     team: new TeamService(sessions, profiles),
     dns,
@@ -158,6 +167,7 @@ export function createHandlers(s: Services): InvokeHandlers {
     'shops:overview': ({ hostId }) => s.overview.overview(hostId),
     'shops:refresh': ({ hostId }) => s.overview.refresh(hostId),
     'templates:list': () => s.templates.list(),
+    'templates:install': async ({ hostId, templateId }) => installTemplate(await s.sessions.session(hostId), await s.templates.get(templateId)),
     'shops:create': (input) => s.shops.create(input),
     'shops:clone': (input) => s.shops.clone(input),
     'shops:update': (input) => s.shops.update(input),
@@ -184,7 +194,8 @@ export function createHandlers(s: Services): InvokeHandlers {
     'identity:get': () => s.identity.get(),
     'identity:generate': ({ person, role, replace }) => s.identity.generate(person, role, replace),
     'team:list': ({ hostId }) => s.team.list(hostId),
-    'team:add': ({ hostId, publicKey }) => s.team.add(hostId, publicKey),
+    'team:add': ({ hostId, publicKey, role }) => s.team.add(hostId, publicKey, role),
+    'team:setRole': ({ hostId, fingerprint, role }) => s.team.setRole(hostId, fingerprint, role),
     'team:revoke': ({ hostId, fingerprint, confirmOwn }) => s.team.revoke(hostId, fingerprint, confirmOwn),
     'operations:get': ({ id }) => s.operations.get(id) ?? null,
     'operations:cancel': ({ id }) => s.operations.cancel(id),

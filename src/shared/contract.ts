@@ -52,6 +52,12 @@ export const settingsPatchSchema = z
       .min(1)
       .max(300)
       .regex(/^[\w./:@-]+$/, 'not an image reference'),
+    gateNodeImage: z
+      .string()
+      .trim()
+      .min(1)
+      .max(300)
+      .regex(/^[\w./:@-]+$/, 'not an image reference'),
     customTemplatesDir: z
       .string()
       .trim()
@@ -172,6 +178,11 @@ export const invokeContract = {
   'shops:overview': channel<ShopOverview>()(hostIdSchema),
   'shops:refresh': channel<ShopOverview>()(hostIdSchema),
   'templates:list': channel<TemplateList>()(noInput),
+  /** Copies a template into the host's templates folder, for the gate to create sales shops from. */
+  'templates:install': channel<{ target: string; action: 'create' | 'update' | 'unchanged' }>()(
+    hostIdSchema.extend({ templateId: z.string().regex(/^[\w.-]{1,80}$/) }).strict(),
+    'admin',
+  ),
   'shops:create': channel<OperationSnapshot>()(createShopSchema),
   'shops:action': channel<null>()(
     hostIdSchema.extend({ shop: shopName, action: z.enum(shopActions), confirm: z.string().max(30).optional() }).strict(),
@@ -229,7 +240,11 @@ export const invokeContract = {
     z.object({ person: z.string().trim().min(1).max(80), role: z.enum(hostRoles), replace: z.boolean().default(false) }).strict(),
   ),
   'team:list': channel<TeamKey[]>()(hostIdSchema, 'admin'),
-  'team:add': channel<null>()(hostIdSchema.extend({ publicKey: z.string().trim().min(20).max(10_000) }).strict(), 'admin'),
+  'team:add': channel<null>()(
+    hostIdSchema.extend({ publicKey: z.string().trim().min(20).max(10_000), role: z.enum(hostRoles).default('sales') }).strict(),
+    'admin',
+  ),
+  'team:setRole': channel<{ endedSessions: number }>()(hostIdSchema.extend({ fingerprint: fingerprintSchema, role: z.enum(hostRoles) }).strict(), 'admin'),
   'team:revoke': channel<{ endedSessions: number }>()(
     hostIdSchema.extend({ fingerprint: fingerprintSchema, confirmOwn: z.boolean().default(false) }).strict(),
     'admin',

@@ -1,5 +1,5 @@
 // Host setup as the admin sees it: what would change (with diffs), then what was done.
-export type SetupChangeKind = 'directory' | 'network' | 'file' | 'stack' | 'autostart' | 'dns'
+export type SetupChangeKind = 'directory' | 'network' | 'file' | 'stack' | 'autostart' | 'dns' | 'gate-runtime' | 'gate' | 'template'
 
 export interface SetupChange {
   kind: SetupChangeKind
@@ -7,6 +7,8 @@ export interface SetupChange {
   action: 'create' | 'update' | 'start'
   /** Unified diff for files (never for the token). */
   diff?: string
+  /** What the change brings, for the preview: the gate's version, the image Node comes from, a template's id. */
+  detail?: string
 }
 
 export interface SetupOutcome {

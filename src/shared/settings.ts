@@ -14,6 +14,8 @@ export interface Settings {
   customTemplatesDir: string | null
   /** A small image with sh and tar, run on the host to copy volumes when cloning. */
   helperImage: string
+  /** The image host setup copies the gate's Node binary out of (its tag's number is the major version wanted). */
+  gateNodeImage: string
   /** Backups kept per shop; the oldest go when a new one is made. */
   backupsToKeep: number
   /** DNS servers the domain check asks (ip or ip:port); the system's when empty. */
@@ -29,6 +31,7 @@ export const defaultSettings: Settings = {
   customTemplatesDir: null,
   // sh, GNU tar (incremental archives for a short pause) and coreutils (tail -f --pid, cksum): a stock Debian image.
   helperImage: 'debian:bookworm-slim',
+  gateNodeImage: 'node:22-bookworm-slim',
   backupsToKeep: 5,
   dnsResolvers: [],
   hetznerApiUrl: 'https://api.hetzner.cloud/v1',

@@ -1,4 +1,6 @@
 // Shop templates as the wizard sees them: what to ask, in German and English. Secrets' values never appear here.
+import type { ErrorSay } from './errors'
+
 export interface LocalizedText {
   de: string
   en: string
@@ -35,6 +37,8 @@ export interface TemplateProblem {
   field?: string
   /** What is wrong with it (English, from the checks). */
   reason: string
+  /** The same in words the renderer has in every language, where the check has them. */
+  say?: ErrorSay
 }
 
 export interface TemplateList {

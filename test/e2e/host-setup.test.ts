@@ -2,8 +2,8 @@
 // Host setup as an admin sees it: the domain mode in the host form, the setup preview with its diffs, then
 // applying it — with a stand-in for Traefik's image (no registry here) publishing on free loopback ports instead of
 // 80/443 — and a second preview on the set-up host that has nothing to do.
-import { statSync } from 'node:fs'
-import { join } from 'node:path'
+import { rmdirSync, rmSync, statSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { HostAdminPage } from './pages/host-admin-page'
@@ -14,6 +14,8 @@ import { buildFakeTraefik, freePort } from '../support/fake-traefik'
 const info = inject('testbed')
 const poll = { timeout: 20_000, interval: 100 }
 const token = 'e2eSecretToken_0123456789abcdef'
+/** Where host setup installs the bundled templates for the gate: the login's own home. */
+const installedTemplates = `/home/${info.ssh.user}/.shopmanager/templates`
 
 describe('host setup in Chromium', () => {
   let app: AppUnderTest
@@ -23,6 +25,7 @@ describe('host setup in Chromium', () => {
   let hostId = ''
 
   beforeAll(async () => {
+    rmSync(installedTemplates, { recursive: true, force: true })
     bed = e2eHostBed(info, 'setup')
     app = await launchApp(info, {
       setupOverrides: { image: buildFakeTraefik(info), listen: { address: '127.0.0.1', http: await freePort(), https: await freePort() } },
@@ -35,6 +38,13 @@ describe('host setup in Chromium', () => {
   afterAll(async () => {
     await app?.close()
     bed?.cleanup(['traefik'])
+    rmSync(installedTemplates, { recursive: true, force: true })
+    // ~/.shopmanager too when setup made it only for them (the gate's own tests may have left theirs).
+    try {
+      rmdirSync(dirname(installedTemplates))
+    } catch {
+      // not empty, or not there
+    }
   })
 
   it('saves the domain mode from the host form and shows it as a chip', async () => {
@@ -59,6 +69,10 @@ describe('host setup in Chromium', () => {
     const targets = await admin.setup.getByTestId('setup-change').evaluateAll((items) => items.map((i) => i.getAttribute('data-target') ?? ''))
     const traefikYml = targets.find((t) => t.endsWith('/traefik.yml'))
     expect(traefikYml, targets.join(', ')).toBeTruthy()
+    // The bundled templates, for the gate to create sales shops from, are changes of the preview too.
+    expect(targets).toEqual(expect.arrayContaining(['b2xproc', 'busybox', 'prestashop'].map((id) => `${installedTemplates}/${id}`)))
+    const busybox = admin.setup.locator(`[data-testid="setup-change"][data-target="${installedTemplates}/busybox"]`)
+    expect(await busybox.innerText()).toContain('Vorlage busybox · anlegen')
     const panel = admin.setup.locator(`[data-testid="setup-diff-panel"][data-target="${traefikYml}"]`)
     await panel.locator('.v-expansion-panel-title').click()
     const diff = panel.getByTestId('setup-diff')

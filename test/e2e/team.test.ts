@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { fingerprintOf } from '../../src/main/team/authorized-keys'
 import { generateEd25519 } from '../../src/main/team/key-pair'
 import { openHostSession } from '../../src/main/host/host-session'
 import { testbedProfile } from '../integration/support/hosts'
@@ -70,11 +71,24 @@ describe('team keys and identity in Chromium', () => {
     expect(own).toMatch(/^true\|.*dieser Laptop/)
   })
 
-  it('adds a colleague key: it shows with person and role', async () => {
+  it('adds a colleague key as sales (the default): sshd leaves it only the gate, and the list says so from the file', async () => {
     await admin.team.getByTestId('team-new-key').locator('textarea').fill(bea.public.trim())
     await admin.team.getByTestId('team-add').click()
     await expect.poll(rows, poll).toContain('false|Bea|Vertrieb')
-    expect(readFileSync(file, 'utf8')).toBe(`${original}${bea.public.trim()}\n`)
+    const fingerprint = fingerprintOf(bea.public.split(' ')[1]!)
+    expect(readFileSync(file, 'utf8')).toBe(
+      `${original}restrict,command="${home}/.shopmanager/gate/shopmgr-gate --role=sales --key=${fingerprint}" ${bea.public.trim()}\n`,
+    )
+    // The own key has no forced command: admin, whatever its comment says.
+    expect((await rows())[0]).toMatch(/^true\|.*\|Admin$/)
+  })
+
+  it('makes the key admin from its role chip: only its line changes, to the plain key with its label saying admin', async () => {
+    await admin.teamRows().filter({ hasText: 'Bea' }).getByTestId('team-role').click()
+    await app.page.locator('.v-overlay--active').getByTestId('team-role-admin').click()
+    await expect.poll(rows, poll).toContain('false|Bea|Admin')
+    await admin.team.getByTestId('team-role-changed').waitFor()
+    expect(readFileSync(file, 'utf8')).toBe(`${original}${bea.public.trim().replace('[sales]', '[admin]')}\n`)
   })
 
   it('revokes it after a confirmation: it is gone, Bea’s open connection is ended and cannot come back, and the file is as before', async () => {

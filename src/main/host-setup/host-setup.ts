@@ -1,5 +1,6 @@
 // Host setup (admin): base directory, the `proxy` network, the Traefik stack with this host's e-mail, domain
-// mode and DNS token, started, optionally started at boot, then verified. `planHostSetup` says what would change
+// mode and DNS token, started, optionally started at boot, then verified; and the gate (its runtime and a version
+// of it) and the bundled templates the gate creates sales shops from. `planHostSetup` says what would change
 // (with a diff of every file but the token) and changes nothing; `applyHostSetup` does exactly that plan.
 import { createHash } from 'node:crypto'
 import { posix } from 'node:path'
@@ -10,6 +11,8 @@ import type { HostSession } from '../host/host-session'
 import type { ShopEngine } from '../engine/shop-engine'
 import { describeContainers } from '../engine/shop-status'
 import { renderTraefikStack, type StackFile, type TraefikStackInput } from './traefik-stack'
+import { applyGate, planGate, type GateBundle, type GatePlan } from './gate-install'
+import { applyTemplates, planTemplates, type TemplateFolder, type TemplatesPlan } from './template-install'
 
 export const STACK_DIR = 'traefik'
 export const STACK_PROJECT = 'traefik'
@@ -21,11 +24,25 @@ export interface HostSetupInput extends TraefikStackInput {
   autostart: boolean
 }
 
+/** What host setup installs for the gate: its bundle with the image Node comes from, and the templates. */
+export interface GateSetupInput {
+  gate?: { bundle: GateBundle; nodeImage: string }
+  templates?: TemplateFolder[]
+}
+
 export interface HostSetupPlan {
   stackDir: string
   changes: SetupChange[]
   files: StackFile[]
   unit: string | null
+  gate: GatePlan | null
+  templates: TemplatesPlan | null
+}
+
+async function homeOf(session: HostSession): Promise<string> {
+  const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
+  if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', "Could not find the login user's home directory on the host.")
+  return home.stdout
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
@@ -76,7 +93,13 @@ done`
   return found
 }
 
-export async function planHostSetup(session: HostSession, engine: ShopEngine, sourceDir: string, input: HostSetupInput): Promise<HostSetupPlan> {
+export async function planHostSetup(
+  session: HostSession,
+  engine: ShopEngine,
+  sourceDir: string,
+  input: HostSetupInput,
+  extras: GateSetupInput = {},
+): Promise<HostSetupPlan> {
   const files = await renderTraefikStack(sourceDir, input)
   const base = session.profile.baseDir
   const stackDir = posix.join(base, STACK_DIR)
@@ -118,7 +141,11 @@ export async function planHostSetup(session: HostSession, engine: ShopEngine, so
       })
     }
   }
-  return { stackDir, changes, files, unit }
+  const home = extras.gate || extras.templates ? await homeOf(session) : ''
+  const gate = extras.gate ? await planGate(session, home, extras.gate.bundle, extras.gate.nodeImage) : null
+  const templates = extras.templates ? await planTemplates(session, home, extras.templates) : null
+  changes.push(...(gate?.changes ?? []), ...(templates?.changes ?? []))
+  return { stackDir, changes, files, unit, gate, templates }
 }
 
 /** Runs argv as root: directly when the login is root, else through password-less sudo; null when neither. */
@@ -151,6 +178,8 @@ export async function applyHostSetup(session: HostSession, engine: ShopEngine, p
     await session.exec(['chmod', '0600', '--', posix.join(plan.stackDir, 'hetzner_token')], { timeoutMs: 10_000 })
     outcome.applied.push(...has('file'))
   }
+  if (plan.gate) outcome.applied.push(...(await applyGate(session, plan.gate)))
+  if (plan.templates) outcome.applied.push(...(await applyTemplates(session, plan.templates)))
   for (const change of has('stack')) {
     // Traefik reads its static configuration only at start: changed files mean a fresh container.
     await engine.runtime.apply({ name: STACK_PROJECT, dir: plan.stackDir }, { forceRecreate: changedFiles.length > 0, attempts: 1 }).catch((error: Error) => {

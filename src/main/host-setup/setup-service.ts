@@ -8,7 +8,9 @@ import type { SessionPool } from '../host/session-pool'
 import type { Keychain } from '../vault/keychain'
 import type { HostDns } from '../dns/host-dns'
 import type { SetupChange, SetupOutcome } from '@shared/host-setup'
-import { applyHostSetup, planHostSetup, type HostSetupInput } from './host-setup'
+import { applyHostSetup, planHostSetup, type GateSetupInput, type HostSetupInput } from './host-setup'
+import type { GateBundleSource } from './gate-install'
+import type { TemplateFolder } from './template-install'
 
 export interface SetupRequest {
   hostId: string
@@ -20,6 +22,13 @@ export interface SetupRequest {
 
 /** Test beds put a local image in place of Traefik's and listen on free loopback ports. */
 export type SetupOverrides = Pick<HostSetupInput, 'image' | 'listen'>
+
+/** What setup installs for the gate: the bundle (absent: no gate installed), the image for Node, the templates. */
+export interface GateSetupSources {
+  bundle?: GateBundleSource
+  nodeImage: () => string
+  templates: () => Promise<TemplateFolder[]>
+}
 
 const PLAN_TTL_MS = 10 * 60_000
 
@@ -35,6 +44,7 @@ export class HostSetupService {
     private readonly sourceDir: string,
     private readonly dns: HostDns,
     private readonly overrides: SetupOverrides = {},
+    private readonly gate: GateSetupSources | null = null,
   ) {}
 
   async preview(request: SetupRequest): Promise<{ planId: string; changes: SetupChange[] }> {
@@ -88,7 +98,10 @@ export class HostSetupService {
       autostart: request.autostart,
       ...this.overrides,
     }
-    const plan = await planHostSetup(session, engine, this.sourceDir, input)
+    const extras: GateSetupInput = {}
+    if (this.gate?.bundle) extras.gate = { bundle: await this.gate.bundle(), nodeImage: this.gate.nodeImage() }
+    if (this.gate) extras.templates = await this.gate.templates()
+    const plan = await planHostSetup(session, engine, this.sourceDir, input, extras)
     const changes = [...plan.changes]
     // Wildcard mode: one record `*.<shop domain>` → this host, checked at Hetzner (a read, never a write here).
     if (profile.domainMode === 'wildcard' && profile.shopDomain && !(await this.dns.wildcardMatches(profile, token ?? undefined))) {

@@ -117,6 +117,8 @@ describe('error envelope', () => {
       ['shops:action', { ...shop, action: 'delete', confirm: 'laden' }],
       ['team:list', { hostId: 'sales-host' }],
       ['team:add', { hostId: 'sales-host', publicKey: 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample' }],
+      ['team:setRole', { hostId: 'sales-host', fingerprint: `SHA256:${'A'.repeat(43)}`, role: 'admin' }],
+      ['templates:install', { hostId: 'sales-host', templateId: 'busybox' }],
       ['hosts:setupPreview', { hostId: 'sales-host', acmeEmail: 'it@example.com' }],
       ['hosts:setupApply', { hostId: 'sales-host', planId: '7d3f4b43-5a2c-4b7e-9a51-2f1f0c3a9e10' }],
       ['hosts:exportConnection', { hostId: 'sales-host' }],

@@ -36,6 +36,7 @@ describe('SettingsService', () => {
       activeHostId: null,
       customTemplatesDir: null,
       helperImage: 'debian:bookworm-slim',
+      gateNodeImage: 'node:22-bookworm-slim',
       backupsToKeep: 5,
       dnsResolvers: [],
       hetznerApiUrl: 'https://api.hetzner.cloud/v1',

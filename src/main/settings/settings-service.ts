@@ -24,6 +24,7 @@ function sanitize(stored: unknown): Settings {
     customTemplatesDir: typeof value.customTemplatesDir === 'string' ? value.customTemplatesDir : defaultSettings.customTemplatesDir,
     helperImage:
       typeof value.helperImage === 'string' && value.helperImage && value.helperImage !== OLD_DEFAULT_HELPER ? value.helperImage : defaultSettings.helperImage,
+    gateNodeImage: typeof value.gateNodeImage === 'string' && value.gateNodeImage ? value.gateNodeImage : defaultSettings.gateNodeImage,
     backupsToKeep: typeof value.backupsToKeep === 'number' && value.backupsToKeep >= 1 ? Math.floor(value.backupsToKeep) : defaultSettings.backupsToKeep,
     hetznerApiUrl: typeof value.hetznerApiUrl === 'string' && isSafeHetznerApiUrl(value.hetznerApiUrl) ? value.hetznerApiUrl : defaultSettings.hetznerApiUrl,
     dnsResolvers: Array.isArray(value.dnsResolvers) ? value.dnsResolvers.filter((r): r is string => typeof r === 'string') : defaultSettings.dnsResolvers,

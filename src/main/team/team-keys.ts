@@ -1,25 +1,32 @@
 // The keys allowed to log in to a host, edited in the login user's ~/.ssh/authorized_keys: under a lock,
-// with a backup, written to a temporary file and renamed. Revoking a key also ends the login's other open
+// with a backup, written to a temporary file and renamed. A key is enrolled as admin or as sales (sshd then
+// leaves it nothing but the gate). Revoking a key or changing its role also ends the login's other open
 // connections, so it takes effect at once; the admin's own key needs a confirmation.
 import { hostname, userInfo } from 'node:os'
 import { posix } from 'node:path'
 import ssh2 from 'ssh2'
 import { AppError } from '@shared/errors'
+import type { HostRole } from '@shared/hosts'
 import type { TeamKey } from '@shared/team'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
 import { withHostLock } from '../locks/host-lock'
 import { endOtherConnections } from './login-sessions'
-import { fingerprintOf, parseAuthorizedKeys, personOf, withKey, withoutKey } from './authorized-keys'
+import { gateLayout } from '../host-setup/gate-layout'
+import { fingerprintOf, parseAuthorizedKeys, personOf, withKey, withoutKey, withRole } from './authorized-keys'
 
 const BACKUPS_KEPT = 5
 /** An edit of authorized_keys takes seconds; a lock this old (host clock) was left by a crash. */
 export const KEYS_LOCK_STALE_SECONDS = 300
 
-async function sshDir(session: HostSession): Promise<string> {
+async function homeDir(session: HostSession): Promise<string> {
   const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
   if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', "Could not find the login user's home directory on the host.")
-  return posix.join(home.stdout, '.ssh')
+  return home.stdout
+}
+
+async function sshDir(session: HostSession): Promise<string> {
+  return posix.join(await homeDir(session), '.ssh')
 }
 
 async function readFile(session: HostSession, dir: string): Promise<string> {
@@ -40,7 +47,7 @@ export async function listTeamKeys(session: HostSession, own: string | null): Pr
   const text = await readFile(session, await sshDir(session))
   return parseAuthorizedKeys(text).map((k) => {
     const who = personOf(k.comment)
-    return { fingerprint: k.fingerprint, type: k.type, comment: k.comment, person: who?.person ?? null, role: who?.role ?? null, own: k.fingerprint === own }
+    return { fingerprint: k.fingerprint, type: k.type, comment: k.comment, person: who?.person ?? null, role: k.role, own: k.fingerprint === own }
   })
 }
 
@@ -49,8 +56,10 @@ function lockOwner(): string {
   return `${userInfo().username}@${hostname()}`
 }
 
-async function editFile(session: HostSession, change: (text: string) => string): Promise<void> {
-  const dir = await sshDir(session)
+async function editFile(session: HostSession, change: (text: string, gateDir: string) => string): Promise<void> {
+  const home = await homeDir(session)
+  const dir = posix.join(home, '.ssh')
+  const gateDir = gateLayout(home).dir
   const made = await session.exec(['sh', '-c', 'umask 077; mkdir -p "$1"', 'sh', dir], { timeoutMs: 10_000 })
   if (made.code !== 0) throw new AppError('internal', `Could not create ${dir} on the host: ${made.stderr.trim()}`)
   // A laptop that crashed while holding the lock leaves it behind: after KEYS_LOCK_STALE_SECONDS (host clock)
@@ -61,7 +70,7 @@ async function editFile(session: HostSession, change: (text: string) => string):
     lockOwner(),
     async () => {
       const before = await readFile(session, dir)
-      const after = change(before)
+      const after = change(before, gateDir)
       if (after === before) return
       // A copy of the last few versions, next to the file, so a mistake can be undone by hand.
       const stamp = new Date().toISOString().replace(/[:.]/g, '-')
@@ -89,7 +98,7 @@ async function editFile(session: HostSession, change: (text: string) => string):
   )
 }
 
-export async function addTeamKey(session: HostSession, publicKeyLine: string): Promise<void> {
+export async function addTeamKey(session: HostSession, publicKeyLine: string, role: HostRole): Promise<void> {
   const line = publicKeyLine.trim()
   const parsed = ssh2.utils.parseKey(line)
   if (parsed instanceof Error || line.includes('\n') || !/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) /.test(line)) {
@@ -98,7 +107,26 @@ export async function addTeamKey(session: HostSession, publicKeyLine: string): P
       fields: [{ path: 'publicKey', message: 'not a public key' }],
     })
   }
-  await editFile(session, (text) => withKey(text, line))
+  await editFile(session, (text, gateDir) => withKey(text, line, role, gateDir))
+}
+
+/**
+ * Gives a key another role by rewriting its line only. A connection that logged in before keeps what it had
+ * until it logs in again, so the login's other connections end, as on revoking. The own key is not made sales
+ * from here: the admin doing it would lose every admin tool for this host at once.
+ */
+export async function setTeamKeyRole(session: HostSession, fingerprint: string, role: HostRole, own: string | null): Promise<{ endedSessions: number }> {
+  if (fingerprint === own && role !== 'admin') {
+    throw new AppError('invalid_input', 'This is the key this app logs in with: it stays admin here (another admin can change it).', {
+      say: { key: 'ownKeyRole' },
+    })
+  }
+  const dir = await sshDir(session)
+  const key = parseAuthorizedKeys(await readFile(session, dir)).find((k) => k.fingerprint === fingerprint)
+  if (!key) throw new AppError('not_found', 'This key is not (or no longer) allowed on the host.', { say: { key: 'keyGone' } })
+  if (key.role === role) return { endedSessions: 0 }
+  await editFile(session, (text, gateDir) => withRole(text, fingerprint, role, gateDir))
+  return { endedSessions: await endOtherConnections(session) }
 }
 
 /**

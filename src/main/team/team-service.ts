@@ -1,9 +1,10 @@
 // Who may log in to a host, as the Team dialog asks: the keys in the login's authorized_keys, with this laptop's own
 // key recognised, added and revoked on the host's live session.
+import type { HostRole } from '@shared/hosts'
 import type { TeamKey } from '@shared/team'
 import type { HostProfiles } from '../host/host-profiles'
 import type { SessionPool } from '../host/session-pool'
-import { addTeamKey, listTeamKeys, ownFingerprint, revokeTeamKey } from './team-keys'
+import { addTeamKey, listTeamKeys, ownFingerprint, revokeTeamKey, setTeamKeyRole } from './team-keys'
 
 export class TeamService {
   constructor(
@@ -21,9 +22,13 @@ export class TeamService {
     return listTeamKeys(await this.sessions.session(hostId), await this.ownKeyFingerprint(hostId))
   }
 
-  async add(hostId: string, publicKey: string): Promise<null> {
-    await addTeamKey(await this.sessions.session(hostId), publicKey)
+  async add(hostId: string, publicKey: string, role: HostRole): Promise<null> {
+    await addTeamKey(await this.sessions.session(hostId), publicKey, role)
     return null
+  }
+
+  async setRole(hostId: string, fingerprint: string, role: HostRole): Promise<{ endedSessions: number }> {
+    return setTeamKeyRole(await this.sessions.session(hostId), fingerprint, role, await this.ownKeyFingerprint(hostId))
   }
 
   async revoke(hostId: string, fingerprint: string, confirmOwn: boolean): Promise<{ endedSessions: number }> {

@@ -4,6 +4,9 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeF
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { generateSecrets, resolveParams } from './parameters'
+import { renderShop } from './render'
+import type { Template } from './template-loader'
 import { TemplateService } from './template-service'
 
 const bundled = resolve(import.meta.dirname, '../../../templates')
@@ -80,3 +83,122 @@ describe('broken custom templates', () => {
     expect(readFileSync(join(template.dir, 'template.yaml'), 'utf8')).not.toContain('*a')
   })
 })
+
+// What a template may bring into a shop's directory: nothing compose reads there by itself, nothing outside it,
+// and no build context that would see the shop's .env.
+describe('template file rules', () => {
+  let custom: string
+  beforeEach(() => {
+    custom = mkdtempSync(join(tmpdir(), 'templates-rules-'))
+  })
+  afterEach(() => rmSync(custom, { recursive: true, force: true }))
+  const service = () => new TemplateService(bundled, () => custom)
+
+  /** A copy of the busybox template with extra files (path → content) and extra compose for its web service. */
+  function variant(id: string, files: Record<string, string>, web: string = ''): void {
+    const dir = join(custom, id)
+    cpSync(join(bundled, 'busybox'), dir, { recursive: true })
+    const manifest = readFileSync(join(dir, 'template.yaml'), 'utf8')
+    writeFileSync(join(dir, 'template.yaml'), `${manifest.replace('compose: compose.yaml\n', `compose: compose.yaml\nfiles: ${JSON.stringify(Object.keys(files))}\n`)}`)
+    for (const [path, content] of Object.entries(files)) {
+      // A path the loader refuses is still written somewhere inside the folder, so the refusal is the rule's.
+      const inside = join(dir, path.replace(/^\/+/, '').replace(/\.\.\//g, 'up/'))
+      mkdirSync(join(inside, '..'), { recursive: true })
+      writeFileSync(inside, content)
+    }
+    if (web) {
+      const compose = readFileSync(join(dir, 'compose.yaml'), 'utf8')
+      writeFileSync(join(dir, 'compose.yaml'), compose.replace('    init: true\n', `    init: true\n${web}`))
+    }
+  }
+
+  const override = 'services:\n  web:\n    privileged: true\n    ports: ["0.0.0.0:2375:2375"]\n'
+
+  it('refuses every file compose reads by itself in the shop directory, naming it in German and English', async () => {
+    const names = [
+      'docker-compose.override.yml',
+      'docker-compose.override.yaml',
+      'compose.override.yaml',
+      'compose.override.yml',
+      'compose.yaml',
+      'compose.yml',
+      'docker-compose.yaml',
+      'docker-compose.yml',
+      '.env',
+      './docker-compose.override.yml',
+      'Compose.Override.YAML',
+    ]
+    names.forEach((name, i) => variant(`reads${i}`, { [name]: override }))
+    const list = await service().list()
+    expect(list.templates.map((t) => t.id).filter((id) => id.startsWith('reads'))).toEqual([])
+    const problems = list.problems.filter((p) => p.template.startsWith('reads'))
+    expect(problems).toHaveLength(names.length)
+    for (const problem of problems) {
+      expect(problem).toMatchObject({ field: 'files', reason: expect.stringContaining('compose reads by itself'), say: { key: 'templateFileCompose' } })
+    }
+    await expect(service().get('reads0')).rejects.toMatchObject({
+      code: 'template_invalid',
+      say: { key: 'templateFileCompose', values: { file: 'docker-compose.override.yml' } },
+    })
+  })
+
+  it('allows such a name in a sub-folder (compose reads only the shop directory itself) and a config folder', async () => {
+    variant('nested', { 'conf/compose.override.yaml': override, 'conf/.env': 'A=1\n', 'nginx/default.conf': 'server {}\n' })
+    expect((await service().get('nested')).files).toEqual({ 'conf/compose.override.yaml': override, 'conf/.env': 'A=1\n', 'nginx/default.conf': 'server {}\n' })
+  })
+
+  it('refuses paths that leave the shop directory, at load and at render', async () => {
+    for (const [id, path] of [
+      ['abs', '/etc/cron.d/x'],
+      ['up', '../x'],
+      ['deep', 'a/../../x'],
+    ] as const) {
+      variant(id, { [path]: 'x' })
+      await expect(service().get(id)).rejects.toMatchObject({ code: 'template_invalid' })
+    }
+    // A template object whose files changed after it was loaded is refused when a shop is rendered from it.
+    const good = await service().get('busybox')
+    for (const path of ['../../etc/passwd', '/root/.ssh/authorized_keys', 'docker-compose.override.yml', '.env']) {
+      const tampered = { ...good, files: { ...good.files, [path]: 'x' } }
+      expect(() => renderShop(tampered, renderInput(good)), path).toThrow(expect.objectContaining({ code: 'template_invalid', say: expect.objectContaining({ key: expect.stringMatching(/^templateFile(Outside|Compose)$/) }) }))
+    }
+  })
+
+  it('refuses a build context that is the shop directory or above it, or not brought by files:', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['dot', '    build: .\n', 'build'],
+      ['dotslash', '    build: ./\n', 'build'],
+      ['parent', '    build: ..\n', 'build'],
+      ['abs', '    build: /srv\n', 'build'],
+      ['object', '    build:\n      context: .\n', 'build.context'],
+      ['nocontext', '    build:\n      dockerfile: app/Dockerfile\n', 'build.context'],
+      ['notbrought', '    build: other\n', 'build'],
+      ['extra', '    build:\n      context: app\n      additional_contexts:\n        shop: .\n', 'build.additional_contexts.shop'],
+      ['extralist', '    build:\n      context: app\n      additional_contexts: ["shop=.."]\n', 'build.additional_contexts.0'],
+      ['dockerfile', '    build:\n      context: app\n      dockerfile: ../.env\n', 'build.dockerfile'],
+    ]
+    for (const [id, web] of cases) variant(id, { 'app/Dockerfile': 'FROM scratch\n' }, web)
+    const problems = Object.fromEntries((await service().list()).problems.map((p) => [p.template, p]))
+    for (const [id, , field] of cases) {
+      expect(problems[id], id).toMatchObject({ file: `${id}/compose.yaml`, field: `services.web.${field}`, say: { key: 'templateBuildContext' } })
+    }
+  })
+
+  it('allows a build context that is a sub-folder brought by files:, and renders it', async () => {
+    variant('built', { 'app/Dockerfile': 'FROM scratch\n' }, '    build:\n      context: ./app\n      dockerfile: Dockerfile\n')
+    const template = await service().get('built')
+    const rendered = renderShop(template, renderInput(template))
+    expect(rendered.files).toEqual({ 'app/Dockerfile': 'FROM scratch\n' })
+    expect(rendered.compose).toContain('"context": "./app"')
+  })
+})
+
+function renderInput(template: Template): Parameters<typeof renderShop>[1] {
+  return {
+    name: 'rules',
+    domain: 'rules.shops.example.com',
+    params: resolveParams(template.manifest, {}),
+    secrets: generateSecrets(template.manifest),
+    certResolver: null,
+  }
+}

@@ -2,8 +2,9 @@
 import deepmerge from 'deepmerge'
 import { AppError } from '@shared/errors'
 import { isValidDomain, shopNameProblem } from '@shared/shop-rules'
-import type { ComposeFile, Template } from './template-loader'
+import { templateError, type ComposeFile, type Template } from './template-loader'
 import { composeYaml } from './compose-yaml'
+import { templateFilesProblem } from './file-rules'
 import { resolveValue, secretVariable } from './placeholders'
 import { volumeName } from '../engine/host-layout'
 
@@ -74,6 +75,9 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
   if (problem) throw invalid('name', `The shop name "${input.name}" is not allowed (${problem}).`)
   if (!isValidDomain(input.domain)) throw invalid('domain', `"${input.domain}" is not a valid domain.`)
   const { manifest, compose } = template
+  // Checked at load too; again here, for a template whose files or compose changed after it was loaded.
+  const filesProblem = templateFilesProblem(Object.keys(template.files), compose)
+  if (filesProblem) throw templateError(`${template.id}/${filesProblem.field === 'files' ? 'template.yaml' : manifest.compose}`, filesProblem.field, filesProblem.reason, { say: filesProblem.say })
   const param = Object.fromEntries(Object.entries(input.params).map(([k, v]) => [k, paramText(v)]))
   const lookup = { shop: { name: input.name, domain: input.domain }, param }
 

@@ -4,10 +4,11 @@ import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parse, YAMLParseError } from 'yaml'
 import type { z } from 'zod'
-import { AppError } from '@shared/errors'
+import { AppError, type ErrorSay } from '@shared/errors'
 import type { TemplateProblem, TemplateSummary } from '@shared/templates'
 import { composeProblems } from './compose-rules'
 import { manifestSchema, type Manifest } from './manifest'
+import { templateFilesProblem } from './file-rules'
 import { placeholdersIn } from './placeholders'
 
 export interface ComposeFile {
@@ -29,11 +30,18 @@ export interface Template {
 
 const MANIFEST = 'template.yaml'
 
-export function templateError(file: string, field: string | null, message: string, all: readonly { field: string; message: string }[] = []): AppError {
+export function templateError(
+  file: string,
+  field: string | null,
+  message: string,
+  extra: { all?: readonly { field: string; message: string }[]; say?: ErrorSay | undefined } = {},
+): AppError {
   const where = field ? `${file}, ${field}` : file
+  const all = extra.all ?? []
   return new AppError('template_invalid', `${where}: ${message}`, {
     details: { file, ...(field ? { field } : {}), reason: message },
     ...(all.length > 0 ? { fields: all.map((p) => ({ path: p.field, message: p.message })) } : {}),
+    ...(extra.say ? { say: extra.say } : {}),
   })
 }
 
@@ -100,7 +108,7 @@ export async function loadTemplate(dir: string, id: string, source: Template['so
   if (!parsed.success) {
     const problems = manifestProblems(parsed.error.issues)
     const reason = problems.map((p, i) => (i === 0 ? p.message : `${p.field || '(top)'}: ${p.message}`)).join('; ')
-    throw templateError(MANIFEST, problems[0]!.field || null, reason, problems)
+    throw templateError(MANIFEST, problems[0]!.field || null, reason, { all: problems })
   }
   const manifest = parsed.data
   const compose = (await readYaml(dir, manifest.compose)) as ComposeFile | null
@@ -108,11 +116,14 @@ export async function loadTemplate(dir: string, id: string, source: Template['so
     throw templateError(manifest.compose, 'services', 'a compose file needs a "services" map')
   }
   checkReferences(manifest, compose)
+  // What the template brings first: a file compose would read by itself makes the rest moot.
+  const problem = templateFilesProblem(manifest.files, compose)
+  if (problem) throw templateError(problem.field === 'files' ? MANIFEST : manifest.compose, problem.field, problem.reason, { say: problem.say })
   const problems = composeProblems(compose.services, manifest)
   if (problems.length > 0) {
     // All of them at once: whoever fits a real compose file should not meet them one load at a time.
     const reason = problems.map((p, i) => (i === 0 ? p.message : `${p.field}: ${p.message}`)).join('; ')
-    throw templateError(manifest.compose, problems[0]!.field, reason, problems)
+    throw templateError(manifest.compose, problems[0]!.field, reason, { all: problems })
   }
   const files: Record<string, string> = {}
   for (const file of manifest.files) files[file] = await readText(dir, file, 'files')
@@ -147,7 +158,8 @@ function problemOf(template: string, source: Template['source'], error: unknown)
   const file = details['file'] ? `${template}/${details['file']}` : template
   const field = details['field']
   const reason = details['reason'] ?? (error instanceof Error ? error.message : String(error))
-  return { message: `${file}${field ? `, ${field}` : ''}: ${reason}`, template, source, file, ...(field ? { field } : {}), reason }
+  const say = error instanceof AppError ? error.say : undefined
+  return { message: `${file}${field ? `, ${field}` : ''}: ${reason}`, template, source, file, ...(field ? { field } : {}), reason, ...(say ? { say } : {}) }
 }
 
 export function summarize(template: Template): TemplateSummary {

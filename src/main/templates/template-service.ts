@@ -28,7 +28,12 @@ export class TemplateService {
     const template = templates.find((t) => t.id === id)
     if (template) return template
     const problem = problems.find((p) => p.template === id)
-    if (problem) throw new AppError('template_invalid', problem.message, { details: { file: problem.file, reason: problem.reason, ...(problem.field ? { field: problem.field } : {}) } })
+    if (problem) {
+      throw new AppError('template_invalid', problem.message, {
+        details: { file: problem.file, reason: problem.reason, ...(problem.field ? { field: problem.field } : {}) },
+        ...(problem.say ? { say: problem.say } : {}),
+      })
+    }
     throw new AppError('not_found', `There is no template "${id}".`)
   }
 }
