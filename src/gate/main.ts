@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises'
 import { networkInterfaces, userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import { AppError, toAppError } from '@shared/errors'
-import { commandWord, type GateLine } from '@shared/gate-protocol'
+import { commandWord, GATE_VERSION, type GateLine } from '@shared/gate-protocol'
 import { checkDomain } from '../main/dns/domain-check'
 import { composeEngine } from '../main/engine/compose/compose-engine'
 import { openHostSession } from '../main/host/host-session'
@@ -99,6 +99,12 @@ async function serveRequest(invocation: GateInvocation, config: GateConfig, writ
 async function main(): Promise<number> {
   const closed = new AbortController()
   const write = channelOutput(closed)
+  // Host setup asks the bundle its version before it installs it. A sales key cannot ask this: its forced command
+  // fixes the arguments, and what the client sends arrives in SSH_ORIGINAL_COMMAND only.
+  if (process.argv.length === 3 && process.argv[2] === '--version') {
+    write({ type: 'result', value: { version: GATE_VERSION } })
+    return 0
+  }
   watchChannel(closed)
   const startedAt = Date.now()
   let invocation: GateInvocation

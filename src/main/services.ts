@@ -135,6 +135,7 @@ export function createServices(deps: ServiceDeps): Services {
     setup: new HostSetupService(sessions, engines, deps.keychain, deps.traefikDir, dns, deps.setupOverrides, {
       ...(deps.gateBundle ? { bundle: deps.gateBundle } : {}),
       nodeImage: () => settings.get().gateNodeImage,
+      helperImage: () => settings.get().helperImage,
       templates: async () => Promise.all((await loadTemplates(deps.bundledTemplatesDir, 'bundled')).templates.map(templateFolder)),
     }),
     identity,

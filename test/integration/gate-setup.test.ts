@@ -88,6 +88,7 @@ describe('host setup installs the gate and the templates', () => {
       domainMode: 'external',
       templatesDir,
       auditLog: join(gateDir, 'audit.log'),
+      authorizedKeys: join(home, '.ssh', 'authorized_keys'),
     })
     expect(await gateAnswer(['--version'])).toEqual({ type: 'result', value: { version: '1.0.0', argv: ['--version'] } })
   })

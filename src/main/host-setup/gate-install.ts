@@ -2,6 +2,7 @@
 // image on the host, so the host needs nothing but Docker) and a version of the gate's bundle beside the previous
 // one, switched to by one rename of the `current` link; with its wrapper and its config.json. The plan reads the
 // host and says what differs; applying it writes only that.
+import type { GateConfigInput } from '../../gate/gate-config'
 import { createHash } from 'node:crypto'
 import { posix } from 'node:path'
 import { createTwoFilesPatch } from 'diff'
@@ -44,7 +45,7 @@ export function gateWrapper(layout: GateLayout): string {
 }
 
 /** What the gate needs to know of its host, from the admin's host profile (the gate's gateConfigSchema reads it). */
-export function gateConfig(profile: HostProfile, layout: GateLayout): string {
+export function gateConfig(profile: HostProfile, layout: GateLayout, helperImage?: string): string {
   const config = {
     baseDir: profile.baseDir,
     dockerSocket: profile.dockerSocket,
@@ -52,7 +53,9 @@ export function gateConfig(profile: HostProfile, layout: GateLayout): string {
     domainMode: profile.domainMode,
     templatesDir: layout.templates,
     auditLog: layout.audit,
-  }
+    authorizedKeys: layout.authorizedKeys,
+    ...(helperImage ? { helperImage } : {}),
+  } satisfies GateConfigInput
   return `${JSON.stringify(config, null, 2)}\n`
 }
 
@@ -77,11 +80,11 @@ done
 [ -f "$g/config.json" ] && { printf 'config\t'; base64 -w0 < "$g/config.json"; echo; }
 exit 0`
 
-export async function planGate(session: HostSession, home: string, bundle: GateBundle, nodeImage: string): Promise<GatePlan> {
+export async function planGate(session: HostSession, home: string, bundle: GateBundle, nodeImage: string, helperImage?: string): Promise<GatePlan> {
   checkVersion(bundle.version)
   const layout = gateLayout(home)
   const wrapper = gateWrapper(layout)
-  const config = gateConfig(session.profile, layout)
+  const config = gateConfig(session.profile, layout, helperImage)
   const read = await session.exec(['sh', '-c', READ_SCRIPT, 'sh', layout.dir, bundle.version], { timeoutMs: 20_000 })
   const fields = new Map<string, string>()
   const hashes = new Map<string, string>()

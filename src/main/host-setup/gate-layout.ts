@@ -15,6 +15,8 @@ export interface GateLayout {
   audit: string
   /** Where host setup and the Templates page install templates, one folder per template id. */
   templates: string
+  /** The login's authorized_keys, where the gate checks its key is still enrolled. */
+  authorizedKeys: string
 }
 
 export function gateLayout(home: string): GateLayout {
@@ -28,5 +30,6 @@ export function gateLayout(home: string): GateLayout {
     config: posix.join(dir, 'config.json'),
     audit: posix.join(dir, 'audit.log'),
     templates: posix.join(home, '.shopmanager', 'templates'),
+    authorizedKeys: posix.join(home, '.ssh', 'authorized_keys'),
   }
 }

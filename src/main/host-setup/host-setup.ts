@@ -26,7 +26,7 @@ export interface HostSetupInput extends TraefikStackInput {
 
 /** What host setup installs for the gate: its bundle with the image Node comes from, and the templates. */
 export interface GateSetupInput {
-  gate?: { bundle: GateBundle; nodeImage: string }
+  gate?: { bundle: GateBundle; nodeImage: string; helperImage?: string }
   templates?: TemplateFolder[]
 }
 
@@ -142,7 +142,7 @@ export async function planHostSetup(
     }
   }
   const home = extras.gate || extras.templates ? await homeOf(session) : ''
-  const gate = extras.gate ? await planGate(session, home, extras.gate.bundle, extras.gate.nodeImage) : null
+  const gate = extras.gate ? await planGate(session, home, extras.gate.bundle, extras.gate.nodeImage, extras.gate.helperImage) : null
   const templates = extras.templates ? await planTemplates(session, home, extras.templates) : null
   changes.push(...(gate?.changes ?? []), ...(templates?.changes ?? []))
   return { stackDir, changes, files, unit, gate, templates }

@@ -27,6 +27,8 @@ export type SetupOverrides = Pick<HostSetupInput, 'image' | 'listen'>
 export interface GateSetupSources {
   bundle?: GateBundleSource
   nodeImage: () => string
+  /** The image the gate's clones copy volumes with (the app's setting, so the host uses the same). */
+  helperImage?: () => string
   templates: () => Promise<TemplateFolder[]>
 }
 
@@ -99,7 +101,12 @@ export class HostSetupService {
       ...this.overrides,
     }
     const extras: GateSetupInput = {}
-    if (this.gate?.bundle) extras.gate = { bundle: await this.gate.bundle(), nodeImage: this.gate.nodeImage() }
+    if (this.gate?.bundle)
+      extras.gate = {
+        bundle: await this.gate.bundle(),
+        nodeImage: this.gate.nodeImage(),
+        ...(this.gate.helperImage ? { helperImage: this.gate.helperImage() } : {}),
+      }
     if (this.gate) extras.templates = await this.gate.templates()
     const plan = await planHostSetup(session, engine, this.sourceDir, input, extras)
     const changes = [...plan.changes]

@@ -13,6 +13,8 @@ export class HostOverviewWatcher {
   private overview: ShopOverview
   private stopWatch: (() => void) | null = null
   private stopped = false
+  /** Counts the host's pushed lists: a read that was asked before the latest one is older than it. */
+  private pushed = 0
   private readonly offReconnected: () => void
 
   constructor(
@@ -36,8 +38,11 @@ export class HostOverviewWatcher {
   }
 
   async refresh(): Promise<ShopOverview> {
+    const asked = this.pushed
     try {
-      this.show(await this.engine.host.shops())
+      const shops = await this.engine.host.shops()
+      // A pushed list that came while this read was on its way is newer (a container stopped meanwhile): it stays.
+      if (this.pushed === asked) this.show(shops)
     } catch (error) {
       const e = toAppError(error)
       this.set({ ...this.overview, cached: true, error: { code: e.code, message: e.message, ...(e.say ? { say: e.say } : {}) } })
@@ -62,7 +67,10 @@ export class HostOverviewWatcher {
   private subscribe(): void {
     this.stopWatch?.()
     const stop = this.engine.host.watch(
-      (shops) => this.show(shops),
+      (shops) => {
+        this.pushed++
+        this.show(shops)
+      },
       () => {
         if (this.stopWatch !== stop) return
         this.stopWatch = null
