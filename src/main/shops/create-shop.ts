@@ -1,6 +1,7 @@
 // Creating a shop, as one operation: validate, reserve its directory, write its files, publish its name, start it,
 // wait until healthy. Every step is reported; a failure leaves the host in a state the overview shows truthfully.
 import { createSteps, type CreateStep } from '@shared/operations'
+import type { HostCreate } from '../engine/host-lifecycle'
 import { volumeName } from '../engine/host-layout'
 import type { ShopEngine } from '../engine/shop-engine'
 import type { StartedOperation } from '../operations/operation-runner'
@@ -13,15 +14,9 @@ import type { LifecycleDeps } from './shop-lifecycle'
 import { newShopMetadata, shopFiles } from './shop-record'
 import { startNewShop } from './start-new-shop'
 
-export interface CreateShopInput {
+/** What the wizard asks, on the host it names (a gated host gets the same fields: HostCreate). */
+export interface CreateShopInput extends HostCreate {
   hostId: string
-  name: string
-  description: string
-  templateId: string
-  domain: string
-  params: Record<string, unknown>
-  image?: string | undefined
-  start: boolean
 }
 
 export interface CreateShopDeps extends LifecycleDeps {
