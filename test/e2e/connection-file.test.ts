@@ -86,8 +86,10 @@ describe('connection file in Chromium', () => {
     await hosts.importConnection(file, 'hetzner-demo.shop-manager-connection.json')
     await hosts.importDialog.waitFor({ state: 'hidden' })
     const imported = app.services.hosts.list().find((h) => h.kind === 'ssh')!
-    expect(imported).toMatchObject({ auth: { kind: 'identity' }, role: 'sales', hostKey: info.ssh.hostKeyFingerprint })
+    expect(imported).toMatchObject({ auth: { kind: 'identity' }, hostKey: info.ssh.hostKeyFingerprint })
     await expect.poll(() => hosts.state(imported.id).innerText(), poll).toBe('Verbunden')
+    // The role is the host's answer: this key went into authorized_keys without the gate, so it is an admin's.
+    await expect.poll(() => app.services.hosts.list().find((h) => h.id === imported.id)?.role, poll).toBe('admin')
     // Every check of the host passes: Docker, compose, the shop directory, the proxy network.
     await expect.poll(() => hosts.card(imported.id).getByTestId('probe-checks').locator('[data-ok="false"]').count(), poll).toBe(0)
     await expect.poll(() => hosts.check(imported.id, 'docker').getAttribute('data-ok'), poll).toBe('true')
