@@ -17,6 +17,8 @@ export interface GateBed {
   /** Closes the channel, as the client does to end a stream. */
   close(): void
   deps: GateDeps
+  /** Writes a line on the open channel, as the client does (a watch's refresh). */
+  input(line: string): void
   /** Sends a request (an object is encoded as the client does; a string is sent as the raw command). */
   send(request: GateRequestInput | string | undefined): Promise<GateOutcome>
 }
@@ -24,11 +26,13 @@ export interface GateBed {
 export function gateBed(options: { keyCheckMs?: number } = {}): GateBed {
   const life = fakeLifecycle({ role: 'sales', hostId: 'gate' })
   const closed = new AbortController()
+  const inputs = new Set<(line: string) => void>()
   const bed: GateBed = {
     life,
     lines: [],
     enrolled: true,
     close: () => closed.abort(),
+    input: (line) => inputs.forEach((listener) => listener(line)),
     deps: {
       invocation: { role: 'sales', key: SALES_KEY, config: null },
       config: { shopDomain: 'shops.example', domainMode: 'wildcard', certResolver: null, helperImage: 'busybox:stable' },
@@ -38,6 +42,10 @@ export function gateBed(options: { keyCheckMs?: number } = {}): GateBed {
       keyPresent: async () => bed.enrolled,
       keyCheckMs: options.keyCheckMs ?? 20,
       write: (line) => void bed.lines.push(line),
+      onInput: (listener) => {
+        inputs.add(listener)
+        return () => void inputs.delete(listener)
+      },
       channelClosed: closed.signal,
       domainCheck: async (domain) => ({ domain, verdict: 'ok', code: 'ok' }) as DomainCheckResult,
     },

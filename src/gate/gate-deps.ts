@@ -20,6 +20,8 @@ export interface GateDeps {
   keyCheckMs?: number
   /** One line of output to the channel. */
   write(line: GateLine): void
+  /** The lines the client writes on the open channel, as they come (a watch's refresh); returns the unsubscribe. */
+  onInput(listener: (line: string) => void): () => void
   /** Aborts when the client is done (it closed the channel or sent EOF): a stream stops and answers its result. */
   channelClosed: AbortSignal
   domainCheck(domain: string): Promise<DomainCheckResult>

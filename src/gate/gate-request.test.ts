@@ -132,6 +132,31 @@ describe('gate: streams', () => {
     expect(await running).toMatchObject({ exitCode: 0, op: 'watch', outcome: 'ok' })
   })
 
+  it('a refresh line on the open watch is answered with a full read and its number; other lines are ignored', async () => {
+    const bed = gateBed()
+    await bed.life.plantShop('mueller')
+    const running = bed.send({ op: 'watch' })
+    const events = () => bed.lines.filter((l) => l.type === 'event').map((l) => l.event as { overview: ShopOverview; refresh?: number })
+    await until(() => events().length >= 1)
+    await bed.life.plantShop('schmidt')
+    bed.input('refresh 0')
+    bed.input('rm -rf /')
+    bed.input('refresh 7')
+    await until(() => events().some((e) => e.refresh !== undefined))
+    const answers = events().filter((e) => e.refresh !== undefined)
+    expect(answers.map((e) => [e.refresh, e.overview.shops.map((s) => s.name)])).toEqual([[7, ['mueller', 'schmidt']]])
+    bed.close()
+    expect(await running).toMatchObject({ exitCode: 0, outcome: 'ok' })
+  })
+
+  it('a client that piles up refreshes is cut off', async () => {
+    const bed = gateBed()
+    const running = bed.send({ op: 'watch' })
+    await until(() => bed.lines.length >= 1)
+    for (let n = 1; n <= 50; n++) bed.input(`refresh ${n}`)
+    expect(await running).toMatchObject({ exitCode: 1, outcome: 'refused', code: 'invalid_input' })
+  })
+
   it('follow streams new log lines, masked, and a revoked key ends it with keyRevoked', async () => {
     const bed = gateBed({ keyCheckMs: 20 })
     const record = await bed.life.plantShop('mueller')

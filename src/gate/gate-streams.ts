@@ -2,7 +2,7 @@
 // operation's progress). Each runs until it ends by itself, the channel closes, or the key is revoked: the key is
 // re-checked every ~300 ms, and a revoked key ends the stream with `keyRevoked`.
 import { AppError, errorFromPayload, toAppError } from '@shared/errors'
-import type { GateRequest } from '@shared/gate-protocol'
+import { parseWatchInput, type GateRequest } from '@shared/gate-protocol'
 import type { OperationSnapshot } from '@shared/operations'
 import { OperationRegistry } from '../main/operations/operation-registry'
 import { OperationRunner, type StartedOperation } from '../main/operations/operation-runner'
@@ -65,11 +65,36 @@ function untilEnd(deps: GateDeps, start: (finish: (error?: AppError) => void, em
   })
 }
 
+const MAX_QUEUED_REFRESHES = 4
+
+/**
+ * The overview now and on every change; a `refresh <n>` line from the client is a full read answered with its
+ * number. Refreshes are answered in the order asked, one read at a time; any other line is ignored.
+ */
 export async function watchShops(deps: GateDeps): Promise<null> {
-  await untilEnd(deps, async (_finish, emit) => {
+  await untilEnd(deps, async (finish, emit) => {
     const watcher = new ShopOverviewWatcher(deps.engine, new NoOverviewCache(), (overview) => emit({ type: 'event', event: { overview } }))
+    let answered: Promise<void> = Promise.resolve()
+    let waiting = 0
+    let stopped = false
+    const offInput = deps.onInput((line) => {
+      const refresh = parseWatchInput(line)
+      if (refresh === null) return
+      // A client waits for its answer before it asks again; one that piles up reads is not served.
+      if (++waiting > MAX_QUEUED_REFRESHES) return finish(new AppError('invalid_input', `More than ${MAX_QUEUED_REFRESHES} refreshes asked at once.`))
+      answered = answered.then(async () => {
+        if (stopped) return
+        const overview = await watcher.refresh({ publish: false })
+        waiting--
+        emit({ type: 'event', event: { overview, refresh } })
+      })
+    })
     await watcher.start()
-    return () => void watcher.stop()
+    return () => {
+      stopped = true
+      offInput()
+      void watcher.stop()
+    }
   })
   return null
 }

@@ -1,17 +1,21 @@
 // The laptop's side of the gate against the gate's own request handling, in memory: the same lifecycle calls a sales
 // laptop makes (overview, create, start, logs, clone, the login password) go through the client, the protocol and
 // the gate to a fake host; what a sales key may not do is refused by the host's code, not only by the laptop's.
-import { PassThrough } from 'node:stream'
-import { describe, expect, it } from 'vitest'
+import { Duplex, PassThrough, Writable } from 'node:stream'
+import { describe, expect, it, vi } from 'vitest'
 import { AppError } from '@shared/errors'
 import { createSteps } from '@shared/operations'
+import type { ShopOverview } from '@shared/shops'
 import { GateClient, type GateChannel } from '../main/engine/gate/gate-client'
 import { GateLifecycle } from '../main/engine/gate/gate-lifecycle'
+import type { HostLifecycle } from '../main/engine/host-lifecycle'
 import type { ShopEngine } from '../main/engine/shop-engine'
 import type { ShopRuntime } from '../main/engine/shop-runtime'
 import type { ShopStore } from '../main/engine/shop-store'
 import { startCloneShop } from '../main/shops/clone-shop'
 import { startCreateShop } from '../main/shops/create-shop'
+import { HostOverviewWatcher } from '../main/shops/host-overview'
+import { OverviewCache } from '../main/shops/overview-cache'
 import { runShopAction } from '../main/shops/shop-actions'
 import { readLogs } from '../main/shops/shop-logs'
 import { revealLoginPassword } from '../main/shops/shop-secrets'
@@ -25,14 +29,30 @@ function laptopOf(bed: GateBed): { client: GateClient; requests: string[] } {
     requests.push(command)
     const out = new PassThrough()
     const closed = new AbortController()
+    const inputs = new Set<(line: string) => void>()
+    // What the laptop writes on the channel reaches the gate as lines.
+    const input = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) inputs.forEach((listener) => listener(line))
+        done()
+      },
+    })
     let exit!: (code: number | null) => void
     const exited = new Promise<number | null>((resolve) => (exit = resolve))
-    const deps = { ...bed.deps, channelClosed: closed.signal, write: (line: unknown) => void out.write(`${JSON.stringify(line)}\n`) }
+    const deps = {
+      ...bed.deps,
+      channelClosed: closed.signal,
+      write: (line: unknown) => void out.write(`${JSON.stringify(line)}\n`),
+      onInput: (listener: (line: string) => void) => {
+        inputs.add(listener)
+        return () => void inputs.delete(listener)
+      },
+    }
     void handleGateCommand(command, deps).then((outcome) => {
       out.end()
       exit(outcome.exitCode)
     })
-    return Object.assign(out, { close: () => closed.abort(), exited }) as unknown as GateChannel
+    return Object.assign(Duplex.from({ readable: out, writable: input }), { close: () => closed.abort(), exited }) as unknown as GateChannel
   }, 'testhost')
   return { client, requests }
 }
@@ -74,6 +94,23 @@ describe('a sales laptop through the gate', () => {
     expect(bed.life.host.runtime.containersOf('neu')).toMatchObject([{ state: 'running', health: 'healthy' }])
     const shops = await engine.host!.shops()
     expect(shops.map((s) => [s.name, s.hostId, s.light])).toEqual([['neu', 'laptop-profile', 'green']])
+  })
+
+  it('the live overview: pushed by the host on every change, refreshed on the open stream without a new request', async () => {
+    const { bed, engine, requests } = await salesLaptop()
+    await bed.life.plantShop('mueller')
+    const shown: ShopOverview[] = []
+    const watcher = new HostOverviewWatcher(engine as ShopEngine & { host: HostLifecycle }, new OverviewCache('/nonexistent/cache'), (o) => void shown.push(o))
+    await watcher.start()
+    expect(watcher.current.shops.map((s) => [s.name, s.hostId, s.light])).toEqual([['mueller', 'laptop-profile', 'green']])
+    const asked = requests.length
+    await bed.life.plantShop('schmidt')
+    const refreshed = await watcher.refresh()
+    expect(refreshed.shops.map((s) => s.name)).toEqual(['mueller', 'schmidt'])
+    expect(requests.length).toBe(asked)
+    bed.life.host.runtime.setHealth('mueller', 'web', 'unhealthy')
+    await vi.waitFor(() => expect(shown.at(-1)!.shops.find((s) => s.name === 'mueller')!.light).toBe('red'))
+    await watcher.stop()
   })
 
   it('starts, reads masked logs and the login password through the host, never the store', async () => {

@@ -6,12 +6,13 @@ import { readFile } from 'node:fs/promises'
 import { networkInterfaces, userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
 import { AppError, toAppError } from '@shared/errors'
-import { commandWord, GATE_VERSION, type GateLine } from '@shared/gate-protocol'
+import { commandWord, GATE_VERSION, MAX_WATCH_INPUT, type GateLine } from '@shared/gate-protocol'
 import { checkDomain } from '../main/dns/domain-check'
 import { composeEngine } from '../main/engine/compose/compose-engine'
 import { openHostSession } from '../main/host/host-session'
 import { parseAuthorizedKeys, personOf } from '../main/team/authorized-keys'
 import { appendAuditLine } from './audit-log'
+import type { GateDeps } from './gate-deps'
 import { loadGateConfig, type GateConfig } from './gate-config'
 import { parseInvocation, type GateInvocation } from './gate-invocation'
 import { handleGateCommand, type GateOutcome } from './gate-request'
@@ -33,12 +34,31 @@ function channelOutput(closed: AbortController): (line: GateLine) => void {
   }
 }
 
-/** The client ends a stream by closing the channel (or sending EOF): sshd then closes the gate's stdin. */
-function watchChannel(closed: AbortController): void {
+/**
+ * The client ends a stream by closing the channel (or sending EOF): sshd then closes the gate's stdin. What it writes
+ * before that is read as lines (a watch's refresh); a line longer than MAX_WATCH_INPUT ends the channel.
+ */
+function watchChannel(closed: AbortController): GateDeps['onInput'] {
+  const listeners = new Set<(line: string) => void>()
+  let buffered = ''
+  process.stdin.setEncoding('utf8')
+  process.stdin.on('data', (chunk: string) => {
+    buffered += chunk
+    let newline: number
+    while ((newline = buffered.indexOf('\n')) >= 0) {
+      const line = buffered.slice(0, newline)
+      buffered = buffered.slice(newline + 1)
+      for (const listener of listeners) listener(line)
+    }
+    if (buffered.length > MAX_WATCH_INPUT) closed.abort()
+  })
   process.stdin.on('end', () => closed.abort())
   process.stdin.on('error', () => closed.abort())
-  process.stdin.resume()
   for (const signal of ['SIGHUP', 'SIGTERM', 'SIGINT', 'SIGPIPE'] as const) process.on(signal, () => closed.abort())
+  return (listener) => {
+    listeners.add(listener)
+    return () => void listeners.delete(listener)
+  }
 }
 
 /** The key's person as its line's comment says ("Bea Berger [sales] shop-manager"), else its fingerprint. */
@@ -59,7 +79,13 @@ function flush(): Promise<void> {
   return new Promise((resolve) => (process.stdout.writableLength === 0 ? resolve() : process.stdout.write('', () => resolve())))
 }
 
-async function serveRequest(invocation: GateInvocation, config: GateConfig, write: (line: GateLine) => void, closed: AbortSignal): Promise<GateOutcome> {
+interface GateChannelIo {
+  write: (line: GateLine) => void
+  onInput: GateDeps['onInput']
+  closed: AbortSignal
+}
+
+async function serveRequest(invocation: GateInvocation, config: GateConfig, io: GateChannelIo): Promise<GateOutcome> {
   const session = openHostSession({
     id: 'gate',
     name: 'This host',
@@ -83,8 +109,9 @@ async function serveRequest(invocation: GateInvocation, config: GateConfig, writ
       templates: hostTemplates(config.templatesDir),
       user: await personOfKey(config.authorizedKeys, invocation.key),
       keyPresent: () => keyPresent(config.authorizedKeys, invocation.key),
-      write,
-      channelClosed: closed,
+      write: io.write,
+      onInput: io.onInput,
+      channelClosed: io.closed,
       domainCheck: (domain) =>
         checkDomain(domain, {
           expected: config.publicAddresses.length > 0 ? config.publicAddresses : interfaceAddresses(),
@@ -105,7 +132,7 @@ async function main(): Promise<number> {
     write({ type: 'result', value: { version: GATE_VERSION } })
     return 0
   }
-  watchChannel(closed)
+  const onInput = watchChannel(closed)
   const startedAt = Date.now()
   let invocation: GateInvocation
   let config: GateConfig
@@ -120,7 +147,7 @@ async function main(): Promise<number> {
     process.stderr.write(`shopmgr-gate: ${e.message}\n`)
     return 1
   }
-  const outcome = await serveRequest(invocation, config, write, closed.signal).catch((error: unknown): GateOutcome => {
+  const outcome = await serveRequest(invocation, config, { write, onInput, closed: closed.signal }).catch((error: unknown): GateOutcome => {
     const e = error instanceof AppError ? error : toAppError(error)
     write({ type: 'error', code: e.code, message: e.message })
     return { exitCode: 1, op: commandWord(process.env['SSH_ORIGINAL_COMMAND']), shop: null, outcome: 'failed', code: e.code }

@@ -221,8 +221,26 @@ export interface GateResults {
   domainCheck: DomainCheckResult
 }
 
-/** What a stream's `event` lines carry: the whole overview on every change (watch), or new log lines (follow). */
-export type GateEvent = { overview: ShopOverview } | { lines: LogLine[] }
+/**
+ * What a stream's `event` lines carry: the whole overview on every change (watch), or new log lines (follow). An
+ * overview read because the client asked for it on the open watch channel carries the number it asked with.
+ */
+export type GateEvent = { overview: ShopOverview; refresh?: number } | { lines: LogLine[] }
+
+/**
+ * The one thing a client may write on an open watch channel: `refresh <n>` and a newline, for a full read answered
+ * as an overview event with `refresh: n`. A refresh costs no new channel (no SSH session, no gate start-up).
+ */
+export const WATCH_REFRESH = 'refresh'
+
+/** The longest input line the gate reads on a watch channel; a longer one ends the stream. */
+export const MAX_WATCH_INPUT = 64
+
+/** The number of a `refresh <n>` line, or null for any other line. */
+export function parseWatchInput(line: string): number | null {
+  const match = /^refresh ([1-9][0-9]{0,8})$/.exec(line)
+  return match ? Number(match[1]) : null
+}
 
 export const gateErrorLineSchema = z
   .object({

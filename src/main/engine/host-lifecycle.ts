@@ -31,12 +31,22 @@ export interface HostRun {
   signal: AbortSignal
 }
 
+/** A running watch of the host's shops. */
+export interface ShopsWatch {
+  stop(): void
+  /**
+   * A full read on the open stream, also passed to `onShops` in the stream's order; rejects if the stream is not
+   * open (yet or any more): the caller reads the list on its own then.
+   */
+  refresh(): Promise<ShopSummary[]>
+}
+
 export interface HostLifecycle {
   /** The templates an admin installed on the host: all a sales key may create from. */
   readonly templates: readonly TemplateSummary[]
   shops(): Promise<ShopSummary[]>
-  /** Calls `onShops` with the whole list on every change; `onEnd` when the stream ended by itself. Returns stop. */
-  watch(onShops: (shops: ShopSummary[]) => void, onEnd: (error?: Error) => void): () => void
+  /** Calls `onShops` with the whole list on every change; `onEnd` when the stream ended by itself. */
+  watch(onShops: (shops: ShopSummary[]) => void, onEnd: (error?: Error) => void): ShopsWatch
   create(input: HostCreate, run: HostRun): Promise<OperationSnapshot>
   clone(input: HostClone, run: HostRun): Promise<OperationSnapshot>
   control(shop: string, action: 'start' | 'restart'): Promise<void>

@@ -2,7 +2,7 @@
 // whole list on every change, this side shows it and caches it. The same face as ShopOverviewWatcher.
 import { toAppError } from '@shared/errors'
 import type { ShopOverview, ShopSummary } from '@shared/shops'
-import type { HostLifecycle } from '../engine/host-lifecycle'
+import type { HostLifecycle, ShopsWatch } from '../engine/host-lifecycle'
 import type { ShopEngine } from '../engine/shop-engine'
 import type { OverviewCache } from './overview-cache'
 
@@ -11,7 +11,7 @@ const RETRY_MS = 1000
 
 export class HostOverviewWatcher {
   private overview: ShopOverview
-  private stopWatch: (() => void) | null = null
+  private watching: ShopsWatch | null = null
   private stopped = false
   /** Counts the host's pushed lists: a read that was asked before the latest one is older than it. */
   private pushed = 0
@@ -40,6 +40,14 @@ export class HostOverviewWatcher {
   async refresh(): Promise<ShopOverview> {
     const asked = this.pushed
     try {
+      // On the open stream the host answers at once (and in order with its changes); else one request of its own.
+      if (this.watching) {
+        const answered = await this.watching.refresh().then(
+          () => true,
+          () => false,
+        )
+        if (answered) return this.overview
+      }
       const shops = await this.engine.host.shops()
       // A pushed list that came while this read was on its way is newer (a container stopped meanwhile): it stays.
       if (this.pushed === asked) this.show(shops)
@@ -53,8 +61,8 @@ export class HostOverviewWatcher {
   stop(): Promise<void> {
     this.stopped = true
     this.offReconnected()
-    this.stopWatch?.()
-    this.stopWatch = null
+    this.watching?.stop()
+    this.watching = null
     return Promise.resolve()
   }
 
@@ -65,20 +73,20 @@ export class HostOverviewWatcher {
   }
 
   private subscribe(): void {
-    this.stopWatch?.()
-    const stop = this.engine.host.watch(
+    this.watching?.stop()
+    const watch = this.engine.host.watch(
       (shops) => {
         this.pushed++
         this.show(shops)
       },
       () => {
-        if (this.stopWatch !== stop) return
-        this.stopWatch = null
+        if (this.watching !== watch) return
+        this.watching = null
         // The host ended the stream (a revoked key is told by refresh; a restarted gate is followed again).
         if (!this.stopped) setTimeout(() => void this.resync(), RETRY_MS).unref()
       },
     )
-    this.stopWatch = stop
+    this.watching = watch
   }
 
   private show(shops: ShopSummary[]): void {

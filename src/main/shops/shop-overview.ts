@@ -58,16 +58,19 @@ export class ShopOverviewWatcher {
     return this.reading ?? Promise.resolve()
   }
 
-  /** A full read; on failure the last known list stays, marked cached, with the reason. */
-  async refresh(): Promise<ShopOverview> {
+  /**
+   * A full read; on failure the last known list stays, marked cached, with the reason. `publish: false` for a
+   * caller that hands the answer on itself (the gate answering a client's refresh).
+   */
+  async refresh(options: { publish?: boolean } = {}): Promise<ShopOverview> {
     try {
       this.apiCalls += 2
       const shops = await discoverShops(this.engine)
-      this.set({ hostId: this.engine.hostId, shops, readAt: this.now().toISOString(), cached: false })
+      this.set({ hostId: this.engine.hostId, shops, readAt: this.now().toISOString(), cached: false }, options.publish)
       void this.cache.save(this.overview).catch(() => undefined)
     } catch (error) {
       const e = toAppError(error)
-      this.set({ ...this.overview, cached: true, error: { code: e.code, message: e.message, ...(e.say ? { say: e.say } : {}) } })
+      this.set({ ...this.overview, cached: true, error: { code: e.code, message: e.message, ...(e.say ? { say: e.say } : {}) } }, options.publish)
     }
     return this.overview
   }
@@ -140,9 +143,9 @@ export class ShopOverviewWatcher {
     }
   }
 
-  private set(overview: ShopOverview): void {
+  private set(overview: ShopOverview, publish = true): void {
     this.overview = overview
-    this.publish(overview)
+    if (publish) this.publish(overview)
   }
 }
 

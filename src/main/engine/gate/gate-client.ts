@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream'
 import type { OperationOptions } from '../../host/ssh-types'
 
 /** A request's channel as the client needs it: the answer's lines, a way to end it, its exit status. */
-export type GateChannel = Readable & { close(): void; exited: Promise<number | null> }
+export type GateChannel = Readable & { write(text: string): boolean; close(): void; exited: Promise<number | null> }
 
 /** Opens the channel that carries one request (over SSH: an exec channel whose command is the request). */
 export type OpenGateChannel = (command: string, options: OperationOptions) => Promise<GateChannel>
@@ -18,6 +18,8 @@ export interface GateCall {
   onLine?: (line: Extract<GateLine, { type: 'progress' | 'event' }>) => void
   /** Ends the request: the channel closes, and the gate ends what it was doing for it. */
   signal?: AbortSignal
+  /** Called once the channel is open, with a way to write a line on it (a watch's refresh). */
+  onOpen?: (send: (line: string) => void) => void
   /** For the channel to open (not for a stream's whole life). */
   timeoutMs?: number
 }
@@ -54,8 +56,9 @@ export class GateClient {
     const channel = await this.open(command, { ...(call.signal ? { signal: call.signal } : {}), timeoutMs: call.timeoutMs ?? 15_000 })
     const close = (): void => void channel.close()
     call.signal?.addEventListener('abort', close, { once: true })
-    // Nothing for the gate on stdin: EOF at once (the gate reads the channel's end as the client going away
-    // only when stdin closes with the channel, which sshd does).
+    // The gate reads the channel's end as the client going away; a line written before that is a request on the
+    // open stream (only a watch reads them).
+    call.onOpen?.((line) => void channel.write(`${line}\n`))
     let result: { value: unknown } | null = null
     let failure: AppError | null = null
     let lines = 0

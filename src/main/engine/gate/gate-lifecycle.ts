@@ -1,10 +1,10 @@
 // The host's lifecycle through the gate: each call one request on its own channel. Streams (the overview, a
 // followed log) stay open until stopped; a created or cloned shop's progress is the host's own operation, passed on.
 import { toAppError } from '@shared/errors'
-import type { GateHello } from '@shared/gate-protocol'
+import { WATCH_REFRESH, type GateHello } from '@shared/gate-protocol'
 import type { OperationSnapshot } from '@shared/operations'
 import type { ShopSummary } from '@shared/shops'
-import type { HostClone, HostCreate, HostLifecycle, HostRun } from '../host-lifecycle'
+import type { HostClone, HostCreate, HostLifecycle, HostRun, ShopsWatch } from '../host-lifecycle'
 import type { LogSink, LogsQuery } from '../shop-runtime'
 import type { GateClient } from './gate-client'
 
@@ -31,24 +31,57 @@ export class GateLifecycle implements HostLifecycle {
     return this.own(await this.gate.request({ op: 'list' }))
   }
 
-  watch(onShops: (shops: ShopSummary[]) => void, onEnd: (error?: Error) => void): () => void {
+  watch(onShops: (shops: ShopSummary[]) => void, onEnd: (error?: Error) => void): ShopsWatch {
     const stop = new AbortController()
+    let send: ((line: string) => void) | null = null
+    let asked = 0
+    const waiting = new Map<number, { resolve: (shops: ShopSummary[]) => void; reject: (error: Error) => void }>()
+    const endWaiting = (error: Error): void => {
+      send = null
+      for (const { reject } of waiting.values()) reject(error)
+      waiting.clear()
+    }
     this.gate
       .request(
         { op: 'watch' },
         {
           signal: stop.signal,
           timeoutMs: LIVE_TIMEOUT_MS,
+          onOpen: (write) => (send = write),
           onLine: (line) => {
-            if (line.type === 'event' && 'overview' in line.event) onShops(this.own(line.event.overview.shops))
+            if (line.type !== 'event' || !('overview' in line.event)) return
+            const shops = this.own(line.event.overview.shops)
+            onShops(shops)
+            const refresh = line.event.refresh
+            if (refresh === undefined) return
+            waiting.get(refresh)?.resolve(shops)
+            waiting.delete(refresh)
           },
         },
       )
       .then(
-        () => !stop.signal.aborted && onEnd(),
-        (error: Error) => !stop.signal.aborted && onEnd(error),
+        () => {
+          endWaiting(new Error('the watch ended'))
+          if (!stop.signal.aborted) onEnd()
+        },
+        (error: Error) => {
+          endWaiting(error)
+          if (!stop.signal.aborted) onEnd(error)
+        },
       )
-    return () => stop.abort()
+    return {
+      stop: () => {
+        endWaiting(new Error('the watch was stopped'))
+        stop.abort()
+      },
+      refresh: () =>
+        new Promise<ShopSummary[]>((resolve, reject) => {
+          if (!send) return reject(new Error('the watch is not open'))
+          const n = ++asked
+          waiting.set(n, { resolve, reject })
+          send(`${WATCH_REFRESH} ${n}`)
+        }),
+    }
   }
 
   private followed(request: Parameters<GateClient['request']>[0], run: HostRun): Promise<OperationSnapshot> {
