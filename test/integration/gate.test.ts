@@ -2,26 +2,19 @@
 // Node, a config for the test bed, a sales key in authorized_keys whose forced command is the gate. Then, over real
 // sshd with that key: what a salesperson may do works, everything else is refused by sshd or the gate, every
 // request leaves an audit line, and removing the key's line ends a followed log within a second.
-import { execFileSync } from 'node:child_process'
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import ssh2 from 'ssh2'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parseAuditLog } from '../../src/shared/gate-audit'
-import { encodeGateRequest, GATE_COMMAND, GATE_VERSION, parseGateLine, type GateLine, type GateRequestInput } from '../../src/shared/gate-protocol'
+import { encodeGateRequest, GATE_VERSION, parseGateLine, type GateLine, type GateRequestInput } from '../../src/shared/gate-protocol'
 import type { OperationSnapshot } from '../../src/shared/operations'
 import type { ShopOverview, ShopSummary } from '../../src/shared/shops'
-import type { GateConfigInput } from '../../src/gate/gate-config'
-import { generateEd25519 } from '../../src/main/team/key-pair'
-import { fingerprintOf } from '../../src/main/team/authorized-keys'
 import { testbedBaseDir, testbedDocker } from '../support/testbed-dir'
+import { forbiddenRequests, installTestGate, rawGateRequest, type TestGate } from './support/test-gate'
 
 const info = inject('testbed')
-const root = resolve(import.meta.dirname, '../..')
 const user = info.ssh.teamUser
-const sshDir = `/home/${user}/.ssh`
-const authorizedKeys = join(sshDir, 'authorized_keys')
 const shop = `gate${process.pid}`
 const { docker } = testbedDocker(info)
 
@@ -75,7 +68,7 @@ function exec(client: ssh2.Client, command: string): Channel {
 
 const ask = (client: ssh2.Client, request: GateRequestInput | string): Promise<Answer> =>
   exec(client, typeof request === 'string' ? request : encodeGateRequest(request)).done
-const raw = (json: unknown): string => `${GATE_COMMAND} ${Buffer.from(JSON.stringify(json)).toString('base64url')}`
+const raw = rawGateRequest
 const resultOf = <T>(answer: Answer): T => {
   const last = answer.lines.at(-1)
   if (last?.type !== 'result') throw new Error(`no result: ${JSON.stringify(answer)}`)
@@ -92,12 +85,9 @@ function connect(privateKey: string): Promise<ssh2.Client> {
 }
 
 describe('the gate over real sshd with a sales key', () => {
-  const sales = generateEd25519('Bea Berger [sales] shop-manager')
-  const fingerprint = fingerprintOf(sales.public.split(' ')[1]!)
-  let gateDir: string
+  let gate: TestGate
+  let fingerprint: string
   let baseDir: string
-  let keysBefore: string | null = null
-  let salesLine: string
   let client: ssh2.Client
   /** Every request sent, by the op (or command word) the audit line should name. */
   const sent: string[] = []
@@ -108,52 +98,24 @@ describe('the gate over real sshd with a sales key', () => {
   const container = () => docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${shop}`, '--filter', 'label=com.docker.compose.service=web')
 
   beforeAll(async () => {
-    execFileSync('npm', ['run', '-s', 'build:gate'], { cwd: root, stdio: 'inherit' })
-    gateDir = mkdtempSync(join(tmpdir(), 'shopmgr-gate-'))
-    const version = join(gateDir, 'versions', GATE_VERSION)
-    mkdirSync(version, { recursive: true })
-    cpSync(join(root, 'out/gate/shopmgr-gate.mjs'), join(version, 'shopmgr-gate.mjs'))
-    symlinkSync(version, join(gateDir, 'current'))
-    symlinkSync(process.execPath, join(gateDir, 'node'))
-    writeFileSync(join(gateDir, 'shopmgr-gate'), `#!/bin/sh\nexec "${gateDir}/node" "${gateDir}/current/shopmgr-gate.mjs" "$@"\n`, { mode: 0o755 })
-    // The installed template is the host's copy: a label only it has shows the shop's compose file came from it.
-    const templatesDir = join(gateDir, 'templates')
-    cpSync(join(root, 'templates/busybox'), join(templatesDir, 'busybox'), { recursive: true })
-    const compose = join(templatesDir, 'busybox', 'compose.yaml')
-    writeFileSync(compose, readFileSync(compose, 'utf8').replace('    init: true\n', '    init: true\n    labels:\n      shopmanager.installed: host-copy\n'))
     baseDir = testbedBaseDir(info, 'gate')
-    const config: GateConfigInput = {
+    // The installed template is the host's copy: a label only it has shows the shop's compose file came from it.
+    gate = installTestGate(info, {
       baseDir,
-      dockerSocket: info.dockerSocket,
-      shopDomain: 'shops.test',
-      domainMode: 'wildcard',
-      templatesDir,
-      auditLog: join(gateDir, 'audit.log'),
-      authorizedKeys,
-      certResolver: null,
-      publicAddresses: ['127.0.0.1'],
-    }
-    writeFileSync(join(gateDir, 'config.json'), JSON.stringify(config, null, 2))
-    chmodSync(gateDir, 0o755)
-    execFileSync('chown', ['-R', `${user}:`, gateDir, baseDir])
-    if (existsSync(authorizedKeys)) keysBefore = readFileSync(authorizedKeys, 'utf8')
-    mkdirSync(sshDir, { recursive: true })
-    salesLine = `restrict,command="${gateDir}/shopmgr-gate --role=sales --key=${fingerprint}" ${sales.public.trim()}`
-    writeFileSync(authorizedKeys, `# shop host keys\n${salesLine}\n`)
-    execFileSync('chown', ['-R', `${user}:`, sshDir])
-    client = await connect(sales.private)
+      editTemplate: (_id, compose) => compose.replace('    init: true\n', '    init: true\n    labels:\n      shopmanager.installed: host-copy\n'),
+    })
+    fingerprint = gate.sales.fingerprint
+    client = await connect(gate.sales.private)
   })
 
   afterAll(() => {
     client?.end()
-    if (keysBefore === null) rmSync(sshDir, { recursive: true, force: true })
-    else writeFileSync(authorizedKeys, keysBefore)
+    gate?.remove()
     const ids = docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${shop}`).split('\n').filter(Boolean)
     if (ids.length) docker('rm', '-f', ...ids)
     for (const volume of docker('volume', 'ls', '-q', '--filter', `name=^${shop}_`).split('\n').filter(Boolean)) docker('volume', 'rm', '-f', volume)
     if (docker('network', 'ls', '-q', '--filter', `name=^${shop}_shop$`)) docker('network', 'rm', `${shop}_shop`)
     if (baseDir) rmSync(baseDir, { recursive: true, force: true })
-    if (gateDir) rmSync(gateDir, { recursive: true, force: true })
   })
 
   it('hello answers the sales role, the key, the gate version and the installed templates', async () => {
@@ -274,26 +236,7 @@ describe('the gate over real sshd with a sales key', () => {
       compose: readFileSync(join(baseDir, shop, 'docker-compose.yml'), 'utf8'),
     })
     const before = hostState()
-    const hostile: Array<[string, string]> = [
-      [`${GATE_COMMAND} ***`, 'malformed'],
-      [`${GATE_COMMAND} ${Buffer.from('{"op":').toString('base64url')}`, 'malformed'],
-      [`${GATE_COMMAND} ${'A'.repeat(17_000)}`, 'malformed'],
-      [raw({ op: 'start', shop, compose: 'services: {}' }), 'start'],
-      [raw({ op: 'start', shop: `${shop}; docker rm -f ${shop}-web-1` }), 'start'],
-      [raw({ op: 'restart', shop: 'traefik' }), 'restart'],
-      [raw({ op: 'logs', shop: '../../etc', tail: 5 }), 'logs'],
-      [raw({ op: 'create', name: "mue'ller", templateId: 'busybox', domain: 'x.shops.test', params: {} }), 'create'],
-      [raw({ op: 'create', name: 'neu', templateId: '..', domain: 'neu.shops.test', params: {} }), 'create'],
-      [raw({ op: 'create', name: 'neu', templateId: 'busybox', domain: 'neu.shops.test\n    privileged: true', params: {} }), 'create'],
-      [raw({ op: 'create', name: 'neu', templateId: 'busybox', domain: 'neu.shops.test', params: { greeting: 'x\nSHOP_SECRET_ADMIN_PASSWORD=1' } }), 'create'],
-      [raw({ op: 'clone', source: shop, name: 'traefik', domain: 'x.shops.test' }), 'clone'],
-      [raw({ op: 'revealSecret', shop, secretId: 'admin_password' }), 'revealSecret'],
-      [raw({ op: 'exec', argv: ['id'] }), 'exec'],
-      [raw({ op: 'hello', __proto__: { role: 'admin' }, role: 'admin' }), 'hello'],
-      ['docker rm -f $(docker ps -aq)', 'docker'],
-      ['cat .ssh/authorized_keys', 'cat'],
-      [`shopmgr-gate-v1 ${Buffer.from('{"op":"hello"}').toString('base64url')} ; id`, 'malformed'],
-    ]
+    const hostile = forbiddenRequests(shop)
     for (let i = 0; i < hostile.length; i += 4) {
       const answers = await Promise.all(hostile.slice(i, i + 4).map(([command, op]) => send(command, op)))
       answers.forEach((answer, j) => {
@@ -311,18 +254,18 @@ describe('the gate over real sshd with a sales key', () => {
     const follow = exec(client, encodeGateRequest({ op: 'follow', shop, tail: 5 }))
     await expect.poll(() => follow.lines.some((l) => l.type === 'event'), { timeout: 10_000, interval: 50 }).toBe(true)
     const removedAt = performance.now()
-    writeFileSync(authorizedKeys, readFileSync(authorizedKeys, 'utf8').replace(`${salesLine}\n`, ''))
+    writeFileSync(gate.authorizedKeys, readFileSync(gate.authorizedKeys, 'utf8').replace(`${gate.salesLine}\n`, ''))
     const answer = await follow.done
     const ms = performance.now() - removedAt
     console.log(`gate revocation: the followed log ended ${ms.toFixed(0)} ms after the key's line was removed`)
     expect(ms).toBeLessThan(1000)
     expect(answer.lines.at(-1)).toMatchObject({ type: 'error', code: 'forbidden', say: { key: 'keyRevoked' } })
     expect(answer.code).toBe(1)
-    await expect(connect(sales.private)).rejects.toThrow()
+    await expect(connect(gate.sales.private)).rejects.toThrow()
   })
 
   it('the audit log has one line per request with the key, readable only by its owner', async () => {
-    const log = join(gateDir, 'audit.log')
+    const log = gate.auditLog
     // The last gates write their line as they exit.
     await expect.poll(() => parseAuditLog(readFileSync(log, 'utf8')).length, { timeout: 5000, interval: 50 }).toBe(sent.length)
     const lines = parseAuditLog(readFileSync(log, 'utf8'))
