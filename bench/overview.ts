@@ -4,8 +4,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Readable } from 'node:stream'
-import type Docker from 'dockerode'
 import type { ShopOverview } from '../src/shared/shops'
 import { openHostSession } from '../src/main/host/host-session'
 import { listProjectContainers } from '../src/main/engine/compose/containers'
@@ -16,8 +14,9 @@ import { key, testbedProfile } from '../test/integration/support/hosts'
 import { median, percentile, result, sample, table, testbed } from './support/figures'
 import { createFleet, type Fleet } from './support/fleet'
 import { dirPrefix, startBench } from './support/leftovers'
+import { followDeaths, type ContainerDeaths } from './support/container-deaths'
+import { ShownLights } from './support/shown-lights'
 import { dockerOf } from '../src/main/engine/compose/docker-client'
-import { PROJECT_LABEL } from '../src/main/engine/host-layout'
 
 const info = testbed()
 // Creating the 200 containers alone took 122 s on a loaded machine (load 26), and removing them takes as long again.
@@ -43,48 +42,9 @@ async function measure(fleet: Fleet, publish: (o: ShopOverview) => void = () => 
   return { session, watcher, refresh, callsPerRefresh, cleanup: () => rmSync(cacheDir, { recursive: true, force: true }) }
 }
 
-/**
- * The baseline for a container change: a plain subscriber to Docker's events on the test bed's local socket (no
- * SSH, no re-read, nothing published), waiting for a container's `die`. `die` is the event to compare with: the app
- * re-reads on every event of the shop (`kill` comes first), but only a list read after `die` shows it exited, red.
- */
-async function followDeaths(docker: Docker): Promise<{ died(container: string): Promise<number>; stop(): void }> {
-  const stream = (await docker.getEvents({ filters: { type: ['container'], event: ['die'], label: [PROJECT_LABEL] } })) as Readable
-  const waiting = new Map<string, (at: number) => void>()
-  let buffered = ''
-  stream.on('data', (chunk: Buffer) => {
-    const at = performance.now()
-    buffered += chunk.toString('utf8')
-    let newline: number
-    while ((newline = buffered.indexOf('\n')) >= 0) {
-      const line = buffered.slice(0, newline)
-      buffered = buffered.slice(newline + 1)
-      const name = (JSON.parse(line) as { Actor?: { Attributes?: Record<string, string> } }).Actor?.Attributes?.['name']
-      if (name) waiting.get(name)?.(at)
-    }
-  })
-  stream.on('error', () => undefined)
-  return {
-    /** Asked before the change, so its event cannot come first. */
-    died: (container) =>
-      new Promise<number>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiting.delete(container)
-          reject(new Error(`no die event for ${container} within ${CHANGE_TIMEOUT_MS} ms on the local socket`))
-        }, CHANGE_TIMEOUT_MS)
-        waiting.set(container, (at) => {
-          waiting.delete(container)
-          clearTimeout(timer)
-          resolve(at)
-        })
-      }),
-    stop: () => stream.destroy(),
-  }
-}
-
 let small: Fleet | undefined
 let large: Fleet | undefined
-let direct: Awaited<ReturnType<typeof followDeaths>> | undefined
+let direct: ContainerDeaths | undefined
 try {
   progress('creating 10 shops')
   small = await createFleet(info, 10, 'overview', 'ten')
@@ -100,12 +60,8 @@ try {
   large = await createFleet(info, SHOPS, 'overview', 'hundred')
   progress(`measuring ${SHOPS} shops`)
   const fleet = large
-  let latest: ShopOverview | null = null
-  const waiters = new Set<() => void>()
-  const hundred = await measure(fleet, (overview) => {
-    latest = overview
-    for (const wake of waiters) wake()
-  })
+  const lights = new ShownLights(CHANGE_TIMEOUT_MS)
+  const hundred = await measure(fleet, lights.publish)
   progress('baseline')
   // Baseline: the naive way, one container list per shop through the same connection.
   const naive = await sample(
@@ -121,26 +77,11 @@ try {
   const eventToStore: number[] = []
   // The same stops, seen by the plain subscriber beside the app's watcher.
   const directEvent: number[] = []
-  direct = await followDeaths(fleet.docker)
+  direct = await followDeaths(fleet.docker, CHANGE_TIMEOUT_MS)
   for (const shop of fleet.shops.slice(0, CHANGES)) {
     const worker = fleet.docker.getContainer(`${shop}_worker_1`)
     const died = direct.died(`${shop}_worker_1`)
-    const shown = new Promise<number>((resolve, reject) => {
-      const check = (): void => {
-        const light = (latest as ShopOverview | null)?.shops.find((s) => s.name === shop)?.light
-        if (light === 'red') {
-          waiters.delete(check)
-          clearTimeout(timer)
-          resolve(performance.now())
-        }
-      }
-      const timer = setTimeout(() => {
-        waiters.delete(check)
-        const light = (latest as ShopOverview | null)?.shops.find((s) => s.name === shop)?.light
-        reject(new Error(`the overview did not show ${shop} red within ${CHANGE_TIMEOUT_MS} ms of its worker stopping (light: ${light ?? 'not listed'})`))
-      }, CHANGE_TIMEOUT_MS)
-      waiters.add(check)
-    })
+    const shown = lights.until(shop, 'red', 'the overview')
     const start = performance.now()
     // A manual stop: with restart: unless-stopped, a kill would be restarted at once.
     await worker.stop({ t: 0 })
