@@ -10,6 +10,7 @@ import type { OperationSnapshot, StepNote } from './operations'
 import type { DomainCheckResult } from './domain-check'
 import type { SetupChange, SetupOutcome } from './host-setup'
 import type { BackupManifest } from './backups'
+import type { ShopAuditEntry } from './gate-audit'
 import type { Identity, TeamKey } from './team'
 import { draftInputSchema, type Draft, type DraftExport, type DraftList } from './drafts'
 import { hostRoles } from './hosts'
@@ -178,6 +179,8 @@ export const invokeContract = {
   'shops:overview': channel<ShopOverview>()(hostIdSchema),
   'shops:refresh': channel<ShopOverview>()(hostIdSchema),
   'templates:list': channel<TemplateList>()(noInput),
+  /** What the create wizard offers for a host: a sales key's host answers its installed templates, else this library. */
+  'templates:forHost': channel<TemplateList>()(hostIdSchema),
   /** Copies a template into the host's templates folder, for the gate to create sales shops from. */
   'templates:install': channel<{ target: string; action: 'create' | 'update' | 'unchanged' }>()(
     hostIdSchema.extend({ templateId: z.string().regex(/^[\w.-]{1,80}$/) }).strict(),
@@ -194,6 +197,7 @@ export const invokeContract = {
   'shops:update': channel<OperationSnapshot>()(z.object({ hostId: hostIdField, shop: shopName, image: imageReference.min(1) }).strict(), 'admin'),
   'shops:backup': channel<OperationSnapshot>()(z.object({ hostId: hostIdField, shop: shopName }).strict(), 'admin'),
   'shops:backups': channel<BackupManifest[]>()(z.object({ hostId: hostIdField, shop: shopName }).strict()),
+  'shops:audit': channel<ShopAuditEntry[]>()(z.object({ hostId: hostIdField, shop: shopName }).strict(), 'admin'),
   'shops:restore': channel<OperationSnapshot>()(
     z.object({ hostId: hostIdField, shop: shopName, backupId: backupIdField, confirm: z.string().max(30) }).strict(),
     'admin',

@@ -23,6 +23,12 @@ export const gateAuditLineSchema = z
   .strict()
 export type GateAuditLine = z.output<typeof gateAuditLineSchema>
 
+/** An audit line as the admin's shop page shows it: with the key's person, as authorized_keys names them now. */
+export interface ShopAuditEntry extends GateAuditLine {
+  /** null when the key is no longer enrolled (revoked): the fingerprint is all that is left. */
+  person: string | null
+}
+
 export function formatAuditLine(line: GateAuditLine): string {
   return `${JSON.stringify(gateAuditLineSchema.parse(line))}\n`
 }

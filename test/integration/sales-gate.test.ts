@@ -19,6 +19,7 @@ import { openHostSession, type HostSession } from '../../src/main/host/host-sess
 import { readGateBundle } from '../../src/main/host-setup/gate-bundle'
 import { applyGate, planGate } from '../../src/main/host-setup/gate-install'
 import { applyTemplates, planTemplates, templateFolder } from '../../src/main/host-setup/template-install'
+import { readShopAudit } from '../../src/main/team/shop-audit'
 import { addTeamKey } from '../../src/main/team/team-keys'
 import { loadTemplates } from '../../src/main/templates/template-loader'
 import { testbedDocker } from '../support/testbed-dir'
@@ -181,5 +182,20 @@ describe('a sales laptop through the gate, with the app’s own services', () =>
     expect(new Set(lines.map((l) => l.key))).toEqual(new Set([fingerprint]))
     expect(lines.filter((l) => l.op === 'stop').map((l) => l.outcome)).toEqual(['refused'])
     expect(lines.some((l) => l.op === 'create' && l.shop === shop && l.outcome === 'ok')).toBe(true)
+  })
+  it('the admin reads "wer hat was wann" for the shop, newest first, with the person; the sales laptop may not', async () => {
+    const entries = await readShopAudit(admin, shop)
+    expect(entries.length).toBeGreaterThanOrEqual(5)
+    expect(entries.every((e) => e.shop === shop && e.person === 'Sina Sales' && e.key === fingerprint)).toBe(true)
+    expect(entries.map((e) => e.time)).toEqual(
+      entries
+        .map((e) => e.time)
+        .sort()
+        .reverse(),
+    )
+    expect(entries.find((e) => e.op === 'stop')).toMatchObject({ outcome: 'refused', code: 'forbidden' })
+    expect(entries.at(-1)).toMatchObject({ op: 'create', outcome: 'ok' })
+    expect(await readShopAudit(admin, 'keinshop')).toEqual([])
+    expect(await asSales('shops:audit', { hostId, shop })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
   })
 })

@@ -4,6 +4,7 @@ import type { BackupManifest } from '@shared/backups'
 import type { HostProfile } from '@shared/hosts'
 import type { OperationSnapshot, StepNote } from '@shared/operations'
 import type { LogLine, ShopAction } from '@shared/shops'
+import type { TemplateList } from '@shared/templates'
 import type { ShopEngine } from '../engine/shop-engine'
 import type { OperationRunner, StartedOperation } from '../operations/operation-runner'
 import type { Template } from '../templates/template-loader'
@@ -56,6 +57,12 @@ export class ShopService {
   private backupDeps(): BackupDeps & { certResolver: string | null } {
     const settings = this.deps.settings()
     return { ...this.lifecycle, helperImage: settings.helperImage, keep: settings.backupsToKeep }
+  }
+
+  /** The templates a host creates from itself (a sales key's, behind the gate); null where this laptop renders. */
+  async hostTemplates(hostId: string): Promise<TemplateList | null> {
+    const { host } = await this.deps.engine(hostId)
+    return host ? { templates: [...host.templates], problems: [] } : null
   }
 
   /** Create as a draft's deploy does: the operation and the promise of its end. */

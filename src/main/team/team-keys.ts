@@ -19,7 +19,7 @@ const BACKUPS_KEPT = 5
 /** An edit of authorized_keys takes seconds; a lock this old (host clock) was left by a crash. */
 export const KEYS_LOCK_STALE_SECONDS = 300
 
-async function homeDir(session: HostSession): Promise<string> {
+export async function homeDir(session: HostSession): Promise<string> {
   const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
   if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', "Could not find the login user's home directory on the host.")
   return home.stdout
