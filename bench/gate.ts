@@ -143,6 +143,7 @@ try {
   const salesChange: number[] = []
   const adminChange: number[] = []
   const stopToSales: number[] = []
+  const stopToAdmin: number[] = []
   direct = await followDeaths(shops.docker, CHANGE_TIMEOUT_MS)
   for (const shop of shops.shops.slice(0, CHANGES)) {
     const died = direct.died(`${shop}_worker_1`)
@@ -154,6 +155,7 @@ try {
     salesChange.push(salesAt - diedAt)
     adminChange.push(adminAt - diedAt)
     stopToSales.push(salesAt - start)
+    stopToAdmin.push(adminAt - start)
     progress(
       `${shop}: die event +${(diedAt - start).toFixed(0)} ms, sales overview +${(salesAt - start).toFixed(0)} ms, admin +${(adminAt - start).toFixed(0)} ms`,
     )
@@ -190,22 +192,25 @@ try {
       ['full refresh, median ms', median(salesRefresh), `<= ${(1.5 * median(adminRefresh)).toFixed(1)} (1.5 x admin)`, median(adminRefresh)],
       ['full refresh, p90 ms', percentile(salesRefresh, 90), '', percentile(adminRefresh, 90)],
       ['list as a request of its own, median ms', median(gateList), '', ''],
-      ['container change -> overview, median ms', median(salesChange), '<= 250', median(adminChange)],
-      ['container change -> overview, max ms', Math.max(...salesChange), '', Math.max(...adminChange)],
-      ['stop begun -> overview, median ms', median(stopToSales), '', ''],
+      ['container change (stop begun) -> overview, median ms', median(stopToSales), '<= 250', median(stopToAdmin)],
+      ['container change (stop begun) -> overview, max ms', Math.max(...stopToSales), '', Math.max(...stopToAdmin)],
+      ['die event -> overview, median ms', median(salesChange), '', median(adminChange)],
       ['forbidden and hostile requests refused', `${attempts.length - notRefused.length} of ${attempts.length}`, 'all', ''],
     ],
   )
   console.log('refresh: sales asks on its open watch channel; a request of its own opens a channel and starts the gate')
-  console.log("container change: from the container's die event on the host's socket to the store showing it red")
+  console.log(
+    "container change: from the start of the stop (as bench:overview) to the store showing the shop red; die event: from Docker's own event on the host's socket",
+  )
   if (notRefused.length > 0) console.log(`not refused: ${notRefused.join(', ')}`)
   result('gate', {
     attempts: attempts.length,
     refused: attempts.length - notRefused.length,
     sales_refresh_ms: median(salesRefresh),
     admin_refresh_ms: median(adminRefresh),
-    event_to_store_ms: median(salesChange),
-    admin_event_to_store_ms: median(adminChange),
+    event_to_store_ms: median(stopToSales),
+    admin_event_to_store_ms: median(stopToAdmin),
+    die_to_store_ms: median(salesChange),
     shops: SHOPS,
   })
 } finally {
