@@ -21,6 +21,8 @@ export interface TestGate {
   sales: { public: string; private: string; fingerprint: string }
   /** The sales key's line in authorized_keys, as Team writes it. */
   salesLine: string
+  /** The line Team writes for a sales key: nothing but this gate, for this very key. */
+  salesLineFor(publicKey: string): string
   /** Writes authorized_keys anew: the sales line and these further lines. */
   enrol(...lines: string[]): void
   remove(): void
@@ -28,6 +30,8 @@ export interface TestGate {
 
 export interface TestGateOptions {
   baseDir: string
+  /** Installs where host setup does (~/.shopmanager/gate of the team login), so the admin's history finds its log. */
+  inHome?: boolean
   /** Changes the installed copy of a bundled template (a label only the host's copy has, say). */
   editTemplate?: (id: string, compose: string) => string
 }
@@ -37,7 +41,12 @@ export function installTestGate(info: TestbedInfo, options: TestGateOptions): Te
   const sshDir = `/home/${user}/.ssh`
   const authorizedKeys = join(sshDir, 'authorized_keys')
   execFileSync('npm', ['run', '-s', 'build:gate'], { cwd: root, stdio: 'inherit' })
-  const gateDir = mkdtempSync(join(tmpdir(), 'shopmgr-gate-'))
+  const home = `/home/${user}`
+  const gateDir = options.inHome ? join(home, '.shopmanager', 'gate') : mkdtempSync(join(tmpdir(), 'shopmgr-gate-'))
+  if (options.inHome) {
+    rmSync(join(home, '.shopmanager'), { recursive: true, force: true })
+    mkdirSync(gateDir, { recursive: true })
+  }
   const version = join(gateDir, 'versions', GATE_VERSION)
   mkdirSync(version, { recursive: true })
   cpSync(join(root, 'out/gate/shopmgr-gate.mjs'), join(version, 'shopmgr-gate.mjs'))
@@ -66,12 +75,14 @@ export function installTestGate(info: TestbedInfo, options: TestGateOptions): Te
   }
   writeFileSync(join(gateDir, 'config.json'), JSON.stringify(config, null, 2))
   chmodSync(gateDir, 0o755)
-  execFileSync('chown', ['-R', `${user}:`, gateDir, options.baseDir])
+  execFileSync('chown', ['-R', `${user}:`, options.inHome ? join(home, '.shopmanager') : gateDir, options.baseDir])
   const keysBefore = existsSync(authorizedKeys) ? readFileSync(authorizedKeys, 'utf8') : null
   mkdirSync(sshDir, { recursive: true })
   const pair = generateEd25519('Bea Berger [sales] shop-manager')
   const fingerprint = fingerprintOf(pair.public.split(' ')[1]!)
-  const salesLine = `restrict,command="${gateDir}/shopmgr-gate --role=sales --key=${fingerprint}" ${pair.public.trim()}`
+  const salesLineFor = (publicKey: string): string =>
+    `restrict,command="${gateDir}/shopmgr-gate --role=sales --key=${fingerprintOf(publicKey.trim().split(' ')[1]!)}" ${publicKey.trim()}`
+  const salesLine = salesLineFor(pair.public)
   const enrol = (...lines: string[]): void => {
     writeFileSync(authorizedKeys, ['# shop host keys', salesLine, ...lines].map((l) => `${l}\n`).join(''))
     execFileSync('chown', ['-R', `${user}:`, sshDir])
@@ -84,11 +95,12 @@ export function installTestGate(info: TestbedInfo, options: TestGateOptions): Te
     authorizedKeys,
     sales: { public: pair.public, private: pair.private, fingerprint },
     salesLine,
+    salesLineFor,
     enrol,
     remove() {
       if (keysBefore === null) rmSync(sshDir, { recursive: true, force: true })
       else writeFileSync(authorizedKeys, keysBefore)
-      rmSync(gateDir, { recursive: true, force: true })
+      rmSync(options.inHome ? join(home, '.shopmanager') : gateDir, { recursive: true, force: true })
     },
   }
 }
