@@ -57,16 +57,7 @@ describe('create wizard in Chromium', () => {
     expect(await app.page.getByTestId('create-domain').locator('input').inputValue()).toBe(`${shop}.shops.test`)
     await app.page.getByTestId('create-param-greeting').locator('input').fill('Grüezi')
     await app.page.getByTestId('create-submit').click()
-    // On failure, say which step failed and why.
-    const outcome = async (): Promise<string> => {
-      const status = await app.page.getByTestId('create-progress').getAttribute('data-status')
-      const error = await app.page
-        .getByTestId('create-error')
-        .innerText({ timeout: 100 })
-        .catch(() => '')
-      return error ? `${status}: ${error}` : String(status)
-    }
-    await expect.poll(outcome, poll).toBe('succeeded')
+    await expect.poll(() => new ShopsPage(app.page).createOutcome(), poll).toBe('succeeded')
     expect(await app.page.getByTestId('create-step-health').getAttribute('data-status')).toBe('done')
     // The containers' last state, in German.
     expect(await app.page.getByTestId('create-step-health').innerText()).toContain('web: gesund')

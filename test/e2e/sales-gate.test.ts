@@ -76,15 +76,7 @@ describe('a sales laptop through the gate, in Chromium', () => {
     await expect.poll(() => app.page.getByTestId('create-template').innerText(), poll).toContain('auf diesem Host installiert')
     await app.page.getByTestId('create-name').locator('input').fill(shop)
     await app.page.getByTestId('create-submit').click()
-    const outcome = async (): Promise<string> => {
-      const status = await app.page.getByTestId('create-progress').getAttribute('data-status')
-      const error = await app.page
-        .getByTestId('create-error')
-        .innerText({ timeout: 100 })
-        .catch(() => '')
-      return error ? `${status}: ${error}` : String(status)
-    }
-    await expect.poll(outcome, { timeout: 120_000, interval: 200 }).toBe('succeeded')
+    await expect.poll(() => new ShopsPage(app.page).createOutcome(), { timeout: 120_000, interval: 200 }).toBe('succeeded')
     expect(await app.page.getByTestId('create-url').innerText()).toBe(`https://${shop}.shops.test`)
     await shell.screenshot(join(outputDir, 'sales-created.png'))
     await app.page.keyboard.press('Escape')

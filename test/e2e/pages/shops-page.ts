@@ -30,4 +30,14 @@ export class ShopsPage {
   get containers(): Locator {
     return this.page.getByTestId('shop-containers')
   }
+
+  /** The create wizard's progress as its status; on failure with the step's error, so a failed poll says why. */
+  async createOutcome(): Promise<string> {
+    const status = await this.page.getByTestId('create-progress').getAttribute('data-status')
+    const error = await this.page
+      .getByTestId('create-error')
+      .innerText({ timeout: 100 })
+      .catch(() => '')
+    return error ? `${status}: ${error}` : String(status)
+  }
 }
