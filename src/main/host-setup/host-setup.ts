@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto'
 import { posix } from 'node:path'
 import { createTwoFilesPatch } from 'diff'
 import { AppError } from '@shared/errors'
+import { loginHome } from '../host/login-home'
 import type { SetupChange, SetupChangeKind, SetupOutcome } from '@shared/host-setup'
 import type { HostSession } from '../host/host-session'
 import type { ShopEngine } from '../engine/shop-engine'
@@ -37,12 +38,6 @@ export interface HostSetupPlan {
   unit: string | null
   gate: GatePlan | null
   templates: TemplatesPlan | null
-}
-
-async function homeOf(session: HostSession): Promise<string> {
-  const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
-  if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', "Could not find the login user's home directory on the host.")
-  return home.stdout
 }
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
@@ -141,7 +136,7 @@ export async function planHostSetup(
       })
     }
   }
-  const home = extras.gate || extras.templates ? await homeOf(session) : ''
+  const home = extras.gate || extras.templates ? await loginHome(session) : ''
   const gate = extras.gate ? await planGate(session, home, extras.gate.bundle, extras.gate.nodeImage, extras.gate.helperImage) : null
   const templates = extras.templates ? await planTemplates(session, home, extras.templates) : null
   changes.push(...(gate?.changes ?? []), ...(templates?.changes ?? []))

@@ -3,8 +3,9 @@
 // the login's (mode 0600), so a sales key, which reaches only the gate, never reads it.
 import { parseAuditLog, type ShopAuditEntry } from '@shared/gate-audit'
 import type { HostSession } from '../host/host-session'
+import { loginHome } from '../host/login-home'
 import { gateLayout } from '../host-setup/gate-layout'
-import { homeDir, listTeamKeys } from './team-keys'
+import { listTeamKeys } from './team-keys'
 
 /** How much of the log's end is read: enough for months of one team's requests, bounded for a host that ran years. */
 const TAIL_LINES = 20_000
@@ -12,7 +13,7 @@ const TAIL_LINES = 20_000
 export const AUDIT_SHOWN = 200
 
 export async function readShopAudit(session: HostSession, shop: string): Promise<ShopAuditEntry[]> {
-  const log = gateLayout(await homeDir(session)).audit
+  const log = gateLayout(await loginHome(session)).audit
   // No log yet (no gate, or no request so far) is an empty history, not an error.
   const read = await session.exec(['sh', '-c', 'tail -n "$1" -- "$2" 2>/dev/null; exit 0', 'sh', String(TAIL_LINES), log], { timeoutMs: 15_000 })
   const persons = new Map((await listTeamKeys(session, null)).map((k) => [k.fingerprint, k.person ?? k.comment]))

@@ -8,6 +8,7 @@ import ssh2 from 'ssh2'
 import { AppError } from '@shared/errors'
 import type { HostRole } from '@shared/hosts'
 import type { TeamKey } from '@shared/team'
+import { loginHome } from '../host/login-home'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
 import { withHostLock } from '../locks/host-lock'
@@ -19,14 +20,8 @@ const BACKUPS_KEPT = 5
 /** An edit of authorized_keys takes seconds; a lock this old (host clock) was left by a crash. */
 export const KEYS_LOCK_STALE_SECONDS = 300
 
-export async function homeDir(session: HostSession): Promise<string> {
-  const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
-  if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', "Could not find the login user's home directory on the host.")
-  return home.stdout
-}
-
 async function sshDir(session: HostSession): Promise<string> {
-  return posix.join(await homeDir(session), '.ssh')
+  return posix.join(await loginHome(session), '.ssh')
 }
 
 async function readFile(session: HostSession, dir: string): Promise<string> {
@@ -57,7 +52,7 @@ function lockOwner(): string {
 }
 
 async function editFile(session: HostSession, change: (text: string, gateDir: string) => string): Promise<void> {
-  const home = await homeDir(session)
+  const home = await loginHome(session)
   const dir = posix.join(home, '.ssh')
   const gateDir = gateLayout(home).dir
   const made = await session.exec(['sh', '-c', 'umask 077; mkdir -p "$1"', 'sh', dir], { timeoutMs: 10_000 })
