@@ -1,6 +1,7 @@
 // The one IPC contract: input schema and output type per invoke channel, payload type per event.
 import { z } from 'zod'
 import { shopParamsSchema } from './shop-params'
+import { asciiDomain } from './shop-rules'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './settings'
 import { hostInputSchema, sshFingerprint, type HostProfile, type ProbeResult } from './hosts'
@@ -77,7 +78,13 @@ export const createShopSchema = z
     name: z.string().trim().toLowerCase().min(1).max(30),
     description: z.string().max(2000).default(''),
     templateId: z.string().regex(/^[\w.-]{1,80}$/),
-    domain: z.string().trim().toLowerCase().min(3).max(253),
+    // Stored as punycode without a trailing dot; what is no domain stays as typed, for the rules to refuse by name.
+    domain: z
+      .string()
+      .trim()
+      .min(3)
+      .max(300)
+      .transform((typed) => asciiDomain(typed) ?? typed.toLowerCase()),
     params: shopParamsSchema,
     image: imageReference.optional(),
     start: z.boolean().default(true),

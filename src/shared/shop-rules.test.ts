@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isValidDomain, shopNameProblem } from './shop-rules'
+import { asciiDomain, isValidDomain, shopNameProblem } from './shop-rules'
 
 describe('shop names', () => {
   it.each([
@@ -34,4 +34,22 @@ describe('shop domains', () => {
   ])('rejects %j', (domain) => {
     expect(isValidDomain(domain)).toBe(false)
   })
+})
+
+describe('domains as typed', () => {
+  it.each([
+    ['münchen-shop.de', 'xn--mnchen-shop-thb.de'],
+    ['MÜNCHEN-Shop.DE.', 'xn--mnchen-shop-thb.de'],
+    ['  mueller.shops.example.com. ', 'mueller.shops.example.com'],
+    ['xn--mnchen-shop-thb.de', 'xn--mnchen-shop-thb.de'],
+  ])('%s is stored as %s', (typed, stored) => {
+    expect(asciiDomain(typed)).toBe(stored)
+  })
+
+  it.each(['', '.', 'localhost', 'a/b.de', 'shop.de:8080', 'user@shop.de', 'sh op.de', 'shop.de/pfad', '1.2.3.4', 'shop..de', '[::1]', 'a%2fb.de'])(
+    '%j is no domain',
+    (typed) => {
+      expect(asciiDomain(typed)).toBeNull()
+    },
+  )
 })

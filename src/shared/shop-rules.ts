@@ -39,3 +39,21 @@ export function isValidDomain(domain: string): boolean {
   const labels = domain.split('.')
   return labels.length >= 2 && labels.every((label) => LABEL.test(label)) && !/^[0-9]+$/.test(labels.at(-1) ?? '')
 }
+
+/**
+ * A domain as typed (any case, one trailing dot, umlauts) in the one form DNS, Traefik and TLS use: lower case,
+ * punycode for IDN (`münchen-shop.de` → `xn--mnchen-shop-thb.de`), no trailing dot; null when it is no domain.
+ * The WHATWG URL parser does the IDNA mapping, the same in the renderer and in Node.
+ */
+export function asciiDomain(input: string): string | null {
+  const typed = input.trim().replace(/\.$/, '').toLowerCase()
+  // Anything the URL parser would read as more than a host name (a path, a port, a user) is not a domain.
+  if (typed === '' || /[\s/?#@:\\[\]%]/.test(typed)) return null
+  let host: string
+  try {
+    host = new URL(`http://${typed}/`).hostname
+  } catch {
+    return null
+  }
+  return isValidDomain(host) ? host : null
+}
