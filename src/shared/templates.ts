@@ -23,6 +23,14 @@ export interface TemplateSummary {
   imageService: string | null
   entryService: string
   healthTimeoutSeconds: number
+  /** Runs only where its image is (the test bed): never offered first. */
+  testOnly: boolean
+}
+
+/** The template a wizard starts on: the last choice where it is offered, else the first that is not test-only. */
+export function startingTemplate(offered: readonly TemplateSummary[], last: string | null | undefined): string {
+  if (last && offered.some((t) => t.id === last)) return last
+  return (offered.find((t) => !t.testOnly) ?? offered[0])?.id ?? ''
 }
 
 /** A template that cannot be used, and why; the others stay usable. */

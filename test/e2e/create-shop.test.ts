@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
 import { ShellPage } from './pages/shell-page'
 import { ShopsPage } from './pages/shops-page'
+import { chooseOption } from './pages/choose-option'
 import { testbedDocker } from '../support/testbed-dir'
 import { e2eHostBed, type E2eHostBed } from './testbed-host'
 
@@ -53,6 +54,8 @@ describe('create wizard in Chromium', () => {
       await app.page.keyboard.press('Escape')
       await app.page.getByTestId('shop-create').click()
     }
+    // The wizard starts on a real template; the test shop is picked on purpose.
+    await chooseOption(app.page, app.page.getByTestId('create-template'), 'Test-Shop (busybox)')
     await app.page.getByTestId('create-name').locator('input').fill(shop)
     expect(await app.page.getByTestId('create-domain').locator('input').inputValue()).toBe(`${shop}.shops.test`)
     await app.page.getByTestId('create-param-greeting').locator('input').fill('Grüezi')

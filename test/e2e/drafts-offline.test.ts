@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { restartSshd } from '../integration/support/testbed-control'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
+import { chooseOption } from './pages/choose-option'
 import { DraftsPage } from './pages/drafts-page'
 import { ShellPage } from './pages/shell-page'
 import { e2eHostBed, type E2eHostBed } from './testbed-host'
@@ -54,6 +55,7 @@ describe('drafts offline in Chromium', () => {
     await app.page.getByTestId('draft-new').click()
     await page.editor.waitFor()
     await page.fill('draft-name', draft)
+    await chooseOption(app.page, page.editor.getByTestId('draft-template'), 'Test-Shop (busybox)')
     await page.fill('draft-notes', 'Ohne Netz vorbereitet')
     await page.save()
     await expect.poll(() => page.row(draft).count(), poll).toBe(1)

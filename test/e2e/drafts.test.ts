@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { launchApp, outputDir, type AppUnderTest } from './harness'
+import { chooseOption } from './pages/choose-option'
 import { DraftsPage } from './pages/drafts-page'
 import { ShellPage } from './pages/shell-page'
 import { testbedDocker } from '../support/testbed-dir'
@@ -49,6 +50,7 @@ describe('drafts in Chromium', () => {
     await page.fill('draft-name', 'Müller')
     await expect.poll(() => page.editor.getByTestId('draft-name').innerText()).toContain('Nur Kleinbuchstaben und Ziffern')
     await page.fill('draft-name', draft)
+    await chooseOption(app.page, page.editor.getByTestId('draft-template'), 'Test-Shop (busybox)')
     await page.fill('draft-param-greeting', 'Moin')
     await page.fill('draft-notes', 'Für die Messe')
     await page.save()

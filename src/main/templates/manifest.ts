@@ -39,6 +39,8 @@ export const manifestSchema = z
     entry: z.object({ service: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict(),
     image: z.object({ service: z.string().min(1) }).strict().optional(),
     healthTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+    /** Runs only where its image is (the test bed): never the wizard's default, and not in the installers. */
+    testOnly: z.boolean().default(false),
     parameters: z.array(parameter).default([]),
     secrets: z.array(secret).default([]),
     /** service → variable → value with ${shop.name}, ${shop.domain}, ${param.<id>}, ${secret.<id>}. */

@@ -173,5 +173,6 @@ export function summarize(template: Template): TemplateSummary {
     imageService: manifest.image?.service ?? null,
     entryService: manifest.entry.service,
     healthTimeoutSeconds: manifest.healthTimeoutSeconds,
+    testOnly: manifest.testOnly,
   }
 }

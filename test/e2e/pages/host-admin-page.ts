@@ -1,5 +1,6 @@
 // Page object for a host's admin dialogs: the domain mode in the host form, host setup, team keys.
 import type { Locator, Page } from 'playwright'
+import { chooseOption } from './choose-option'
 
 export class HostAdminPage {
   constructor(private readonly page: Page) {}
@@ -9,9 +10,8 @@ export class HostAdminPage {
   }
 
   /** Picks a v-select option by its visible title. */
-  async choose(select: Locator, title: string): Promise<void> {
-    await select.click()
-    await this.page.locator('.v-overlay--active .v-list-item').filter({ hasText: title }).first().click()
+  choose(select: Locator, title: string): Promise<void> {
+    return chooseOption(this.page, select, title)
   }
 
   async setDomainMode(hostId: string, title: string): Promise<void> {
