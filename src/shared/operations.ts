@@ -93,7 +93,7 @@ export interface OperationSnapshot {
 export interface CreateResult {
   url: string
   /** The shop admin's login; the password is only sent when the user asks to reveal it. */
-  login: { user: string; passwordSecretId: string } | null
+  login: { user: string; passwordSecretId: string; url: string } | null
   seconds: number
   /** Backups: the id of the backup made. */
   backupId?: string

@@ -73,7 +73,7 @@ export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): S
         steps.skip('health')
         return { url: `https://${input.domain}`, login: null, seconds: (now().getTime() - context.startedAt) / 1000 }
       }
-      return startNewShop(engine, context, { name: input.name, domain: input.domain, template, secrets })
+      return startNewShop(engine, context, { name: input.name, domain: input.domain, template, secrets, params })
     },
     async settle(failure, step) {
       if (engine && reserved) await settleNewShop(engine, input.name, failure, { operation: 'create', step })

@@ -79,5 +79,5 @@ export async function finishShopCopy(
   })
   await engine.store.writeFiles(engine.store.dir(target.name), shopFiles(copy.rendered, metadata))
   await publishStep(context, target.domain, deps.publishName)
-  return startNewShop(engine, context, { name: target.name, domain: target.domain, template: copy.template, secrets: copy.secrets })
+  return startNewShop(engine, context, { name: target.name, domain: target.domain, template: copy.template, secrets: copy.secrets, params: copy.params })
 }

@@ -2,6 +2,7 @@
 // half-way would leave stray containers), apply, wait until healthy, the failure record cleared; the result with
 // the URL and the shop admin's login.
 import type { CreateResult } from '@shared/operations'
+import type { ShopParamValue } from '@shared/shops'
 import type { ShopEngine } from '../engine/shop-engine'
 import { containersNote } from '../engine/shop-status'
 import type { OperationContext } from '../operations/operation-runner'
@@ -13,6 +14,7 @@ export interface NewShop {
   domain: string
   template: Template
   secrets: Record<string, string>
+  params: Record<string, ShopParamValue>
 }
 
 export async function startNewShop(engine: ShopEngine, context: OperationContext<string>, shop: NewShop): Promise<CreateResult> {
@@ -28,11 +30,21 @@ export async function startNewShop(engine: ShopEngine, context: OperationContext
     onChange: (containers) => op.step('health', 'running', containersNote(containers)),
   })
   await engine.store.clearFailure(shop.name)
-  return { url: `https://${shop.domain}`, login: loginOf(shop.template), seconds: (Date.now() - context.startedAt) / 1000 }
+  const url = `https://${shop.domain}`
+  return { url, login: loginOf(shop.template, shop.params, url), seconds: (Date.now() - context.startedAt) / 1000 }
 }
 
-/** The shop admin's login: the template's login secret, with the user name the template gives (admin by default). */
-export function loginOf(template: Template): { user: string; passwordSecretId: string } | null {
-  const login = template.manifest.secrets.find((s) => s.login)
-  return login ? { user: 'admin', passwordSecretId: login.id } : null
+/**
+ * The shop admin's login: the template's login secret, with the user the manifest names (a `${param.<id>}` is the
+ * shop's value of it: PrestaShop logs in with an e-mail) and the admin page's URL.
+ */
+export function loginOf(template: Template, params: Record<string, ShopParamValue>, url: string): CreateResult['login'] {
+  const secret = template.manifest.secrets.find((s) => s.login)
+  if (!secret) return null
+  const { user, path } = template.manifest.login
+  const named = user.replace(/\$\{param\.([\w-]+)\}/g, (_, id: string) => {
+    const value = params[id]
+    return typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value ?? '')
+  })
+  return { user: named, passwordSecretId: secret.id, url: path === '/' ? url : `${url}${path}` }
 }

@@ -39,6 +39,20 @@ export const manifestSchema = z
     entry: z.object({ service: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict(),
     image: z.object({ service: z.string().min(1) }).strict().optional(),
     healthTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
+    /**
+     * The shop admin's login as the result screen shows it: the user name (or e-mail), literally or from a string
+     * parameter (`${param.admin_email}`), and the admin's path on the shop's URL. The password is the login secret.
+     */
+    login: z
+      .object({
+        user: z.string().min(1).max(200).default('admin'),
+        path: z
+          .string()
+          .regex(/^\/[\w./~-]*$/, 'a path on the shop, starting with /')
+          .default('/'),
+      })
+      .strict()
+      .default({ user: 'admin', path: '/' }),
     /** Runs only where its image is (the test bed): never the wizard's default, and not in the installers. */
     testOnly: z.boolean().default(false),
     parameters: z.array(parameter).default([]),

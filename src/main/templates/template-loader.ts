@@ -92,6 +92,12 @@ function checkReferences(manifest: Manifest, compose: ComposeFile): void {
       }
     }
   }
+  // The login's user may name a parameter (its value is the user: an e-mail, say), nothing else.
+  for (const ref of placeholdersIn(manifest.login.user)) {
+    const parameter = manifest.parameters.find((p) => p.id === ref.id)
+    if (ref.kind !== 'param' || !parameter) throw templateError(MANIFEST, 'login.user', `only a parameter may be named here, not ${ref.kind} "${ref.id}"`)
+    if (parameter.type !== 'string' && parameter.type !== 'enum') throw templateError(MANIFEST, 'login.user', `parameter "${ref.id}" is a ${parameter.type}, not a text`)
+  }
 }
 
 /** zod's issues as a template's author reads them: all of them, and a bad key with the schema's reason, not zod's "Invalid key in record". */

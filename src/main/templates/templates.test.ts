@@ -8,6 +8,7 @@ import { AppError } from '@shared/errors'
 import { loadTemplate, loadTemplates, type ComposeFile } from './template-loader'
 import { generateSecrets, resolveParams } from './parameters'
 import { renderShop } from './render'
+import { loginOf } from '../shops/start-new-shop'
 
 const bundled = resolve(import.meta.dirname, '../../../templates')
 
@@ -294,5 +295,35 @@ describe('invalid templates name the file and the field', () => {
     edit(dir, 'template.yaml', (t) => t.replace('port: 8080', 'port: http'))
     const error = await failure(loadTemplate(dir, 'x', 'custom'))
     expect(error.details).toMatchObject({ file: 'template.yaml', field: 'entry.port' })
+  })
+  it('a login user that names a secret, an unknown parameter or a list', async () => {
+    for (const [user, message] of [
+      ['${secret.admin_password}', 'only a parameter may be named here, not secret "admin_password"'],
+      ['${param.motto}', 'only a parameter may be named here, not param "motto"'],
+      ['${param.languages}', 'parameter "languages" is a list, not a text'],
+    ]) {
+      const dir = copy()
+      edit(dir, 'template.yaml', (t) => `${t}login:\n  user: "${user}"\n`)
+      const error = await failure(loadTemplate(dir, 'x', 'custom'))
+      expect(error.message).toBe(`template.yaml, login.user: ${message}`)
+    }
+  })
+})
+
+describe('the shop admin’s login on the result screen', () => {
+  it('PrestaShop logs in with the e-mail typed in the wizard, on its admin folder; busybox as admin on the shop', async () => {
+    const presta = await loadTemplate(join(bundled, 'prestashop'), 'prestashop', 'bundled')
+    const params = resolveParams(presta.manifest, { admin_email: 'verkauf@example.com' })
+    expect(loginOf(presta, params, 'https://muenchen.shops.example')).toEqual({
+      user: 'verkauf@example.com',
+      passwordSecretId: 'admin_password',
+      url: 'https://muenchen.shops.example/admin-shop',
+    })
+    const test = await busybox()
+    expect(loginOf(test, resolveParams(test.manifest, {}), 'https://x.shops.example')).toEqual({
+      user: 'admin',
+      passwordSecretId: 'admin_password',
+      url: 'https://x.shops.example',
+    })
   })
 })
