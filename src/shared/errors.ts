@@ -133,6 +133,7 @@ export const errorSayKeys = [
   'gateTemplateMissing',
   'keyRevoked',
   'gateBroken',
+  'jobFailed',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 

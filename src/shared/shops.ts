@@ -15,6 +15,10 @@ export interface ShopContainer {
   status: string
   created: string
   light: ShopLight
+  /** A one-off job of the template (an install or migrate step): done, and green, once it exited 0. */
+  job?: boolean
+  /** The exit code of an exited container, where Docker says it. */
+  exitCode?: number
 }
 
 export interface ShopSummary {

@@ -14,6 +14,8 @@ export const LOCK_DIR = '.shopmanager-lock'
 export const PROJECT_LABEL = 'com.docker.compose.project'
 export const SERVICE_LABEL = 'com.docker.compose.service'
 export const VOLUME_LABEL = 'com.docker.compose.volume'
+/** On a template's one-off job (render writes it): done once it exited 0. */
+export const JOB_LABEL = 'shopmanager.job'
 
 /** The variable prefix of a generated secret in a shop's `.env`. */
 export const SECRET_PREFIX = 'SHOP_SECRET_'

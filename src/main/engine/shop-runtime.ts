@@ -28,6 +28,8 @@ export interface HealthOptions {
   onChange?: (containers: ShopContainer[]) => void
   /** Give up at once when a container is unhealthy (its retries used up) or has exited. */
   failOnUnhealthy?: boolean
+  /** Masks the shop's secrets in what is quoted of its output (a failed job's last lines). */
+  mask?: (text: string) => string
 }
 
 /** What a shop action asks of the engine; `delete` also takes the volumes. */

@@ -1,14 +1,24 @@
 // The traffic light of a container and of a shop, from what Docker reports.
+import { AppError } from '@shared/errors'
 import type { StepNote } from '@shared/operations'
 import type { ShopContainer, ShopLight } from '@shared/shops'
 
 export interface ContainerFacts {
   state: string
   health: string | null
+  job?: boolean | undefined
+  exitCode?: number | undefined
 }
 
-/** green: running and healthy (or no check); yellow: on its way; red: stopped, dead or unhealthy. */
-export function containerLight({ state, health }: ContainerFacts): ShopLight {
+/**
+ * green: running and healthy (or no check), or a one-off job that exited 0; yellow: on its way (a job still
+ * running); red: stopped, dead, unhealthy, or a job that failed.
+ */
+export function containerLight({ state, health, job, exitCode }: ContainerFacts): ShopLight {
+  if (job) {
+    if (state === 'exited') return exitCode === 0 ? 'green' : 'red'
+    return state === 'dead' ? 'red' : 'yellow'
+  }
   if (state === 'running') {
     if (health === 'unhealthy') return 'red'
     if (health === 'starting') return 'yellow'
@@ -43,12 +53,26 @@ export function healthFromStatus(status: string): string | null {
 
 type ContainerState = Pick<ShopContainer, 'service' | 'health' | 'state'>
 
+/** A one-off job exited with another code than 0: the create fails with what it said last (already masked). */
+export function jobFailedError(service: string, code: number, said: string): AppError {
+  return new AppError('internal', `The job ${service} failed (exit ${code})${said ? `:\n${said}` : '.'}`, {
+    say: { key: 'jobFailed', values: { service, code, lines: said || '—' } },
+  })
+}
+
+/** A one-off job that ran and failed, if any: it will not get better by waiting. */
+export function failedJob<T extends Pick<ShopContainer, 'job' | 'state' | 'exitCode'>>(containers: readonly T[]): T | undefined {
+  return containers.find((c) => c.job && c.state === 'exited' && c.exitCode !== 0)
+}
+
 /** "web: healthy, db: starting": each container's health, or its state without a health check. */
 export function describeContainers(containers: readonly ContainerState[]): string {
   return containers.map((c) => `${c.service}: ${c.health ?? c.state}`).join(', ')
 }
 
-/** The same as a step note, which the renderer words: service → its health, or its state. */
-export function containersNote(containers: readonly ContainerState[]): StepNote {
-  return { key: 'services', values: Object.fromEntries(containers.map((c) => [c.service, c.health ?? c.state])) }
+/** The same as a step note, which the renderer words: service → its health, or its state (a job that exited 0: done). */
+export function containersNote(containers: readonly (ContainerState & Pick<ShopContainer, 'job' | 'exitCode'>)[]): StepNote {
+  const word = (c: ContainerState & Pick<ShopContainer, 'job' | 'exitCode'>): string =>
+    c.job && c.state === 'exited' ? (c.exitCode === 0 ? 'done' : 'failed') : (c.health ?? c.state)
+  return { key: 'services', values: Object.fromEntries(containers.map((c) => [c.service, word(c)])) }
 }

@@ -1,7 +1,9 @@
+import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { createSteps } from '@shared/operations'
 import { FAILURE_FILE } from '../engine/host-layout'
 import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
+import { loadTemplate } from '../templates/template-loader'
 import { startCreateShop, type CreateShopInput } from './create-shop'
 
 function create(life: FakeLifecycle, change: Partial<CreateShopInput> = {}, publish = true) {
@@ -136,5 +138,35 @@ describe('create a shop', () => {
     expect(final.result).toMatchObject({ url: 'https://neu.shops.example', login: null })
     expect(life.host.runtime.containersOf('neu')).toEqual([])
     expect(await life.host.store.presence('neu')).toBe('compose')
+  })
+})
+
+describe('create with a one-off job', () => {
+  const jobTemplate = () => loadTemplate(resolve(import.meta.dirname, '../../../test/fixtures/templates/busybox-job'), 'busybox-job', 'custom')
+  const withJob = (life: FakeLifecycle) => ({ ...life, deps: { ...life.deps, template: () => jobTemplate() } })
+
+  it('is healthy once the job exited 0 and the web runs: the job shows done, green', async () => {
+    const life = fakeLifecycle()
+    const final = await create(withJob(life), { templateId: 'busybox-job' }).done
+    expect(final.status).toBe('succeeded')
+    expect(life.host.runtime.containersOf('neu').map((c) => [c.service, c.state, c.exitCode ?? null])).toEqual([
+      ['init', 'exited', 0],
+      ['web', 'running', null],
+    ])
+    const shops = await life.host.runtime.containers('neu')
+    expect(shops.get('neu')!.map((c) => [c.service, c.light])).toEqual([
+      ['init', 'green'],
+      ['web', 'green'],
+    ])
+  })
+
+  it('fails at the health step when the job failed, with its exit code and last lines', async () => {
+    const life = fakeLifecycle()
+    life.host.runtime.failJob('neu', 'init', 3, 'migration failed')
+    const final = await create(withJob(life), { templateId: 'busybox-job' }).done
+    expect(final).toMatchObject({
+      status: 'failed',
+      error: { step: 'health', say: { key: 'jobFailed', values: { service: 'init', code: 3, lines: 'init: ERROR migration failed' } } },
+    })
   })
 })

@@ -27,6 +27,7 @@ export async function startNewShop(engine: ShopEngine, context: OperationContext
   steps.begin('health')
   await engine.runtime.waitHealthy(shop.name, {
     timeoutMs: shop.template.manifest.healthTimeoutSeconds * 1000,
+    mask: secretMasker(shop.secrets),
     onChange: (containers) => op.step('health', 'running', containersNote(containers)),
   })
   await engine.store.clearFailure(shop.name)

@@ -38,6 +38,12 @@ export const manifestSchema = z
     files: z.array(z.string().regex(/^(?!\/)(?!.*\.\.)[\w./-]+$/, 'a relative path inside the template folder')).default([]),
     entry: z.object({ service: z.string().min(1), port: z.number().int().min(1).max(65535) }).strict(),
     image: z.object({ service: z.string().min(1) }).strict().optional(),
+    /**
+     * One-off jobs (an install or migrate step): they run once, are never restarted, and are done when they exited
+     * 0; a job that fails fails the create with its last lines. Others may wait for one with
+     * `depends_on: {<job>: {condition: service_completed_successfully}}`.
+     */
+    jobs: z.array(z.string().min(1)).default([]),
     healthTimeoutSeconds: z.number().int().min(5).max(3600).default(120),
     /**
      * The shop admin's login as the result screen shows it: the user name (or e-mail), literally or from a string

@@ -6,7 +6,7 @@ import { templateError, type ComposeFile, type Template } from './template-loade
 import { composeYaml } from './compose-yaml'
 import { templateFilesProblem } from './file-rules'
 import { resolveValue, secretVariable } from './placeholders'
-import { volumeName } from '../engine/host-layout'
+import { JOB_LABEL, volumeName } from '../engine/host-layout'
 
 export type ParamValue = string | string[] | boolean
 
@@ -89,14 +89,16 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
   const services: Record<string, Record<string, unknown>> = {}
   for (const [service, definition] of Object.entries(compose.services)) {
     const isEntry = service === manifest.entry.service
+    const isJob = manifest.jobs.includes(service)
     const mapped = Object.fromEntries(Object.entries(manifest.environment[service] ?? {}).map(([k, v]) => [k, resolveValue(v, lookup)]))
     const networks = [...new Set([...networkNames(definition['networks']), NETWORK, ...(isEntry ? [PROXY] : [])])]
     services[service] = {
       // A restart policy the template sets stays (`"no"` for a one-off job); the default keeps shops up after a reboot.
-      restart: definition['restart'] ?? 'unless-stopped',
+      restart: definition['restart'] ?? (isJob ? 'no' : 'unless-stopped'),
       networks,
       environment: { ...environmentMap(definition['environment']), ...mapped },
       ...(isEntry ? { labels: traefikLabels(input, manifest.entry.port) } : {}),
+      ...(isJob ? { labels: { [JOB_LABEL]: 'true' } } : {}),
       ...(input.image && runsTemplateImage(service) ? { image: input.image } : {}),
     }
   }

@@ -92,6 +92,14 @@ function checkReferences(manifest: Manifest, compose: ComposeFile): void {
       }
     }
   }
+  for (const [i, job] of manifest.jobs.entries()) {
+    const definition = compose.services[job]
+    if (!definition) throw templateError(MANIFEST, `jobs.${i}`, `no service "${job}" in ${manifest.compose}`)
+    if (job === manifest.entry.service) throw templateError(MANIFEST, `jobs.${i}`, `"${job}" is the entry service: it must keep running`)
+    const restart = definition['restart']
+    if (restart !== undefined && restart !== 'no' && restart !== 'on-failure')
+      throw templateError(manifest.compose, `services.${job}.restart`, `a one-off job runs once: restart "${String(restart)}" would run it again and again`)
+  }
   // The login's user may name a parameter (its value is the user: an e-mail, say), nothing else.
   for (const ref of placeholdersIn(manifest.login.user)) {
     const parameter = manifest.parameters.find((p) => p.id === ref.id)

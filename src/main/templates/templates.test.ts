@@ -327,3 +327,43 @@ describe('the shop admin’s login on the result screen', () => {
     })
   })
 })
+
+describe('one-off jobs', () => {
+  const fixture = resolve(import.meta.dirname, '../../../test/fixtures/templates/busybox-job')
+  const copyJob = (): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'shopmgr-job-'))
+    cpSync(fixture, dir, { recursive: true })
+    return dir
+  }
+
+  it('render a job that runs once: restart "no", marked as a job, off the proxy; the wait for it stays', async () => {
+    const template = await loadTemplate(fixture, 'busybox-job', 'custom')
+    const output = renderShop(template, {
+      name: 'mueller',
+      domain: 'mueller.shops.example.com',
+      params: resolveParams(template.manifest, {}),
+      secrets: generateSecrets(template.manifest),
+      certResolver: null,
+    })
+    const compose = parse(output.compose) as ComposeFile
+    expect(compose.services['init']).toMatchObject({ restart: 'no', labels: { 'shopmanager.job': 'true' }, networks: ['shop'] })
+    expect(compose.services['web']).toMatchObject({ restart: 'unless-stopped', depends_on: { init: { condition: 'service_completed_successfully' } } })
+  })
+
+  it('refuse a job that is the entry, one that restarts, and one that is no service', async () => {
+    for (const [change, message] of [
+      [(t: string) => t.replace('jobs: [init]', 'jobs: [init, web]'), 'template.yaml, jobs.1: "web" is the entry service: it must keep running'],
+      [(t: string) => t.replace('jobs: [init]', 'jobs: [migrate]'), 'template.yaml, jobs.0: no service "migrate" in compose.yaml'],
+    ] as const) {
+      const dir = copyJob()
+      edit(dir, 'template.yaml', change)
+      expect((await failure(loadTemplate(dir, 'x', 'custom'))).message).toBe(message)
+    }
+    const dir = copyJob()
+    edit(dir, 'compose.yaml', (t) => t.replace('  init:\n', '  init:\n    restart: always\n'))
+    expect((await failure(loadTemplate(dir, 'x', 'custom'))).message).toBe(
+      'compose.yaml, services.init.restart: a one-off job runs once: restart "always" would run it again and again',
+    )
+  })
+})
+

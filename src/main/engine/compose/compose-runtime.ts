@@ -2,6 +2,7 @@
 // what compose does, the Engine API through the session's tunnel for everything else.
 import type { Readable } from 'node:stream'
 import { AppError } from '@shared/errors'
+import { failedJob } from '../shop-status'
 import type { HostSession } from '../../host/host-session'
 import { PROJECT_LABEL, projectFilter, volumeLabels, VOLUME_LABEL } from '../host-layout'
 import type {
@@ -27,7 +28,7 @@ import { freezeShop } from './freeze'
 import { guardPause } from './pause-guard'
 import { openHelper, pullImage, runHelper, volumeExists } from './helper-container'
 import { explainSocket } from './probe'
-import { waitHealthy } from './wait-healthy'
+import { jobFailure, waitHealthy } from './wait-healthy'
 
 const actionArgs: Record<RuntimeAction, string[]> = {
   start: ['up', '-d'],
@@ -58,8 +59,18 @@ export class ComposeRuntime implements ShopRuntime {
     }
   }
 
-  apply(project: ShopProject, options: ApplyOptions = {}): Promise<void> {
-    return composeUp(this.session, project, options)
+  /**
+   * `up`; where it failed because a one-off job did (`depends_on: service_completed_successfully`), the error is the
+   * job's, with its last lines, rather than compose's one line about it.
+   */
+  async apply(project: ShopProject, options: ApplyOptions = {}): Promise<void> {
+    try {
+      await composeUp(this.session, project, options)
+    } catch (error) {
+      const job = failedJob((await listProjectContainers(this.docker, project.name).catch(() => null))?.get(project.name) ?? [])
+      if (job) throw await jobFailure(this.docker, project.name, job, options.mask ?? ((text) => text))
+      throw error
+    }
   }
 
   async control(project: ShopProject, action: RuntimeAction): Promise<void> {

@@ -2,10 +2,13 @@
 import type Docker from 'dockerode'
 import type { ShopContainer } from '@shared/shops'
 import { containerLight, healthFromStatus } from '../shop-status'
-import { PROJECT_LABEL, projectFilter, SERVICE_LABEL } from '../host-layout'
+import { JOB_LABEL, PROJECT_LABEL, projectFilter, SERVICE_LABEL } from '../host-layout'
 
 export function toShopContainer(info: Docker.ContainerInfo): ShopContainer {
   const health = healthFromStatus(info.Status)
+  const job = info.Labels[JOB_LABEL] === 'true'
+  const exited = /^Exited \((\d+)\)/.exec(info.Status)
+  const exitCode = info.State === 'exited' && exited ? Number(exited[1]) : undefined
   return {
     id: info.Id,
     service: info.Labels[SERVICE_LABEL] ?? info.Names[0]?.replace(/^\//, '') ?? info.Id.slice(0, 12),
@@ -13,7 +16,9 @@ export function toShopContainer(info: Docker.ContainerInfo): ShopContainer {
     health,
     status: info.Status,
     created: new Date(info.Created * 1000).toISOString(),
-    light: containerLight({ state: info.State, health }),
+    light: containerLight({ state: info.State, health, job, exitCode }),
+    ...(job ? { job } : {}),
+    ...(exitCode !== undefined ? { exitCode } : {}),
   }
 }
 

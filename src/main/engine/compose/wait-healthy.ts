@@ -7,8 +7,18 @@ import type { ShopContainer } from '@shared/shops'
 import type Docker from 'dockerode'
 import type { HealthOptions } from '../shop-runtime'
 import { projectFilter } from '../host-layout'
-import { shopLight, shopReason } from '../shop-status'
+import { failedJob, jobFailedError, shopLight, shopReason } from '../shop-status'
+import { readContainerLogs } from './container-logs'
 import { listProjectContainers } from './containers'
+
+/** The lines a failed job's error quotes. */
+const JOB_LINES = 5
+
+/** The error of a job that failed, with its last lines (masked). */
+export async function jobFailure(docker: Docker, project: string, job: ShopContainer, mask: (text: string) => string): Promise<AppError> {
+  const lines = await readContainerLogs(docker, project, { service: job.service, tail: JOB_LINES }, mask).catch(() => [])
+  return jobFailedError(job.service, job.exitCode ?? -1, lines.map((l) => l.text).join('\n'))
+}
 
 export async function waitHealthy(docker: Docker, project: string, options: HealthOptions): Promise<ShopContainer[]> {
   let events: Readable | undefined
@@ -38,6 +48,12 @@ export async function waitHealthy(docker: Docker, project: string, options: Heal
             lastError = undefined
             options.onChange?.(last)
             if (last.length > 0 && shopLight(last) === 'green') return finish(() => resolve(last))
+            // A one-off job that failed will not get better: the create fails now, with what the job said last.
+            const job = failedJob(last)
+            if (job) {
+              const error = await jobFailure(docker, project, job, options.mask ?? ((text) => text))
+              return finish(() => reject(error))
+            }
             const broken = options.failOnUnhealthy ? last.filter((c) => c.health === 'unhealthy' || c.state === 'exited' || c.state === 'dead') : []
             if (broken.length > 0) {
               const services = broken.map((c) => `${c.service} ${c.health === 'unhealthy' ? 'unhealthy' : c.state}`).join(', ')

@@ -5,8 +5,8 @@ import { parse } from 'yaml'
 import { AppError, cancelledError } from '@shared/errors'
 import type { StepNote } from '@shared/operations'
 import type { LogLine, ShopContainer } from '@shared/shops'
-import { volumeName } from '../host-layout'
-import { containerLight, shopLight, shopReason } from '../shop-status'
+import { JOB_LABEL, volumeName } from '../host-layout'
+import { containerLight, failedJob, jobFailedError, shopLight, shopReason } from '../shop-status'
 import type {
   ApplyOptions,
   FrozenShop,
@@ -33,6 +33,9 @@ export interface FakeContainer {
   health: string | null
   /** Volumes the service mounts writable. */
   writes: string[]
+  /** A one-off job (JOB_LABEL): it has run to its end when apply returns, with `exitCode`. */
+  job?: boolean
+  exitCode?: number
 }
 
 export interface FakeVolume {
@@ -57,6 +60,7 @@ export const reportProgress: HelperHandler = async (_image, run) => {
 interface ComposeService {
   image?: string
   volumes?: unknown[]
+  labels?: Record<string, string>
 }
 
 export class FakeRuntime implements ShopRuntime {
@@ -99,6 +103,15 @@ export class FakeRuntime implements ShopRuntime {
       .map((c) => c.service)
   }
 
+  readonly jobExits = new Map<string, number>()
+  private readonly jobErrors = new Map<string, string>()
+
+  /** The one-off job `service` of `shop` ends with `exitCode` (and prints `said` last) on its next apply. */
+  failJob(shop: string, service: string, exitCode: number, said: string): void {
+    this.jobExits.set(`${shop}/${service}`, exitCode)
+    this.jobErrors.set(`${shop}/${service}`, said)
+  }
+
   /** Sets a running container's health afterwards (a service that turns unhealthy). */
   setHealth(shop: string, service: string, health: string | null): void {
     for (const c of this.containersOf(shop)) if (c.service === service) c.health = health
@@ -121,6 +134,15 @@ export class FakeRuntime implements ShopRuntime {
       const writes = (spec.volumes ?? [])
         .filter((m): m is string => typeof m === 'string' && !m.endsWith(':ro') && compose.volumes?.[m.split(':')[0]!] !== undefined)
         .map((m) => named(m.split(':')[0]!))
+      if (spec.labels?.[JOB_LABEL] === 'true') {
+        const exitCode = this.jobExits.get(`${project.name}/${service}`) ?? 0
+        this.print(
+          project.name,
+          service,
+          exitCode === 0 ? `${service}: done` : `${service}: ERROR ${this.jobErrors.get(`${project.name}/${service}`) ?? 'failed'}`,
+        )
+        return { id: `c${this.nextId++}`, service, image, state: 'exited', health: null, writes, job: true, exitCode }
+      }
       const old = before.find((c) => c.service === service)
       // Like compose: a changed image or changed volumes recreate the container.
       if (old && old.image === image && old.writes.join() === writes.join() && !options.forceRecreate)
@@ -174,6 +196,13 @@ export class FakeRuntime implements ShopRuntime {
     const listed = this.listed(shop)
     options.onChange?.(listed)
     if (listed.length > 0 && shopLight(listed) === 'green') return listed
+    const job = failedJob(listed)
+    if (job) {
+      const said = this.logsOf(shop, { service: job.service, tail: 5 })
+        .map((l) => (options.mask ?? ((t: string) => t))(l.text))
+        .join('\n')
+      throw jobFailedError(job.service, job.exitCode ?? -1, said)
+    }
     const broken = listed.filter((c) => c.health === 'unhealthy' || c.state === 'exited' || c.state === 'dead')
     if (options.failOnUnhealthy && broken.length > 0) {
       const services = broken.map((c) => `${c.service} ${c.health === 'unhealthy' ? 'unhealthy' : c.state}`).join(', ')
@@ -317,7 +346,16 @@ export class FakeRuntime implements ShopRuntime {
   private listed(shop: string): ShopContainer[] {
     return this.containersOf(shop).map((c) => {
       const status = c.state === 'running' ? `Up 1 second${c.health ? ` (${c.health === 'starting' ? 'health: starting' : c.health})` : ''}` : c.state
-      return { id: c.id, service: c.service, state: c.state, health: c.health, status, created: new Date(0).toISOString(), light: containerLight(c) }
+      return {
+        id: c.id,
+        service: c.service,
+        state: c.state,
+        health: c.health,
+        status: c.job && c.state === 'exited' ? `Exited (${c.exitCode ?? 0})` : status,
+        created: new Date(0).toISOString(),
+        light: containerLight(c),
+        ...(c.job ? { job: true, exitCode: c.exitCode ?? 0 } : {}),
+      }
     })
   }
 
