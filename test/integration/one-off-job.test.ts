@@ -2,7 +2,7 @@
 // waits for it (depends_on: service_completed_successfully) and serves what it wrote, and the overview calls the
 // exited job green; a job that fails fails the create with its exit code and last lines, its secret masked.
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { OperationSnapshot } from '../../src/shared/operations'
@@ -13,22 +13,20 @@ import { OperationRunner } from '../../src/main/operations/operation-runner'
 import { startCreateShop } from '../../src/main/shops/create-shop'
 import { discoverShops } from '../../src/main/shops/discovery'
 import { loadTemplate } from '../../src/main/templates/template-loader'
-import { testbedDocker } from '../support/testbed-dir'
+import { testbedBaseDir, testbedDocker } from '../support/testbed-dir'
 import { key, testbedProfile } from './support/hosts'
 
 const info = inject('testbed')
 const { docker, env } = testbedDocker(info)
-const baseDir = join(info.ssh.baseDir, `job-${process.pid}`)
 const fixture = resolve(import.meta.dirname, '../fixtures/templates/busybox-job')
 
 describe('a one-off job on the test bed', () => {
   let session: HostSession
+  let baseDir = ''
   const operations = new OperationRegistry(() => undefined)
 
   beforeAll(() => {
-    mkdirSync(baseDir, { recursive: true })
-    execFileSync('chown', [`${info.ssh.user}:`, baseDir])
-    if (!docker('network', 'ls', '-q', '--filter', 'name=^proxy$')) docker('network', 'create', 'proxy')
+    baseDir = testbedBaseDir(info, 'job')
     session = openHostSession(testbedProfile(info, { baseDir }), { privateKey: key(info.ssh.keys.ed25519) })
   })
   afterAll(() => {

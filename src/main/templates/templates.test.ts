@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path'
 import { parse } from 'yaml'
 import { describe, expect, it } from 'vitest'
 import { AppError } from '@shared/errors'
-import { loadTemplate, loadTemplates, type ComposeFile } from './template-loader'
+import { loadTemplate, loadTemplates, type ComposeFile, type Template } from './template-loader'
 import { generateSecrets, resolveParams } from './parameters'
 import { renderShop } from './render'
 import { loginOf } from '../shops/start-new-shop'
@@ -31,6 +31,25 @@ async function rendered(overrides: Partial<Parameters<typeof renderShop>[1]> = {
 
 const edit = (dir: string, file: string, change: (text: string) => string): void =>
   writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')))
+
+/** A template rendered for one shop with its defaults and no certificate resolver. */
+function renderDefaults(template: Template): { compose: ComposeFile; text: string } {
+  const output = renderShop(template, {
+    name: 'mueller',
+    domain: 'mueller.shops.example.com',
+    params: resolveParams(template.manifest, {}),
+    secrets: generateSecrets(template.manifest),
+    certResolver: null,
+  })
+  return { compose: parse(output.compose) as ComposeFile, text: output.compose }
+}
+
+/** A copy of a template folder to change. */
+function copyOf(source: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tpl-'))
+  cpSync(source, dir, { recursive: true })
+  return dir
+}
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(() => null, (e: unknown) => e)
@@ -137,14 +156,7 @@ volumes: ${JSON.stringify((parse(original) as ComposeFile).volumes ?? {})}
 `,
     )
     const template = await loadTemplate(dir, 'shared', 'custom')
-    const output = renderShop(template, {
-      name: 'mueller',
-      domain: 'mueller.shops.example.com',
-      params: resolveParams(template.manifest, {}),
-      secrets: generateSecrets(template.manifest),
-      certResolver: null,
-    })
-    return { compose: parse(output.compose) as ComposeFile, text: output.compose }
+    return renderDefaults(template)
   }
 
   it('keeps what a merge key brings beside the generated environment, and a restart policy the file sets', async () => {
@@ -261,11 +273,7 @@ describe('hostile and bad input', () => {
 })
 
 describe('invalid templates name the file and the field', () => {
-  function copy(): string {
-    const dir = mkdtempSync(join(tmpdir(), 'tpl-'))
-    cpSync(join(bundled, 'busybox'), dir, { recursive: true })
-    return dir
-  }
+  const copy = (): string => copyOf(join(bundled, 'busybox'))
 
   it('bad YAML', async () => {
     const dir = copy()
@@ -330,22 +338,11 @@ describe('the shop admin’s login on the result screen', () => {
 
 describe('one-off jobs', () => {
   const fixture = resolve(import.meta.dirname, '../../../test/fixtures/templates/busybox-job')
-  const copyJob = (): string => {
-    const dir = mkdtempSync(join(tmpdir(), 'shopmgr-job-'))
-    cpSync(fixture, dir, { recursive: true })
-    return dir
-  }
+  const copyJob = (): string => copyOf(fixture)
 
   it('render a job that runs once: restart "no", marked as a job, off the proxy; the wait for it stays', async () => {
     const template = await loadTemplate(fixture, 'busybox-job', 'custom')
-    const output = renderShop(template, {
-      name: 'mueller',
-      domain: 'mueller.shops.example.com',
-      params: resolveParams(template.manifest, {}),
-      secrets: generateSecrets(template.manifest),
-      certResolver: null,
-    })
-    const compose = parse(output.compose) as ComposeFile
+    const { compose } = renderDefaults(template)
     expect(compose.services['init']).toMatchObject({ restart: 'no', labels: { 'shopmanager.job': 'true' }, networks: ['shop'] })
     expect(compose.services['web']).toMatchObject({ restart: 'unless-stopped', depends_on: { init: { condition: 'service_completed_successfully' } } })
   })
