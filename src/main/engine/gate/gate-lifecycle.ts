@@ -10,6 +10,8 @@ import type { GateClient } from './gate-client'
 
 /** A stream that ends by itself this soon after it began is not retried at once (a host that refuses it). */
 const LIVE_TIMEOUT_MS = 15_000
+/** How long a refresh on the open watch may take before it is asked as a request of its own. */
+const REFRESH_TIMEOUT_MS = 10_000
 
 export class GateLifecycle implements HostLifecycle {
   constructor(
@@ -78,7 +80,18 @@ export class GateLifecycle implements HostLifecycle {
         new Promise<ShopSummary[]>((resolve, reject) => {
           if (!send) return reject(new Error('the watch is not open'))
           const n = ++asked
-          waiting.set(n, { resolve, reject })
+          // A stream that went quiet (a connection not yet known dead) must not hold the refresh: the caller asks anew.
+          const timer = setTimeout(() => {
+            waiting.delete(n)
+            reject(new Error('the watch did not answer the refresh'))
+          }, REFRESH_TIMEOUT_MS)
+          const done =
+            <T>(settle: (value: T) => void) =>
+            (value: T) => {
+              clearTimeout(timer)
+              settle(value)
+            }
+          waiting.set(n, { resolve: done(resolve), reject: done(reject) })
           send(`${WATCH_REFRESH} ${n}`)
         }),
     }
