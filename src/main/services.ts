@@ -167,6 +167,7 @@ export function createHandlers(s: Services): InvokeHandlers {
     'hosts:setupApply': ({ planId }) => s.setup.apply(planId),
     'shops:overview': ({ hostId }) => s.overview.overview(hostId),
     'shops:refresh': ({ hostId }) => s.overview.refresh(hostId),
+    'hosts:room': ({ hostId }) => s.shops.room(hostId),
     'templates:list': () => s.templates.list(),
     'templates:forHost': async ({ hostId }) => (await s.shops.hostTemplates(hostId)) ?? s.templates.list(),
     'templates:install': async ({ hostId, templateId }) => installTemplate(await s.sessions.session(hostId), await s.templates.get(templateId)),

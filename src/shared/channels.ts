@@ -8,6 +8,7 @@ export const invokeChannelNames = [
   'hosts:save',
   'hosts:remove',
   'hosts:test',
+  'hosts:room',
   'hosts:trust',
   'hosts:exportConnection',
   'hosts:importConnection',

@@ -4,7 +4,7 @@ import { shopParamsSchema } from './shop-params'
 import { asciiDomain } from './shop-rules'
 import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './settings'
-import { hostInputSchema, sshFingerprint, type HostProfile, type ProbeResult } from './hosts'
+import { hostInputSchema, sshFingerprint, type HostCapacity, type HostProfile, type ProbeResult } from './hosts'
 import { salesActions, shopActions, type LogBatch, type LogLine, type ShopOverview } from './shops'
 import type { TemplateList } from './templates'
 import type { OperationSnapshot, StepNote } from './operations'
@@ -162,6 +162,8 @@ export const invokeContract = {
   'hosts:save': channel<HostProfile>()(hostInputSchema),
   'hosts:remove': channel<null>()(hostIdSchema),
   'hosts:test': channel<ProbeResult>()(hostIdSchema),
+  /** Free disk, memory and load of a host an admin reaches (a sales key reaches no files of the host). */
+  'hosts:room': channel<HostCapacity>()(hostIdSchema, 'admin'),
   'hosts:trust': channel<HostProfile>()(hostIdSchema.extend({ fingerprint: fingerprintSchema }).strict()),
   'hosts:exportConnection': channel<ConnectionExport>()(hostIdSchema, 'admin'),
   /** Any role: the laptop importing a file is the one that has no host yet. */

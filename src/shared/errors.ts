@@ -26,6 +26,7 @@ export const errorCodes = [
   'rate_limited',
   'dns_failed',
   'disk_full',
+  'no_room',
   'internal',
 ] as const
 
@@ -134,6 +135,8 @@ export const errorSayKeys = [
   'keyRevoked',
   'gateBroken',
   'jobFailed',
+  'noRoomDisk',
+  'noRoomMemory',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 

@@ -146,3 +146,12 @@ export interface ProbeResult {
   compose: 'v2' | 'v1' | null
   checks: ProbeCheck[]
 }
+
+/** What a host has left for new shops: free space under its base directory, memory not in use, its load. */
+export interface HostCapacity {
+  diskFreeBytes: number
+  memoryAvailableBytes: number
+  /** The 1-minute load average, beside the number of CPUs it is shared by. */
+  load1: number
+  cpus: number
+}

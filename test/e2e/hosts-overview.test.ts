@@ -64,6 +64,10 @@ describe('hosts and the live shop overview in Chromium', () => {
     await expect.poll(() => hostsPage.check(hostId, 'docker').getAttribute('data-ok'), poll).toBe('true')
     expect(await hostsPage.check(hostId, 'compose').innerText()).toContain('docker-compose')
     expect(await hostsPage.check(hostId, 'baseDir').getAttribute('data-ok')).toBe('true')
+    // What the host has left for new shops, as its kernel says it.
+    await expect
+      .poll(() => hostsPage.card(hostId).getByTestId('host-room').innerText(), poll)
+      .toMatch(/^Frei: [\d.,]+ [kMGT]?B Speicherplatz · [\d.,]+ [kMGT]?B Arbeitsspeicher · Last [\d,]+ auf \d+ Kernen$/)
     // The key went to the keychain, never into the settings file.
     const settingsFile = readFileSync(join(app.dataDir, 'settings.json'), 'utf8')
     expect(settingsFile).not.toContain('PRIVATE KEY')

@@ -124,6 +124,23 @@ describe('creating a shop on the test bed', () => {
     expect(() => statSync(join(baseDir, 'boese'))).toThrow()
   })
 
+  it('reads the host’s free disk and memory, and refuses a template that needs more before writing anything', async () => {
+    const room = await composeEngine(session).store.capacity()
+    const df = execFileSync('df', ['-Pk', baseDir], { encoding: 'utf8' }).trim().split('\n').at(-1)!.split(/\s+/)
+    // The same filesystem as df on this machine says, give or take what was written meanwhile.
+    expect(Math.abs(room.diskFreeBytes - Number(df[3]) * 1024)).toBeLessThan(512 * 2 ** 20)
+    expect(room.memoryAvailableBytes).toBeGreaterThan(16 * 2 ** 20)
+    const busybox = await templates.get('busybox')
+    const huge = { ...busybox, manifest: { ...busybox.manifest, needs: { disk: room.diskFreeBytes * 4 } } }
+    const started = startCreateShop(
+      { hostId: 'testbed', name: 'riesig', description: '', templateId: 'busybox', domain: 'riesig.shops.test', params: {}, start: true },
+      { engine: async () => composeEngine(session), template: async () => huge, runner: new OperationRunner(operations), user: 'anna', certResolver: null },
+    )
+    const done = await started.done
+    expect(done.error).toMatchObject({ step: 'validate', code: 'no_room', say: { key: 'noRoomDisk' } })
+    expect(() => statSync(join(baseDir, 'riesig'))).toThrow()
+  })
+
   it('keeps a hostile description as typed: a quote, backticks, $( ), ${ } and a new line break out of nothing', async () => {
     const marker = join(baseDir, 'pwned')
     const description = `Kunde "Listig" \`touch ${marker}\` $(touch ${marker})\nzweite Zeile \${SHOP_SECRET_ADMIN_PASSWORD} '; rm -rf /`

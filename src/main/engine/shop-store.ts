@@ -4,6 +4,7 @@ import type { AppError } from '@shared/errors'
 import type { BackupManifest } from '@shared/backups'
 import type { ShopFailure, ShopParamValue } from '@shared/shops'
 import type { ShopFile } from '../host/remote-files'
+import type { HostCapacity } from '@shared/hosts'
 
 export interface ShopMetadata {
   template: string
@@ -47,8 +48,12 @@ export interface TransferProgress {
   file: string
 }
 
+export type { HostCapacity }
+
 export interface ShopStore {
   readonly baseDir: string
+  /** Free disk under the base directory and available memory, as the host's kernel says them now. */
+  capacity(): Promise<HostCapacity>
   /** The shop's directory on the host. */
   dir(shop: string): string
   /** Creates the shop's directory, false when it exists: of two laptops creating one name, exactly one gets it. */

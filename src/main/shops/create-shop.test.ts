@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createSteps } from '@shared/operations'
 import { FAILURE_FILE } from '../engine/host-layout'
 import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
+import { manifestSchema } from '../templates/manifest'
 import { loadTemplate } from '../templates/template-loader'
 import { startCreateShop, type CreateShopInput } from './create-shop'
 
@@ -168,5 +169,33 @@ describe('create with a one-off job', () => {
       status: 'failed',
       error: { step: 'health', say: { key: 'jobFailed', values: { service: 'init', code: 3, lines: 'init: ERROR migration failed' } } },
     })
+  })
+})
+
+describe('create on a host without room for the template', () => {
+  const needing = (needs: string) => async () => {
+    const template = await loadTemplate(resolve(import.meta.dirname, '../../../templates/busybox'), 'busybox', 'bundled')
+    return { ...template, manifest: { ...template.manifest, needs: manifestSchema.shape.needs.parse(JSON.parse(needs)) } }
+  }
+
+  it('refuses before anything is written, saying what is free and what the shop needs', async () => {
+    const life = fakeLifecycle()
+    life.host.store.room = { ...life.host.store.room, diskFreeBytes: 1.2 * 2 ** 30 }
+    const before = hostState(life)
+    const final = await create({ ...life, deps: { ...life.deps, template: needing('{"disk":"2G"}') } }).done
+    expect(final).toMatchObject({
+      status: 'failed',
+      error: { code: 'no_room', step: 'validate', say: { key: 'noRoomDisk', values: { freeBytes: 1.2 * 2 ** 30, needBytes: 2e9 } } },
+    })
+    expect(hostState(life)).toEqual(before)
+    life.host.store.room = { ...life.host.store.room, diskFreeBytes: 100 * 2 ** 30, memoryAvailableBytes: 256 * 2 ** 20 }
+    const memory = await create({ ...life, deps: { ...life.deps, template: needing('{"memory":"512M"}') } }).done
+    expect(memory).toMatchObject({ status: 'failed', error: { say: { key: 'noRoomMemory', values: { needBytes: 512e6 } } } })
+  })
+
+  it('goes ahead where the room is there', async () => {
+    const life = fakeLifecycle()
+    const final = await create({ ...life, deps: { ...life.deps, template: needing('{"disk":"2G","memory":"512M"}') } }).done
+    expect(final.status).toBe('succeeded')
   })
 })

@@ -12,6 +12,7 @@ import { publishStep, type PublishName } from './publish-step'
 import { reserveShop, settleNewShop } from './reserve-shop'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { newShopMetadata, shopFiles } from './shop-record'
+import { checkHostRoom } from './host-room'
 import { startNewShop } from './start-new-shop'
 
 /** What the wizard asks, on the host it names (a gated host gets the same fields: HostCreate). */
@@ -52,6 +53,7 @@ export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): S
         ...(input.image ? { image: input.image } : {}),
       })
       engine = await deps.engine(input.hostId)
+      await checkHostRoom(engine, template)
 
       steps.begin('reserve', engine.store.dir(input.name))
       const dir = await reserveShop(

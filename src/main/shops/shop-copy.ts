@@ -11,6 +11,7 @@ import { publishStep, type PublishName } from './publish-step'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { newShopMetadata, shopFiles, type ShopRecord } from './shop-record'
 import { startNewShop } from './start-new-shop'
+import { checkHostRoom } from './host-room'
 
 export interface CopyTarget {
   name: string
@@ -40,10 +41,11 @@ export function secretsForCopy(template: Template, record: ShopRecord): Record<s
   )
 }
 
-/** Reads the source shop and renders the new one; touches nothing on the host. */
+/** Reads the source shop, checks the host has room for one more, and renders the new one; touches nothing on the host. */
 export async function planShopCopy(engine: ShopEngine, deps: CopyDeps, source: string, target: CopyTarget): Promise<ShopCopy> {
   const record = await engine.store.read(source)
   const template = await deps.template(record.metadata.template)
+  await checkHostRoom(engine, template)
   const params = resolveParams(template.manifest, record.metadata.params)
   const secrets = secretsForCopy(template, record)
   const image = record.metadata.image

@@ -1,7 +1,7 @@
 // The shop lifecycle behind the IPC: one method per thing a user does to shops, each composing the host's engine,
 // the templates, the operation runner, the settings of the moment and the host's DNS. Knows nothing of Electron.
 import type { BackupManifest } from '@shared/backups'
-import type { HostProfile } from '@shared/hosts'
+import type { HostCapacity, HostProfile } from '@shared/hosts'
 import type { OperationSnapshot, StepNote } from '@shared/operations'
 import type { LogLine, ShopAction } from '@shared/shops'
 import type { TemplateList } from '@shared/templates'
@@ -57,6 +57,11 @@ export class ShopService {
   private backupDeps(): BackupDeps & { certResolver: string | null } {
     const settings = this.deps.settings()
     return { ...this.lifecycle, helperImage: settings.helperImage, keep: settings.backupsToKeep }
+  }
+
+  /** What the host has left for new shops. */
+  async room(hostId: string): Promise<HostCapacity> {
+    return (await this.deps.engine(hostId)).store.capacity()
   }
 
   /** The templates a host creates from itself (a sales key's, behind the gate); null where this laptop renders. */

@@ -30,6 +30,14 @@ const secret = z
   })
   .strict()
 
+const units: Record<string, number> = { '': 1, k: 1e3, m: 1e6, g: 1e9, t: 1e12 }
+
+/** A size: a number and K, M, G or T, decimal, as disks and the app's own figures count them ("2G": 2 GB). */
+const byteSize = z
+  .string()
+  .regex(/^\d+(\.\d+)?[kmgt]?$/i, 'a size such as 512M or 2G')
+  .transform((text) => Math.round(Number.parseFloat(text) * units[(/[kmgt]$/i.exec(text)?.[0] ?? '').toLowerCase()]!))
+
 export const manifestSchema = z
   .object({
     name: localized,
@@ -59,6 +67,11 @@ export const manifestSchema = z
       })
       .strict()
       .default({ user: 'admin', path: '/' }),
+    /** What one shop needs of its host ("512M", "2G"): create refuses before anything is written if it is not there. */
+    needs: z
+      .object({ memory: byteSize.optional(), disk: byteSize.optional() })
+      .strict()
+      .default({}),
     /** Runs only where its image is (the test bed): never the wizard's default, and not in the installers. */
     testOnly: z.boolean().default(false),
     parameters: z.array(parameter).default([]),

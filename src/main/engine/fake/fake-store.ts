@@ -8,7 +8,7 @@ import { AppError } from '@shared/errors'
 import type { ShopFailure } from '@shared/shops'
 import { shopNameProblem } from '@shared/shop-rules'
 import { BACKUP_MANIFEST, BACKUPS_DIR, COMPOSE_FILE, ENV_FILE, FAILURE_FILE, METADATA_FILE, parseEnvFile, shopDirectory } from '../host-layout'
-import type { ShopDirectory, ShopFile, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
+import type { HostCapacity, ShopDirectory, ShopFile, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
 import { parseJsonObject, shopRecordFrom } from '../shop-record-file'
 import { FaultPoints } from './fault-points'
 
@@ -27,6 +27,8 @@ export class FakeStore implements ShopStore {
   readonly written: string[] = []
   /** While true, every write fails as a full disk does, and nothing is written. */
   diskFull = false
+  /** What capacity() answers. */
+  room: HostCapacity = { diskFreeBytes: 50 * 2 ** 30, memoryAvailableBytes: 8 * 2 ** 30, load1: 0.5, cpus: 4 }
   private readonly held = new Map<string, string>()
   private readonly elsewhere = new Map<string, string>()
   private readonly queues = new Map<string, Promise<unknown>>()
@@ -157,6 +159,11 @@ export class FakeStore implements ShopStore {
         metadata: parseJsonObject(this.fileAt(posix.join(this.dir(name), METADATA_FILE))),
         failure: parseJsonObject(this.fileAt(posix.join(this.dir(name), FAILURE_FILE))),
       }))
+  }
+
+  async capacity(): Promise<HostCapacity> {
+    await this.faults.pass('capacity')
+    return { ...this.room, diskFreeBytes: this.diskFull ? 0 : this.room.diskFreeBytes }
   }
 
   async presence(shop: string): Promise<ShopPresence> {

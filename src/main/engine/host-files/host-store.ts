@@ -8,7 +8,7 @@ import { shopNameProblem } from '@shared/shop-rules'
 import type { HostSession } from '../../host/host-session'
 import { withHostLock } from '../../locks/host-lock'
 import { BACKUP_MANIFEST, BACKUPS_DIR, COMPOSE_FILE, ENV_FILE, FAILURE_FILE, LOCK_DIR, METADATA_FILE, parseEnvFile, shopDirectory } from '../host-layout'
-import type { ShopDirectory, ShopFile, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
+import type { HostCapacity, ShopDirectory, ShopFile, ShopPresence, ShopRecord, ShopStore } from '../shop-store'
 import { parseJsonObject, shopRecordFrom } from '../shop-record-file'
 import { reserveDirectory, sftpCall, writeShopFiles } from '../../host/remote-files'
 import { serialise } from './serialise'
@@ -126,6 +126,24 @@ export class HostStore implements ShopStore {
       })
     }
     return parseShopListing(result.stdout)
+  }
+
+  async capacity(): Promise<HostCapacity> {
+    // POSIX df in 1024-byte blocks (the 4th field: available), the kernel's own estimate of usable memory, the load.
+    const read = await this.session.exec(
+      ['sh', '-c', 'df -Pk -- "$1" | tail -n 1; grep MemAvailable /proc/meminfo; cat /proc/loadavg; nproc', 'sh', this.baseDir],
+      { timeoutMs: 10_000 },
+    )
+    const [df = '', mem = '', loadavg = '', nproc = ''] = read.stdout.trim().split('\n')
+    const facts = {
+      diskFreeBytes: Number(df.trim().split(/\s+/)[3]) * 1024,
+      memoryAvailableBytes: Number(/MemAvailable:\s+(\d+)\s+kB/.exec(mem)?.[1]) * 1024,
+      load1: Number(loadavg.split(' ')[0]),
+      cpus: Number(nproc.trim()),
+    }
+    if (read.code !== 0 || !Object.values(facts).every(Number.isFinite))
+      throw new AppError('internal', `Could not read the host's free disk, memory and load (exit ${read.code}): ${read.stderr.trim() || read.stdout.trim()}`)
+    return facts
   }
 
   async presence(shop: string): Promise<ShopPresence> {

@@ -4,6 +4,7 @@
 // as an internal one.
 import { useI18n } from 'vue-i18n'
 import { toAppError, type ErrorSay } from '@shared/errors'
+import { formatBytes } from '../lib/bytes'
 
 export interface ErrorLike {
   code: string
@@ -14,10 +15,15 @@ export interface ErrorLike {
 const isErrorLike = (value: unknown): value is ErrorLike =>
   typeof value === 'object' && value !== null && typeof (value as ErrorLike).code === 'string' && typeof (value as ErrorLike).message === 'string'
 
-/** The words an error or a failure record carries, in the user's language; null where it has none the app knows. */
+/**
+ * The words an error or a failure record carries, in the user's language; null where it has none the app knows.
+ * A value named `…Bytes` is a size, shown as the user's locale writes it ("1,2 GB").
+ */
 export function useSayText(): (say: ErrorSay | undefined) => string | null {
-  const { t, te } = useI18n()
-  return (say) => (say && te(`errorSay.${say.key}`) ? t(`errorSay.${say.key}`, say.values ?? {}) : null)
+  const { t, te, locale } = useI18n()
+  const shown = (values: Record<string, string | number>): Record<string, string | number> =>
+    Object.fromEntries(Object.entries(values).map(([k, v]) => [k, k.endsWith('Bytes') && typeof v === 'number' ? formatBytes(v, locale.value) : v]))
+  return (say) => (say && te(`errorSay.${say.key}`) ? t(`errorSay.${say.key}`, shown(say.values ?? {})) : null)
 }
 
 export function useErrorText(): (error: unknown) => string {

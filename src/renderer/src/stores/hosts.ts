@@ -3,7 +3,7 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { ConnectionExport } from '@shared/connection-file'
 import { AppError } from '@shared/errors'
-import type { HostInput, HostProfile, ProbeResult } from '@shared/hosts'
+import type { HostCapacity, HostInput, HostProfile, ProbeResult } from '@shared/hosts'
 import { call } from '../api'
 import { useErrorStore } from './errors'
 import { useSettingsStore } from './settings'
@@ -16,6 +16,7 @@ export interface PendingTrust {
 export const useHostsStore = defineStore('hosts', () => {
   const hosts = ref<HostProfile[]>([])
   const probes = ref<Record<string, ProbeResult>>({})
+  const rooms = ref<Record<string, HostCapacity | null>>({})
   const testing = ref<string | null>(null)
   const pendingTrust = ref<PendingTrust | null>(null)
   const errors = useErrorStore()
@@ -65,6 +66,9 @@ export const useHostsStore = defineStore('hosts', () => {
       probes.value = { ...probes.value, [hostId]: await call('hosts:test', { hostId }) }
       // Connecting asked the host what this key may do: the profile's role follows its answer.
       await load()
+      // An admin sees what the host has left for new shops; a sales key reaches no files of the host.
+      if (hosts.value.find((h) => h.id === hostId)?.role === 'admin')
+        rooms.value = { ...rooms.value, [hostId]: await call('hosts:room', { hostId }).catch(() => null) }
     } catch (error) {
       const host = hosts.value.find((h) => h.id === hostId)
       const fingerprint = error instanceof AppError ? error.details?.['fingerprint'] : undefined
@@ -99,5 +103,5 @@ export const useHostsStore = defineStore('hosts', () => {
     await settings.update({ activeHostId: hostId })
   }
 
-  return { hosts, probes, testing, pendingTrust, load, save, exportConnection, importConnection, remove, test, trust, cancelTrust, activate }
+  return { hosts, probes, rooms, testing, pendingTrust, load, save, exportConnection, importConnection, remove, test, trust, cancelTrust, activate }
 })
