@@ -18,30 +18,24 @@ async function busybox() {
 
 async function rendered(overrides: Partial<Parameters<typeof renderShop>[1]> = {}, params: Record<string, unknown> = {}) {
   const template = await busybox()
-  const output = renderShop(template, {
-    name: 'mueller',
-    domain: 'mueller.shops.example.com',
-    params: resolveParams(template.manifest, params),
-    secrets: generateSecrets(template.manifest),
-    certResolver: 'letsencrypt',
-    ...overrides,
-  })
-  return { template, output, compose: parse(output.compose) as ComposeFile }
+  const { output, compose } = renderDefaults(template, { certResolver: 'letsencrypt', ...overrides }, params)
+  return { template, output, compose }
 }
 
 const edit = (dir: string, file: string, change: (text: string) => string): void =>
   writeFileSync(join(dir, file), change(readFileSync(join(dir, file), 'utf8')))
 
-/** A template rendered for one shop with its defaults and no certificate resolver. */
-function renderDefaults(template: Template): { compose: ComposeFile; text: string } {
+/** A template rendered for one shop, by default with its parameters' defaults and no certificate resolver. */
+function renderDefaults(template: Template, overrides: Partial<Parameters<typeof renderShop>[1]> = {}, params: Record<string, unknown> = {}) {
   const output = renderShop(template, {
     name: 'mueller',
     domain: 'mueller.shops.example.com',
-    params: resolveParams(template.manifest, {}),
+    params: resolveParams(template.manifest, params),
     secrets: generateSecrets(template.manifest),
     certResolver: null,
+    ...overrides,
   })
-  return { compose: parse(output.compose) as ComposeFile, text: output.compose }
+  return { output, compose: parse(output.compose) as ComposeFile, text: output.compose }
 }
 
 /** A copy of a template folder to change. */
@@ -229,15 +223,7 @@ describe('what a compose file may not say', () => {
       compose.services['cache'] = { image: 'busybox:other' }
     })
     const template = await loadTemplate(dir, 'x', 'custom')
-    const output = renderShop(template, {
-      name: 'mueller',
-      domain: 'mueller.shops.example.com',
-      params: resolveParams(template.manifest, {}),
-      secrets: generateSecrets(template.manifest),
-      certResolver: null,
-      image: 'registry.example.com/shop:2.1',
-    })
-    const services = (parse(output.compose) as ComposeFile).services
+    const { services } = renderDefaults(template, { image: 'registry.example.com/shop:2.1' }).compose
     expect([services['web']!['image'], services['worker']!['image'], services['cache']!['image']]).toEqual([
       'registry.example.com/shop:2.1',
       'registry.example.com/shop:2.1',
