@@ -6,6 +6,7 @@ import type { ShopParamValue } from '@shared/shops'
 import type { ShopEngine } from '../engine/shop-engine'
 import { containersNote } from '../engine/shop-status'
 import type { OperationContext } from '../operations/operation-runner'
+import { withParams } from '../templates/placeholders'
 import type { Template } from '../templates/template-loader'
 import { secretMasker } from './secret-mask'
 
@@ -43,9 +44,5 @@ export function loginOf(template: Template, params: Record<string, ShopParamValu
   const secret = template.manifest.secrets.find((s) => s.login)
   if (!secret) return null
   const { user, path } = template.manifest.login
-  const named = user.replace(/\$\{param\.([\w-]+)\}/g, (_, id: string) => {
-    const value = params[id]
-    return typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : String(value ?? '')
-  })
-  return { user: named, passwordSecretId: secret.id, url: path === '/' ? url : `${url}${path}` }
+  return { user: withParams(user, params), passwordSecretId: secret.id, url: path === '/' ? url : `${url}${path}` }
 }

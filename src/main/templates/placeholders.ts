@@ -13,6 +13,16 @@ export function placeholdersIn(value: string): Placeholder[] {
   return [...value.matchAll(PATTERN)].map((m) => ({ kind: m[1] as Placeholder['kind'], id: m[2]! }))
 }
 
+/** A parameter's value as text: a list joined with commas. */
+export function paramText(value: string | readonly string[] | boolean): string {
+  return Array.isArray(value) ? value.join(',') : String(value)
+}
+
+/** The text with each ${param.<id>} replaced by that parameter's value (for what the user reads, not for compose). */
+export function withParams(text: string, params: Record<string, string | readonly string[] | boolean>): string {
+  return text.replace(PATTERN, (whole, kind: string, id: string) => (kind === 'param' ? paramText(params[id] ?? '') : whole))
+}
+
 /**
  * Resolves a value for a compose file. Literal text and parameter values are escaped for compose's own
  * interpolation ($ → $$); secrets become ${SHOP_SECRET_<ID>} references to the shop's 0600 env file, so the

@@ -5,7 +5,7 @@ import { isValidDomain, shopNameProblem } from '@shared/shop-rules'
 import { templateError, type ComposeFile, type Template } from './template-loader'
 import { composeYaml } from './compose-yaml'
 import { templateFilesProblem } from './file-rules'
-import { resolveValue, secretVariable } from './placeholders'
+import { paramText, resolveValue, secretVariable } from './placeholders'
 import { JOB_LABEL, volumeName } from '../engine/host-layout'
 
 export type ParamValue = string | string[] | boolean
@@ -36,10 +36,6 @@ const PROXY = 'proxy'
 
 function invalid(field: string, message: string): AppError {
   return new AppError('invalid_input', message, { fields: [{ path: field, message }] })
-}
-
-function paramText(value: ParamValue): string {
-  return Array.isArray(value) ? value.join(',') : String(value)
 }
 
 /** Compose accepts environment as a map or as KEY=value lines; the override needs a map. */
