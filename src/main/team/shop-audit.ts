@@ -13,10 +13,13 @@ const TAIL_LINES = 20_000
 export const AUDIT_SHOWN = 200
 
 export async function readShopAudit(session: HostSession, shop: string): Promise<ShopAuditEntry[]> {
-  const log = gateLayout(await loginHome(session)).audit
+  const home = await loginHome(session)
   // No log yet (no gate, or no request so far) is an empty history, not an error.
-  const read = await session.exec(['sh', '-c', 'tail -n "$1" -- "$2" 2>/dev/null; exit 0', 'sh', String(TAIL_LINES), log], { timeoutMs: 15_000 })
-  const persons = new Map((await listTeamKeys(session, null)).map((k) => [k.fingerprint, k.person ?? k.comment]))
+  const [read, keys] = await Promise.all([
+    session.exec(['sh', '-c', 'tail -n "$1" -- "$2" 2>/dev/null; exit 0', 'sh', String(TAIL_LINES), gateLayout(home).audit], { timeoutMs: 15_000 }),
+    listTeamKeys(session, null, home),
+  ])
+  const persons = new Map(keys.map((k) => [k.fingerprint, k.person ?? k.comment]))
   return parseAuditLog(read.stdout, shop)
     .reverse()
     .slice(0, AUDIT_SHOWN)

@@ -38,8 +38,9 @@ export function ownFingerprint(privateKey: string | null, passphrase?: string): 
   return fingerprintOf(key.getPublicSSH().toString('base64'))
 }
 
-export async function listTeamKeys(session: HostSession, own: string | null): Promise<TeamKey[]> {
-  const text = await readFile(session, await sshDir(session))
+/** `home`: the login's home where the caller asked for it already (one command less). */
+export async function listTeamKeys(session: HostSession, own: string | null, home?: string): Promise<TeamKey[]> {
+  const text = await readFile(session, home ? posix.join(home, '.ssh') : await sshDir(session))
   return parseAuthorizedKeys(text).map((k) => {
     const who = personOf(k.comment)
     return { fingerprint: k.fingerprint, type: k.type, comment: k.comment, person: who?.person ?? null, role: k.role, own: k.fingerprint === own }

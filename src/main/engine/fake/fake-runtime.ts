@@ -103,7 +103,7 @@ export class FakeRuntime implements ShopRuntime {
       .map((c) => c.service)
   }
 
-  readonly jobExits = new Map<string, number>()
+  private readonly jobExits = new Map<string, number>()
   private readonly jobErrors = new Map<string, string>()
 
   /** The one-off job `service` of `shop` ends with `exitCode` (and prints `said` last) on its next apply. */
