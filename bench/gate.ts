@@ -209,9 +209,6 @@ try {
     sales_refresh_ms: median(salesRefresh),
     admin_refresh_ms: median(adminRefresh),
     event_to_store_ms: median(stopToSales),
-    admin_event_to_store_ms: median(stopToAdmin),
-    die_to_store_ms: median(salesChange),
-    shops: SHOPS,
   })
 } finally {
   direct?.stop()
