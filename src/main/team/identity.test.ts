@@ -1,20 +1,10 @@
 import ssh2 from 'ssh2'
 import { describe, expect, it } from 'vitest'
 import { HostProfiles } from '../host/host-profiles'
-import { Keychain, type KeytarApi } from '../vault/keychain'
+import { Keychain } from '../vault/keychain'
+import { memoryKeytar } from '../vault/memory-keytar'
 import { IDENTITY_ACCOUNT, IdentityService } from './identity'
 import { fingerprintOf } from './authorized-keys'
-
-function memoryKeytar(): KeytarApi & { entries: Map<string, string> } {
-  const entries = new Map<string, string>()
-  return {
-    entries,
-    getPassword: async (_s, a) => entries.get(a) ?? null,
-    setPassword: async (_s, a, p) => void entries.set(a, p),
-    deletePassword: async (_s, a) => entries.delete(a),
-    findCredentials: async () => [...entries].map(([account, password]) => ({ account, password })),
-  }
-}
 
 describe('IdentityService', () => {
   it('makes an ed25519 pair: private key only in the keychain, public key with person and role', async () => {
