@@ -127,6 +127,8 @@ export async function runNewShop(request: NewShopRequest, deps: GateDeps): Promi
     template: (id: string) => deps.templates.get(id),
     runner: new OperationRunner(registry),
     user: deps.user,
+    // The host pulls anonymously: a private image of an installed template is on the host since its install.
+    registryAuth: async () => null,
     certResolver: deps.config.certResolver,
   }
   let started: StartedOperation

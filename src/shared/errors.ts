@@ -27,6 +27,7 @@ export const errorCodes = [
   'dns_failed',
   'disk_full',
   'no_room',
+  'registry_failed',
   'internal',
 ] as const
 
@@ -52,6 +53,11 @@ export const errorSayKeys = [
   'confirmRestore',
   'backupDamaged',
   'imageNotPulled',
+  'registryDenied',
+  'registryNoCredentials',
+  'imageNotFound',
+  'registryUnreachable',
+  'registryCertificate',
   'helperImageMissing',
   'composeFailed',
   'notHealthy',

@@ -1,6 +1,6 @@
 // Long operations (create, clone, backup): an id, typed progress events, and a snapshot to ask for at any time.
 import type { ErrorSay, FieldIssue } from './errors'
-export const createSteps = ['validate', 'reserve', 'write', 'dns', 'start', 'health', 'done'] as const
+export const createSteps = ['validate', 'pull', 'reserve', 'write', 'dns', 'start', 'health', 'done'] as const
 export type CreateStep = (typeof createSteps)[number]
 /** Clone: the source is paused only between `pause` and `resume`. */
 export const cloneSteps = ['validate', 'reserve', 'copy', 'pause', 'changes', 'resume', 'write', 'dns', 'start', 'health', 'done'] as const
@@ -10,8 +10,8 @@ export type CloneStep = (typeof cloneSteps)[number]
 export const updateSteps = ['validate', 'pull', 'apply', 'health', 'rollback', 'done'] as const
 export type UpdateStep = (typeof updateSteps)[number]
 
-/** Edit: a new name is published before the files change; `up -d` recreates only what changed. */
-export const editSteps = ['validate', 'dns', 'write', 'start', 'done'] as const
+/** Edit: a new image is pulled and a new name published before the files change; `up -d` recreates only what changed. */
+export const editSteps = ['validate', 'pull', 'dns', 'write', 'start', 'done'] as const
 export type EditStep = (typeof editSteps)[number]
 
 /** A new shop from a backup of another: its volumes come from the archives. */
@@ -47,6 +47,7 @@ export const stepNoteKeys = [
   'previousData',
   'volumesLeft',
   'volumesRemoved',
+  'layers',
 ] as const
 export type StepNoteKey = (typeof stepNoteKeys)[number]
 

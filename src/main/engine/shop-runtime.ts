@@ -87,6 +87,29 @@ export interface HelperBox {
   close(): Promise<void>
 }
 
+/** A registry's credentials for one pull: sent with the request (X-Registry-Auth), stored nowhere on the host. */
+export interface PullAuth {
+  username: string
+  password: string
+  serveraddress: string
+}
+
+/** Bytes downloaded of the layers' sizes known so far, and layers finished of all. */
+export interface PullProgress {
+  done: number
+  total: number
+  layers: number
+  layersDone: number
+}
+
+export interface PullOptions {
+  auth?: PullAuth | null
+  onProgress?: (progress: PullProgress) => void
+  signal?: AbortSignal
+  /** Pull also when the host has the image (a tag that may have moved). */
+  always?: boolean
+}
+
 /** One shop's volume as the engine has it. */
 export interface RuntimeVolume {
   name: string
@@ -108,8 +131,8 @@ export interface ShopRuntime {
   logs(shop: string, query: LogsQuery, mask: (text: string) => string): Promise<LogLine[]>
   /** Follows the output; returns the function that stops following. */
   followLogs(shop: string, query: LogsQuery, mask: (text: string) => string, sink: LogSink): Promise<() => void>
-  /** Makes sure the image is on the host; `image_pull_failed` when it cannot be had. */
-  pullImage(image: string): Promise<void>
+  /** Makes sure the image is on the host; `invalid_input` on the image field, with the registry's reason, when it cannot be had. */
+  pullImage(image: string, options?: PullOptions): Promise<void>
   /** Freezes the shop's services that write to `volumes` (all, without a list). If one fails, none stays frozen. */
   freeze(shop: string, volumes?: readonly string[]): Promise<FrozenShop>
   volumeExists(name: string): Promise<boolean>

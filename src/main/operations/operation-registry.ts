@@ -18,7 +18,7 @@ export interface OperationHandle {
   readonly signal: AbortSignal
   step(id: string, status: StepStatus, message?: StepMessage): void
   /** Bytes moved so far in a step, with what is being moved. */
-  progress(id: string, progress: { done: number; total: number }, message?: string): void
+  progress(id: string, progress: { done: number; total: number }, message?: StepMessage): void
   log(line: string): void
   setCancellable(cancellable: boolean): void
   succeed(result: OperationSnapshot['result']): void

@@ -199,3 +199,43 @@ describe('create on a host without room for the template', () => {
     expect(final.status).toBe('succeeded')
   })
 })
+
+describe('create with an image from a private registry', () => {
+  const image = 'registry.example.com:5000/acme/shop:2.0'
+  const privately = (life: FakeLifecycle) => {
+    life.host.runtime.privateImages.set(image, 'geheim')
+    return create(life, { image })
+  }
+
+  it('pulls with this laptop’s credentials for that registry before a file is written, the layers as progress', async () => {
+    const life = fakeLifecycle()
+    life.logins.set('registry.example.com:5000', { username: 'ci', password: 'geheim' })
+    const final = await privately(life).done
+    expect(final.status).toBe('succeeded')
+    expect(life.host.runtime.pulls).toEqual([{ image, auth: { username: 'ci', password: 'geheim', serveraddress: 'registry.example.com:5000' } }])
+    const pulled = life.published.map((s) => s.steps.find((step) => step.id === 'pull')!).filter((step) => step.progress)
+    expect(pulled.at(-1)).toMatchObject({ progress: { done: 1024, total: 1024 }, note: { key: 'layers', values: { done: 2, total: 2 } } })
+    // The pull is over before the shop's directory exists.
+    const reserveStarted = life.published.findIndex((s) => s.steps.find((step) => step.id === 'reserve')?.status === 'running')
+    expect(life.published.findIndex((s) => s.steps.find((step) => step.id === 'pull')?.progress)).toBeLessThan(reserveStarted)
+  })
+
+  it('without credentials for it: refused at the pull step, saying where to add them; nothing on the host', async () => {
+    const life = fakeLifecycle()
+    const before = hostState(life)
+    const final = await privately(life).done
+    expect(final).toMatchObject({
+      status: 'failed',
+      error: { code: 'invalid_input', step: 'pull', say: { key: 'registryNoCredentials', values: { registry: 'registry.example.com:5000', image } } },
+    })
+    expect(hostState(life)).toEqual(before)
+  })
+
+  it('with the wrong password: the registry refused them, which is said as such', async () => {
+    const life = fakeLifecycle()
+    life.logins.set('registry.example.com:5000', { username: 'ci', password: 'falsch' })
+    const final = await privately(life).done
+    expect(final.error).toMatchObject({ step: 'pull', say: { key: 'registryDenied' } })
+    expect(life.host.store.files.size).toBe(0)
+  })
+})

@@ -9,6 +9,7 @@ import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
 import { followHostOperation } from './host-operation'
 import { publishStep, type PublishName } from './publish-step'
+import { pullImages } from './pull-step'
 import { reserveShop, settleNewShop } from './reserve-shop'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { newShopMetadata, shopFiles } from './shop-record'
@@ -54,6 +55,10 @@ export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): S
       })
       engine = await deps.engine(input.hostId)
       await checkHostRoom(engine, template)
+
+      // A missing image or a refused login is found before a file is written.
+      steps.begin('pull', rendered.images.join(', '))
+      await pullImages(rendered.images, { runtime: engine.runtime, auth: deps.registryAuth, op: context.op, step: 'pull', signal: context.signal })
 
       steps.begin('reserve', engine.store.dir(input.name))
       const dir = await reserveShop(

@@ -7,6 +7,7 @@ import type { ShopEngine } from '../engine/shop-engine'
 import type { StartedOperation } from '../operations/operation-runner'
 import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
+import { pullImages } from './pull-step'
 import { secretMasker } from './secret-mask'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { shopFiles, volumeNames, type ShopMetadata } from './shop-record'
@@ -74,6 +75,9 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
           editedBy: deps.user,
           editedAt: (deps.now ?? (() => new Date()))().toISOString(),
         }
+        // A new image is on the host before anything changes: a wrong tag or a refused login leaves the shop as it was.
+        steps.begin('pull', rendered.images.join(', '))
+        await pullImages(rendered.images, { runtime: active.runtime, auth: deps.registryAuth, op, step: 'pull', signal: op.signal })
         const moved = record.metadata.domain !== input.domain
         // The new name first: should Hetzner refuse it, nothing of the shop has changed yet.
         if (moved && deps.dns) {

@@ -2,6 +2,7 @@
 import type { ShopEngine } from '../engine/shop-engine'
 import type { OperationRunner } from '../operations/operation-runner'
 import type { Template } from '../templates/template-loader'
+import type { RegistryAuth } from './pull-step'
 
 export interface LifecycleDeps {
   engine: (hostId: string) => Promise<ShopEngine>
@@ -9,4 +10,6 @@ export interface LifecycleDeps {
   runner: OperationRunner
   /** Who does it: recorded as "created by" / "edited by", and as the holder of a shop's lock. */
   user: string
+  /** This laptop's credentials for an image's registry, sent with each pull; absent: pulls are anonymous. */
+  registryAuth?: RegistryAuth
 }

@@ -16,6 +16,7 @@ import { startEditShop, type EditShopInput } from './edit-shop'
 import { startRestoreAsNewShop, type RestoreNewInput } from './restore-new-shop'
 import { startRestore, type RestoreInput } from './restore-shop'
 import { runShopAction } from './shop-actions'
+import type { RegistryAuth } from './pull-step'
 import { readLogs, type LogFollowers, type ShopLogsQuery } from './shop-logs'
 import { revealLoginPassword } from './shop-secrets'
 import { startUpdateShop } from './update-shop'
@@ -34,6 +35,8 @@ export interface ShopServiceDeps {
   logs: LogFollowers
   naming: ShopNaming
   user: string
+  /** This laptop's credentials for an image's registry, sent with each pull. */
+  registryAuth: RegistryAuth
   /** The settings of the moment: the helper image and how many backups to keep. */
   settings: () => { helperImage: string; backupsToKeep: number }
   chooseFolder: (purpose: 'download' | 'upload') => Promise<string | null>
@@ -46,8 +49,8 @@ export class ShopService {
   constructor(private readonly deps: ShopServiceDeps) {}
 
   private get lifecycle() {
-    const { engine, template, runner, user, certResolver } = this.deps
-    return { engine, template, runner, user, certResolver }
+    const { engine, template, runner, user, registryAuth, certResolver } = this.deps
+    return { engine, template, runner, user, registryAuth, certResolver }
   }
 
   private publishFor(hostId: string) {

@@ -33,7 +33,7 @@ describe('update a shop’s image', () => {
     const compose = composeOf(life)
     const containers = structuredClone(life.host.runtime.containersOf('alt'))
     const final = await update(life, 'shopmgr/busybox:nope').done
-    expect(final).toMatchObject({ status: 'failed', error: { code: 'invalid_input', step: 'pull', say: { key: 'imageNotPulled' } } })
+    expect(final).toMatchObject({ status: 'failed', error: { code: 'invalid_input', step: 'pull', say: { key: 'imageNotFound' } } })
     expect(composeOf(life)).toBe(compose)
     expect(life.host.runtime.containersOf('alt')).toEqual(containers)
     expect(life.host.store.failureOf('alt')).toMatchObject({ operation: 'update', step: 'pull' })

@@ -8,6 +8,7 @@ import { containersNote } from '../engine/shop-status'
 import type { StartedOperation } from '../operations/operation-runner'
 import { resolveParams } from '../templates/parameters'
 import { renderShop } from '../templates/render'
+import { pullImages } from './pull-step'
 import { secretMasker } from './secret-mask'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { shopFiles, volumeNames, type ShopMetadata, type ShopRecord } from './shop-record'
@@ -61,7 +62,7 @@ export function startUpdateShop(input: UpdateShopInput, deps: UpdateShopDeps): S
         const healthTimeoutMs = template.manifest.healthTimeoutSeconds * 1000
 
         steps.begin('pull', input.image)
-        await active.runtime.pullImage(input.image)
+        await pullImages([input.image], { runtime: active.runtime, auth: deps.registryAuth, op, step: 'pull', always: true })
         steps.begin('apply')
         await apply(input.image)
         try {

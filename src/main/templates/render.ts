@@ -29,6 +29,8 @@ export interface RenderedShop {
   /** The shop's .env (mode 0600): the secrets, read by compose's interpolation. */
   env: string
   files: Record<string, string>
+  /** The images the shop's services run (not those compose builds itself), to pull before anything is written. */
+  images: string[]
 }
 
 const NETWORK = 'shop'
@@ -124,5 +126,9 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
       return `${secretVariable(secret.id)}=${value}\n`
     })
     .join('')
-  return { compose: composeYaml(merged), env, files: { ...template.files } }
+  const images = Object.values(merged.services).flatMap((definition) =>
+    // An image compose builds, or one it names by a variable, is not for pulling ahead.
+    typeof definition['image'] === 'string' && definition['build'] === undefined && !definition['image'].includes('$') ? [definition['image']] : [],
+  )
+  return { compose: composeYaml(merged), env, files: { ...template.files }, images: [...new Set(images)] }
 }

@@ -14,6 +14,7 @@ import type {
   HelperRun,
   LogSink,
   LogsQuery,
+  PullOptions,
   RuntimeAction,
   RuntimeVolume,
   ShopProject,
@@ -26,7 +27,8 @@ import { containerEventsEnded, listProjectContainers, readContainerEvent } from 
 import { dockerOf, dockerTransportError } from './docker-client'
 import { freezeShop } from './freeze'
 import { guardPause } from './pause-guard'
-import { openHelper, pullImage, runHelper, volumeExists } from './helper-container'
+import { openHelper, runHelper, volumeExists } from './helper-container'
+import { pullImage } from './image-pull'
 import { explainSocket } from './probe'
 import { jobFailure, waitHealthy } from './wait-healthy'
 
@@ -135,8 +137,8 @@ export class ComposeRuntime implements ShopRuntime {
     return this.call('following logs', () => followContainerLogs(this.docker, shop, query, mask, sink))
   }
 
-  pullImage(image: string): Promise<void> {
-    return this.call('pulling an image', () => pullImage(this.docker, image))
+  pullImage(image: string, options?: PullOptions): Promise<void> {
+    return this.call('pulling an image', () => pullImage(this.docker, image, options))
   }
 
   freeze(shop: string, volumes?: readonly string[]): Promise<FrozenShop> {

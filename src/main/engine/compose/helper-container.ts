@@ -6,28 +6,7 @@ import { PassThrough } from 'node:stream'
 import { AppError, cancelledError } from '@shared/errors'
 import type { HelperBox, HelperMount, HelperRun, HelperScript } from '../shop-runtime'
 import { dockerTransportError } from './docker-client'
-
-/** Pulls `image` unless the host has it; the error names the image and Docker's reason. */
-export async function pullImage(docker: Docker, image: string): Promise<void> {
-  try {
-    await docker.getImage(image).inspect()
-    return
-  } catch {
-    // not on the host yet
-  }
-  try {
-    const stream = (await docker.pull(image)) as Readable
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (error: Error | null) => (error ? reject(error) : resolve())))
-  } catch (error) {
-    const transport = dockerTransportError(error, 'pulling an image')
-    if (transport instanceof AppError) throw transport
-    const reason = (error as Error).message
-    throw new AppError('invalid_input', `The image "${image}" could not be pulled: ${reason}. Nothing was changed.`, {
-      fields: [{ path: 'image', message: 'cannot be pulled' }],
-      say: { key: 'imageNotPulled', values: { image, reason } },
-    })
-  }
-}
+import { pullImage } from './image-pull'
 
 export async function volumeExists(docker: Docker, name: string): Promise<boolean> {
   try {

@@ -4,6 +4,7 @@ import { resolve } from 'node:path'
 import type { BackupManifest } from '@shared/backups'
 import type { OperationSnapshot } from '@shared/operations'
 import { AppError } from '@shared/errors'
+import { parseImageRef } from '@shared/image-ref'
 import { BACKUP_MANIFEST, backupDirectory } from '../host-layout'
 import { OperationRegistry } from '../../operations/operation-registry'
 import { OperationRunner } from '../../operations/operation-runner'
@@ -21,6 +22,8 @@ export interface FakeLifecycle {
   host: FakeEngine
   deps: LifecycleDeps & { certResolver: null; helperImage: string; keep: number }
   registry: OperationRegistry
+  /** Registry host → the credentials this laptop has for it (sent with each pull). */
+  logins: Map<string, { username: string; password: string }>
   /** Every snapshot the registry published, in order. */
   published: OperationSnapshot[]
   /** Hosts the runner told the overview about, once per finished operation. */
@@ -49,10 +52,17 @@ export function fakeLifecycle(options: FakeEngineOptions & { keepFinishedMs?: nu
     if (hostId !== host.hostId) throw new AppError('not_found', `There is no host "${hostId}".`)
     return host
   }
+  const logins = new Map<string, { username: string; password: string }>()
+  const registryAuth = async (image: string) => {
+    const registry = parseImageRef(image)?.registry ?? ''
+    const login = logins.get(registry)
+    return login ? { ...login, serveraddress: registry } : null
+  }
   return {
     host,
-    deps: { engine, template, runner, user: 'anna', certResolver: null, helperImage: 'busybox:stable', keep: 3 },
+    deps: { engine, template, runner, user: 'anna', registryAuth, certResolver: null, helperImage: 'busybox:stable', keep: 3 },
     registry,
+    logins,
     published,
     finished,
     template,

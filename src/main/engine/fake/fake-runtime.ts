@@ -16,11 +16,15 @@ import type {
   HelperRun,
   LogSink,
   LogsQuery,
+  PullAuth,
+  PullOptions,
   RuntimeAction,
   RuntimeVolume,
   ShopProject,
   ShopRuntime,
 } from '../shop-runtime'
+import { parseImageRef } from '@shared/image-ref'
+import { registryFailure } from '../../registry/registry-errors'
 import { FaultPoints } from './fault-points'
 
 export type RuntimePoint = keyof ShopRuntime | 'resume'
@@ -70,6 +74,10 @@ export class FakeRuntime implements ShopRuntime {
   readonly images = new Set<string>()
   /** Images that cannot be pulled (`image_pull_failed` in the user's words: invalid_input, imageNotPulled). */
   readonly unpullable = new Set<string>()
+  /** Images a pull gets only with this password. */
+  readonly privateImages = new Map<string, string>()
+  /** Every pull that reached a registry, with the credentials it sent. */
+  readonly pulls: Array<{ image: string; auth: PullAuth | null }> = []
   readonly networks = new Set<string>()
   /** Every freeze, with the services it paused, in order. */
   readonly freezes: Array<{ shop: string; paused: string[] }> = []
@@ -238,15 +246,22 @@ export class FakeRuntime implements ShopRuntime {
     for (const sink of this.followers.get(shop) ?? []) sink.lines([line])
   }
 
-  async pullImage(image: string): Promise<void> {
+  async pullImage(image: string, options: PullOptions = {}): Promise<void> {
     await this.faults.pass('pullImage')
-    if (this.unpullable.has(image)) {
-      const reason = 'manifest unknown'
-      throw new AppError('invalid_input', `The image "${image}" could not be pulled: ${reason}. Nothing was changed.`, {
-        fields: [{ path: 'image', message: 'cannot be pulled' }],
-        say: { key: 'imageNotPulled', values: { image, reason } },
-      })
+    if (this.images.has(image) && !options.always) return
+    this.pulls.push({ image, auth: options.auth ?? null })
+    const denied = this.privateImages.get(image)
+    if (this.unpullable.has(image) || (denied && denied !== options.auth?.password)) {
+      const problem = this.unpullable.has(image) ? 'notFound' : 'denied'
+      throw registryFailure(
+        problem,
+        { image, registry: parseImageRef(image)?.registry ?? image, hasCredentials: !!options.auth },
+        problem === 'notFound' ? 'manifest unknown' : 'unauthorized',
+        'invalid_input',
+      )
     }
+    options.onProgress?.({ done: 512, total: 1024, layers: 2, layersDone: 1 })
+    options.onProgress?.({ done: 1024, total: 1024, layers: 2, layersDone: 2 })
     this.images.add(image)
   }
 
