@@ -30,6 +30,8 @@ import { deployDraft } from './drafts/deploy-draft'
 import type { Keychain } from './vault/keychain'
 import { createDispatch, type Dispatch, type DispatchLogger, type InvokeHandlers } from './ipc/dispatch'
 import { SettingsService, type KeyValueStore } from './settings/settings-service'
+import { RegistryAccounts } from './registry/registry-accounts'
+import { listImageTags } from './registry/image-tags'
 
 export interface ServiceDeps {
   store: KeyValueStore
@@ -66,6 +68,7 @@ export interface Services {
   overview: OverviewService
   shops: ShopService
   templates: TemplateService
+  registries: RegistryAccounts
   operations: OperationRegistry
   logs: LogFollowers
   setup: HostSetupService
@@ -90,6 +93,7 @@ export function createServices(deps: ServiceDeps): Services {
     identityKey: () => identity.privateKey(),
   })
   const settings = new SettingsService(deps.store, events)
+  const registries = new RegistryAccounts(deps.store, deps.keychain)
   const sessions = new SessionPool(profiles, connections, deps.sshOptions)
   const engines = new EnginePool(sessions, (hostId, role) => profiles.learnRole(hostId, role))
   const engine = (hostId: string) => engines.engine(hostId)
@@ -114,6 +118,7 @@ export function createServices(deps: ServiceDeps): Services {
     logs,
     naming: { publish: (profile, domain, signal) => dns.publish(profile, domain, signal), unpublish: (profile, domain) => dns.unpublish(profile, domain) },
     user: deps.userName,
+    registryAuth: (image) => registries.pullAuth(image),
     settings: () => settings.get(),
     chooseFolder: (purpose) => services.chooseFolder(purpose),
     certResolver: 'letsencrypt',
@@ -130,6 +135,7 @@ export function createServices(deps: ServiceDeps): Services {
     overview,
     shops,
     templates,
+    registries,
     operations,
     logs,
     setup: new HostSetupService(sessions, engines, deps.keychain, deps.traefikDir, dns, deps.setupOverrides, {
@@ -169,6 +175,10 @@ export function createHandlers(s: Services): InvokeHandlers {
     'shops:refresh': ({ hostId }) => s.overview.refresh(hostId),
     'hosts:room': ({ hostId }) => s.shops.room(hostId),
     'templates:list': () => s.templates.list(),
+    'registries:list': () => s.registries.list(),
+    'registries:save': (input) => s.registries.save(input),
+    'registries:remove': ({ host }) => s.registries.remove(host).then(() => null),
+    'registries:tags': async ({ image }) => listImageTags(image, await s.registries.access(image)),
     'templates:forHost': async ({ hostId }) => (await s.shops.hostTemplates(hostId)) ?? s.templates.list(),
     'templates:install': async ({ hostId, templateId }) => installTemplate(await s.sessions.session(hostId), await s.templates.get(templateId)),
     'shops:create': (input) => s.shops.create(input),

@@ -17,6 +17,8 @@ import { draftInputSchema, type Draft, type DraftExport, type DraftList } from '
 import { hostRoles } from './hosts'
 import { locales, themePreferences } from './settings'
 import type { Envelope } from './errors'
+import { isRegistryHost } from './image-ref'
+import type { ImageTags, RegistryAccount } from './registries'
 import type { ConnectionExport } from './connection-file'
 
 const noInput = z.undefined()
@@ -33,6 +35,36 @@ export const imageReference = z
   .trim()
   .max(300)
   .regex(/^[\w./:@-]+$/, 'not an image reference')
+
+export const registryHostField = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine(isRegistryHost, 'a host name or address, optionally with :port (e.g. ghcr.io or 10.0.0.5:5000)')
+
+export const registryAccountSchema = z
+  .object({
+    host: registryHostField,
+    username: z.string().trim().min(1).max(200),
+    /** Absent or empty: the stored password stays. */
+    password: z
+      .string()
+      .max(4000)
+      .optional()
+      .transform((p) => p || undefined),
+    ca: z
+      .string()
+      .trim()
+      .max(20_000)
+      .refine(
+        (pem) => pem === '' || /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/.test(pem),
+        'a PEM certificate (-----BEGIN CERTIFICATE-----)',
+      )
+      .nullable()
+      .optional(),
+  })
+  .strict()
+export type RegistryAccountRequest = z.input<typeof registryAccountSchema>
 
 export const settingsPatchSchema = z
   .object({
@@ -195,6 +227,12 @@ export const invokeContract = {
     hostIdSchema.extend({ templateId: z.string().regex(/^[\w.-]{1,80}$/) }).strict(),
     'admin',
   ),
+  /** Registry credentials are this laptop's own, as its keychain is: no host is asked. */
+  'registries:list': channel<RegistryAccount[]>()(noInput),
+  'registries:save': channel<RegistryAccount>()(registryAccountSchema),
+  'registries:remove': channel<null>()(z.object({ host: registryHostField }).strict()),
+  /** The tags of an image from its registry, newest first, with this laptop's credentials for it. */
+  'registries:tags': channel<ImageTags>()(z.object({ image: imageReference.min(1) }).strict()),
   'shops:create': channel<OperationSnapshot>()(createShopSchema),
   'shops:action': channel<null>()(
     hostIdSchema.extend({ shop: shopName, action: z.enum(shopActions), confirm: z.string().max(30).optional() }).strict(),

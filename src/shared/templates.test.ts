@@ -8,6 +8,7 @@ const summary = (id: string, testOnly = false): TemplateSummary => ({
   source: 'bundled',
   parameters: [],
   imageService: null,
+  image: null,
   entryService: 'web',
   healthTimeoutSeconds: 60,
   testOnly,

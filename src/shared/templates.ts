@@ -21,6 +21,8 @@ export interface TemplateSummary {
   parameters: TemplateParameter[]
   /** The service whose image may be overridden in the wizard, if any. */
   imageService: string | null
+  /** That service's image as the template names it: the tags the image picker offers are of its repository. */
+  image: string | null
   entryService: string
   healthTimeoutSeconds: number
   /** Runs only where its image is (the test bed): never offered first. */

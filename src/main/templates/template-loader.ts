@@ -185,6 +185,7 @@ export function summarize(template: Template): TemplateSummary {
     source: template.source,
     parameters: manifest.parameters,
     imageService: manifest.image?.service ?? null,
+    image: manifest.image ? String(template.compose.services[manifest.image.service]?.['image'] ?? '') || null : null,
     entryService: manifest.entry.service,
     healthTimeoutSeconds: manifest.healthTimeoutSeconds,
     testOnly: manifest.testOnly,
