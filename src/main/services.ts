@@ -180,7 +180,8 @@ export function createHandlers(s: Services): InvokeHandlers {
     'registries:remove': ({ host }) => s.registries.remove(host).then(() => null),
     'registries:tags': async ({ image }) => listImageTags(image, await s.registries.access(image)),
     'templates:forHost': async ({ hostId }) => (await s.shops.hostTemplates(hostId)) ?? s.templates.list(),
-    'templates:install': async ({ hostId, templateId }) => installTemplate(await s.sessions.session(hostId), await s.templates.get(templateId)),
+    'templates:install': async ({ hostId, templateId }) =>
+      installTemplate(await s.sessions.session(hostId), await s.templates.get(templateId), await pullOn(s, hostId)),
     'shops:create': (input) => s.shops.create(input),
     'shops:clone': (input) => s.shops.clone(input),
     'shops:update': (input) => s.shops.update(input),
@@ -214,6 +215,12 @@ export function createHandlers(s: Services): InvokeHandlers {
     'operations:get': ({ id }) => s.operations.get(id) ?? null,
     'operations:cancel': ({ id }) => s.operations.cancel(id),
   }
+}
+
+/** Pulls an image on the host with this laptop's credentials for its registry. */
+async function pullOn(s: Services, hostId: string): Promise<(image: string) => Promise<void>> {
+  const { runtime } = await s.engines.engine(hostId)
+  return async (image) => runtime.pullImage(image, { auth: await s.registries.pullAuth(image) })
 }
 
 async function checkDomainFor(s: Services, hostId: string, domain: string) {

@@ -6,7 +6,7 @@ import type { EventChannel, InvokeChannel } from './channels'
 import type { AppInfo, ConnectionState, Settings } from './settings'
 import { hostInputSchema, sshFingerprint, type HostCapacity, type HostProfile, type ProbeResult } from './hosts'
 import { salesActions, shopActions, type LogBatch, type LogLine, type ShopOverview } from './shops'
-import type { TemplateList } from './templates'
+import type { MissingImage, TemplateList } from './templates'
 import type { OperationSnapshot, StepNote } from './operations'
 import type { DomainCheckResult } from './domain-check'
 import type { SetupChange, SetupOutcome } from './host-setup'
@@ -223,7 +223,7 @@ export const invokeContract = {
   /** What the create wizard offers for a host: a sales key's host answers its installed templates, else this library. */
   'templates:forHost': channel<TemplateList>()(hostIdSchema),
   /** Copies a template into the host's templates folder, for the gate to create sales shops from. */
-  'templates:install': channel<{ target: string; action: 'create' | 'update' | 'unchanged' }>()(
+  'templates:install': channel<{ target: string; action: 'create' | 'update' | 'unchanged'; images: string[]; missing: MissingImage[] }>()(
     hostIdSchema.extend({ templateId: z.string().regex(/^[\w.-]{1,80}$/) }).strict(),
     'admin',
   ),

@@ -29,6 +29,13 @@ export interface TemplateSummary {
   testOnly: boolean
 }
 
+/** An image of a template the host could not pull when the template was installed there, and why. */
+export interface MissingImage {
+  image: string
+  message: string
+  say?: ErrorSay
+}
+
 /** The template a wizard starts on: the last choice where it is offered, else the first that is not test-only. */
 export function startingTemplate(offered: readonly TemplateSummary[], last: string | null | undefined): string {
   if (last && offered.some((t) => t.id === last)) return last

@@ -4,10 +4,12 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { join, posix } from 'node:path'
-import { AppError } from '@shared/errors'
+import { AppError, toAppError } from '@shared/errors'
+import type { MissingImage } from '@shared/templates'
 import type { SetupChange } from '@shared/host-setup'
 import type { HostSession } from '../host/host-session'
 import { writeShopFiles } from '../host/remote-files'
+import { serviceImages } from '../templates/render'
 import type { Template } from '../templates/template-loader'
 import { gateLayout } from './gate-layout'
 
@@ -95,12 +97,42 @@ export async function applyTemplates(session: HostSession, plan: TemplatesPlan):
   return applied
 }
 
-/** One template onto a host (Templates → "Install on host"): what happened to its folder there. */
-export async function installTemplate(session: HostSession, template: Template): Promise<{ target: string; action: 'create' | 'update' | 'unchanged' }> {
+export interface TemplateInstall {
+  target: string
+  action: 'create' | 'update' | 'unchanged'
+  /** The template's images now on the host: a sales create then pulls nothing with credentials it does not have. */
+  images: string[]
+  /** Images the host could not pull, with the registry's reason: sales creates from the template fail until they are there. */
+  missing: MissingImage[]
+}
+
+/**
+ * One template onto a host (Templates → "Install on host"): its folder, and its images pulled with this admin's
+ * registry credentials, so the gate's creates (which pull anonymously) find a private image there.
+ */
+export async function installTemplate(session: HostSession, template: Template, pull: (image: string) => Promise<void>): Promise<TemplateInstall> {
+  const images: string[] = []
+  const missing: TemplateInstall['missing'] = []
+  for (const image of serviceImages(template.compose)) {
+    await pull(image).then(
+      () => images.push(image),
+      (error: unknown) => {
+        // The connection itself failing is no missing image: the install stops there.
+        if (error instanceof AppError && error.code !== 'invalid_input') throw error
+        const failure = toAppError(error)
+        missing.push({ image, message: failure.message, ...(failure.say ? { say: failure.say } : {}) })
+      },
+    )
+  }
   const home = await session.exec(['sh', '-c', 'printf %s "$HOME"'], { timeoutMs: 10_000 })
   if (home.code !== 0 || !home.stdout.startsWith('/')) throw new AppError('internal', "Could not find the login user's home directory on the host.")
   const plan = await planTemplates(session, home.stdout, [await templateFolder(template)])
   await applyTemplates(session, plan)
   const change = plan.changes[0]
-  return { target: change?.target ?? posix.join(plan.root, template.id), action: change ? (change.action === 'create' ? 'create' : 'update') : 'unchanged' }
+  return {
+    target: change?.target ?? posix.join(plan.root, template.id),
+    action: change ? (change.action === 'create' ? 'create' : 'update') : 'unchanged',
+    images,
+    missing,
+  }
 }

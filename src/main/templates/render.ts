@@ -68,6 +68,14 @@ function traefikLabels(input: RenderInput, port: number): Record<string, string>
   }
 }
 
+/** The images a compose file's services run, each once; an image compose builds, or names by a variable, is not for pulling ahead. */
+export function serviceImages(compose: ComposeFile): string[] {
+  const images = Object.values(compose.services).flatMap((definition) =>
+    typeof definition['image'] === 'string' && definition['build'] === undefined && !definition['image'].includes('$') ? [definition['image']] : [],
+  )
+  return [...new Set(images)]
+}
+
 export function renderShop(template: Template, input: RenderInput): RenderedShop {
   const problem = shopNameProblem(input.name)
   if (problem) throw invalid('name', `The shop name "${input.name}" is not allowed (${problem}).`)
@@ -126,9 +134,5 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
       return `${secretVariable(secret.id)}=${value}\n`
     })
     .join('')
-  const images = Object.values(merged.services).flatMap((definition) =>
-    // An image compose builds, or one it names by a variable, is not for pulling ahead.
-    typeof definition['image'] === 'string' && definition['build'] === undefined && !definition['image'].includes('$') ? [definition['image']] : [],
-  )
-  return { compose: composeYaml(merged), env, files: { ...template.files }, images: [...new Set(images)] }
+  return { compose: composeYaml(merged), env, files: { ...template.files }, images: serviceImages(merged) }
 }
