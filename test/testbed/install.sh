@@ -7,7 +7,9 @@ repo="$(cd "$(dirname "$0")/../.." && pwd)"
 
 packages=(
   docker.io docker-compose openssh-server gnome-keyring libsecret-1-dev dbus chromium busybox-static
-  dnsmasq-base openssl iproute2 python3 make g++ pkg-config ca-certificates
+  dnsmasq-base openssl iproute2 python3 make g++ pkg-config ca-certificates curl
+  # The test bed's container registries (CNCF distribution), and htpasswd -B for their bcrypt-only auth.
+  docker-registry apache2-utils
 )
 
 if [[ $EUID -ne 0 ]]; then
@@ -36,6 +38,11 @@ if ((${#missing[@]})); then
   rc=0
   apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/tmp/shopmgr-apt.log 2>&1 || rc=$?
   ((had_policy)) || rm -f "$policy"
+  # docker-registry's own service would listen on :5000 with /etc/docker/registry/config.yml; the test bed runs
+  # instances of its own, so keep a started one from lingering where systemd or an init script got past the policy.
+  if [[ " ${missing[*]} " == *" docker-registry "* ]] && command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+    systemctl disable --now docker-registry.service >/dev/null 2>&1 || true
+  fi
   if ((rc)); then
     echo "install.sh: apt-get install failed (exit $rc); last lines of /tmp/shopmgr-apt.log:" >&2
     tail -n 30 /tmp/shopmgr-apt.log >&2
