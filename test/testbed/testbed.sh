@@ -1,23 +1,30 @@
 #!/usr/bin/env bash
 # The real systems the integration and end-to-end tests talk to, on loopback only: a Docker Engine of its
-# own, an OpenSSH server with a non-root login in the docker group, gnome-keyring on a private D-Bus,
-# and Debian's Chromium. Usage (as root): testbed.sh up|down|status|restart-sshd [seconds down]
+# own, two container registries (registry.sh) with the test images, an OpenSSH server with a non-root login in
+# the docker group, gnome-keyring on a private D-Bus, and Debian's Chromium.
+# Usage (as root): testbed.sh up|down|status|restart-sshd [seconds down]
 #   SHOPMGR_TESTBED_DIR          state directory (default /tmp/shopmgr-testbed)
 #   SHOPMGR_SSH_PORT             sshd port on 127.0.0.1 (default 2222)
+#   SHOPMGR_REGISTRY_PORT        the private registry's port on 127.0.0.1 (default 5443; the busybox templates
+#                                name 127.0.0.1:5443, so tests that deploy them need the default)
+#   SHOPMGR_PUBLIC_REGISTRY_PORT the anonymous registry's port on 127.0.0.1 (default 5444)
 #   SHOPMGR_TESTBED_KEEP_IMAGES  =1: `down` keeps Docker's data root (images) for a faster next `up`
 set -euo pipefail
 
 DIR="${SHOPMGR_TESTBED_DIR:-/tmp/shopmgr-testbed}"
 SSH_PORT="${SHOPMGR_SSH_PORT:-2222}"
+REGISTRY_PORT="${SHOPMGR_REGISTRY_PORT:-5443}"
+PUBLIC_REGISTRY_PORT="${SHOPMGR_PUBLIC_REGISTRY_PORT:-5444}"
 SSH_USER=smtest
 # Two more logins for fault tests: one whose PATH has no docker or compose, one that may not forward sockets.
 BARE_USER=smbare
 NOFWD_USER=smnofwd
 # One whose only key file is its own ~/.ssh/authorized_keys, for enrolling and revoking keys (team access).
 TEAM_USER=smteam
-IMAGE=shopmgr/busybox:test
+# Built here under the name it has in the private registry, where it is pushed, so tests need not pull it.
+IMAGE="127.0.0.1:$REGISTRY_PORT/shopmgr/busybox:test"
 IMAGE_RECIPE=6 # bump when the image's rootfs below changes, so an existing image is rebuilt
-# The gate's Node for host setup, as Node's official images hold it (no registry here): bump the recipe when the
+# The gate's Node for host setup, as Node's official images hold it (no public registry here): bump the recipe when the
 # image's rootfs below changes; a different node binary rebuilds it too.
 GATE_NODE_REPO=shopmgr/gate-node
 GATE_NODE_RECIPE=1
@@ -25,6 +32,12 @@ CHROMIUM=/usr/bin/chromium
 KEYRING_PASSWORD=shopmgr-testbed
 
 DIR="${DIR%/}"
+for port in "$SSH_PORT" "$REGISTRY_PORT" "$PUBLIC_REGISTRY_PORT"; do
+  if [[ ! "$port" =~ ^[1-9][0-9]{0,4}$ ]] || ((port > 65535)); then
+    echo "testbed: SHOPMGR_SSH_PORT, SHOPMGR_REGISTRY_PORT and SHOPMGR_PUBLIC_REGISTRY_PORT must be port numbers (got '$port')" >&2
+    exit 2
+  fi
+done
 if [[ ! "$DIR" =~ ^/[A-Za-z0-9._-]+/[A-Za-z0-9._/-]+$ || "$DIR" == *..* ]]; then
   echo "testbed: SHOPMGR_TESTBED_DIR must be an absolute path two or more levels deep, of letters, digits and ._-/ (got '$DIR')" >&2
   exit 2
@@ -266,6 +279,10 @@ kill_orphaned_containers() {
   done
 }
 
+# -------------------------------------------------------------------------------------------- registry
+# shellcheck source=registry.sh
+source "$(dirname "${BASH_SOURCE[0]}")/registry.sh"
+
 # ------------------------------------------------------------------------------------------------- ssh
 ensure_user() { # name
   getent group docker >/dev/null || groupadd --system docker
@@ -459,6 +476,7 @@ write_json() {
   "dockerHost": $(json_str "unix://$DOCKER_SOCK"),
   "image": $(json_str "$IMAGE"),
   "gateNodeImage": $(json_str "$(gate_node_image)"),
+$(registry_json)
   "ssh": {
     "host": "127.0.0.1",
     "port": $SSH_PORT,
@@ -500,6 +518,7 @@ component_status() { # prints one line per component; returns the number of comp
   else
     echo "docker   down"; echo "image    down"; down=$((down + 2))
   fi
+  registry_status || down=$((down + $?))
   if pid="$(our_pid "$DIR/sshd.pid" sshd)" && port_open "$SSH_PORT"; then
     echo "sshd     up    pid $pid, $SSH_USER@127.0.0.1:$SSH_PORT"
   else
@@ -528,6 +547,8 @@ cmd_up() {
   start_docker
   build_image
   build_gate_node_image
+  start_registries
+  push_registry_images
   start_sshd
   start_keyring
   if ((before)) || [[ ! -s "$DIR/started-by" ]]; then
@@ -545,6 +566,8 @@ cmd_down() {
   fi
   stop_pid "$DIR/sshd.pid" sshd 5
   stop_keyring
+  stop_registries
+  registry_untrust
   stop_docker
   # dockerd unmounts on a clean exit; after a kill, layers or netns mounts may remain below these paths.
   local m
@@ -571,7 +594,8 @@ cmd_status() {
   fi
   # 3: nothing of ours runs; 1: some of it runs (an 'up' repairs it, a 'down' clears it).
   if our_pid "$DIR/dockerd.pid" dockerd >/dev/null || our_pid "$DIR/sshd.pid" sshd >/dev/null \
-    || our_pid "$DIR/dbus.pid" dbus-daemon >/dev/null || our_pid "$DIR/keyring.pid" gnome-keyring-daemon >/dev/null; then
+    || our_pid "$DIR/dbus.pid" dbus-daemon >/dev/null || our_pid "$DIR/keyring.pid" gnome-keyring-daemon >/dev/null \
+    || our_pid "$DIR/registry-private.pid" docker-registry >/dev/null || our_pid "$DIR/registry-public.pid" docker-registry >/dev/null; then
     echo "state    partial"
     return 1
   fi

@@ -6,10 +6,37 @@ export interface TestbedInfo {
   dockerSocket: string
   /** The same as a DOCKER_HOST value: `unix://…`. */
   dockerHost: string
-  /** A static busybox image (sh, httpd, wget, nc, …) available on that engine; no registry is reachable. */
+  /**
+   * A static busybox image (sh, httpd, wget, nc, …) by its name in the private registry
+   * (`127.0.0.1:5443/shopmgr/busybox:test`); it is on that engine already, so using it needs no pull.
+   */
   image: string
   /** An image with this machine's node at /usr/local/bin/node (as in node:22-bookworm-slim), tagged `<major>-testbed`. */
   gateNodeImage: string
+  /**
+   * Two registries on loopback (Debian's docker-registry, the CNCF distribution 2.8), both over TLS with certificates
+   * for 127.0.0.1 and localhost from a throw-away CA that the engine trusts. The engine also counts any loopback
+   * registry as insecure, so when a pull over HTTPS fails it tries plain HTTP as well and reports that attempt's error.
+   */
+  registry: {
+    /** CA certificate (PEM file) that signed both registries' certificates. */
+    caFile: string
+    /** Basic auth (htpasswd) for every request, pulls and tag lists alike. */
+    private: {
+      /** `127.0.0.1:5443`, as an image reference names it. */
+      host: string
+      username: string
+      password: string
+      /** `shopmgr/busybox`: `test` (the same image as `image`), `tags`, and `unhealthyTag`. */
+      repository: string
+      /** Each its own image made from `test`, oldest first (`1.0`, `1.1`, `2.0`), so the last is the newest. */
+      tags: string[]
+      /** An image without httpd: a container starts, but the busybox templates' health check fails. */
+      unhealthyTag: string
+    }
+    /** Anonymous pulls and tag lists, like a public registry; its repository holds only `test`. */
+    public: { host: string; repository: string }
+  }
   ssh: {
     host: string
     port: number
@@ -64,8 +91,14 @@ export function parseTestbedInfo(json: string, source: string): TestbedInfo {
     throw new Error(`${source} is not valid JSON: ${(error as Error).message}`, { cause: error })
   }
   const info = value as Partial<TestbedInfo> | null
-  if (!info || typeof info.dockerSocket !== 'string' || typeof info.ssh?.port !== 'number' || typeof info.keyring?.dbusAddress !== 'string') {
-    throw new Error(`${source} lacks dockerSocket, ssh.port or keyring.dbusAddress`)
+  if (
+    !info ||
+    typeof info.dockerSocket !== 'string' ||
+    typeof info.ssh?.port !== 'number' ||
+    typeof info.keyring?.dbusAddress !== 'string' ||
+    typeof info.registry?.caFile !== 'string'
+  ) {
+    throw new Error(`${source} lacks dockerSocket, ssh.port, keyring.dbusAddress or registry.caFile`)
   }
   return info as TestbedInfo
 }
