@@ -29,7 +29,7 @@ describe('backups in Chromium', () => {
     bed = e2eHostBed(info, 'backups')
     app = await launchApp(info)
     const host = await bed.addHost(app)
-    // The test bed reaches no registry: the helper that packs and unpacks volumes is its own image.
+    // The test bed reaches no public registry: the helper that packs and unpacks volumes is its own image.
     app.services.settings.update({ helperImage: info.image })
     await bed.createShop(app, host.id, shop)
     docker('exec', web(), 'sh', '-c', 'echo vorher > /srv/data/marker')

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 // Host setup as an admin sees it: the domain mode in the host form, the setup preview with its diffs, then
-// applying it — with a stand-in for Traefik's image (no registry here) publishing on free loopback ports instead of
+// applying it — with a stand-in for Traefik's image (no public registry here) publishing on free loopback ports instead of
 // 80/443 — and a second preview on the set-up host that has nothing to do.
 import { rmdirSync, rmSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'

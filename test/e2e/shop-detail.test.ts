@@ -163,7 +163,7 @@ describe('shop detail page in Chromium', () => {
   })
 
   it('shows on the page of a clone that failed at which step and why', async () => {
-    // A helper image the host does not have and cannot pull (the test bed reaches no registry).
+    // A helper image the host does not have and cannot pull (the test bed reaches no public registry).
     app.services.settings.update({ helperImage: missingHelper })
     failed = `detailfail${attempt++ || ''}`
     created.push(failed)
@@ -193,7 +193,7 @@ describe('shop detail page in Chromium', () => {
   })
 
   it('takes the helper image for copying volumes from the settings page', async () => {
-    // The test bed reaches no registry: the copy runs in its local busybox image.
+    // The test bed reaches no public registry: the copy runs in its local busybox image.
     await shell.open('settings')
     const field = app.page.getByTestId('settings-helper-image')
     expect(await field.locator('input').inputValue()).toBe(missingHelper)

@@ -1,5 +1,5 @@
 // Host setup's part for the gate, on the test bed: Node copied out of an image on the host (the test bed's image
-// holds this machine's node, no registry here), a version of the gate's bundle with its wrapper and config, a
+// holds this machine's node, no public registry here), a version of the gate's bundle with its wrapper and config, a
 // newer version beside the previous one, and the bundled templates; a second plan with nothing changed is
 // empty. The bundle is a stand-in that answers like the gate (the gate is another module): through the wrapper,
 // and through a sales key's forced command, it must be what answers.

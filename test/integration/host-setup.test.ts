@@ -1,4 +1,4 @@
-// Host setup on the test bed, with Traefik's image replaced by a local test image (no registry here): the base
+// Host setup on the test bed, with Traefik's image replaced by a local test image (no public registry here): the base
 // directory, the proxy network, the stack's files with their modes, a stack that starts and passes
 // `compose config`; a second run changes nothing; a change shows its diff first; autostart needs root.
 import { execFileSync } from 'node:child_process'

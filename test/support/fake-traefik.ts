@@ -1,4 +1,4 @@
-// A stand-in for Traefik's image (no registry here): like Traefik it insists on its static configuration and the
+// A stand-in for Traefik's image (no public registry here): like Traefik it insists on its static configuration and the
 // token file, answers its health check, serves on :80 inside and stops at once on SIGTERM. Shared by the host
 // setup tests of the integration and end-to-end tiers, with free loopback ports to publish on.
 import { execFileSync } from 'node:child_process'

@@ -1,4 +1,4 @@
-// The images the update tests switch a busybox test shop to, built from the test bed's image (no registry):
+// The images the update tests switch a busybox test shop to, built locally from the test bed's image:
 // a good next version, and a broken one that serves as before but fails the template's health check (it has no
 // wget) and says why on its output, as a real app would, so the rollback can report the service's last lines.
 import { execFileSync } from 'node:child_process'
