@@ -70,7 +70,18 @@ describe('create faults on the test bed', () => {
 
   it('a shop that cannot start stays on the host, red, with the step and the message; Start retries', async () => {
     const name = `kaputt${++attempt}`
-    const done = await bed.finished(bed.create(session, { name, image: '127.0.0.1:9/shopmgr/does-not-exist:1' }).id)
+    // The image is on the host when the create pulls, and gone when `compose up` needs it (as if pruned in between):
+    // compose then looks for it at a registry that does not have it, and `up` fails.
+    const image = 'shopmgr/does-not-exist:start'
+    bed.docker('tag', info.image, image)
+    let untagged = false
+    bed.onSnapshot = (s) => {
+      if (untagged || s.steps.find((step) => step.id === 'start')?.status !== 'running') return
+      untagged = true
+      bed.docker('rmi', image)
+    }
+    const done = await bed.finished(bed.create(session, { name, image }).id)
+    bed.onSnapshot = null
     expect(done.error).toMatchObject({ step: 'start' })
     expect(done.status).toBe('failed')
     const record = JSON.parse(readFileSync(join(bed.baseDir, name, 'failure.json'), 'utf8')) as Record<string, string>
@@ -84,9 +95,16 @@ describe('create faults on the test bed', () => {
     expect(shop?.reason).toMatch(/^start: /)
     // Nothing was deleted: the files and the volume stay for a retry.
     expect(existsSync(join(bed.baseDir, name, 'docker-compose.yml'))).toBe(true)
-    // Start retries and fails the same way while the image is missing; the record stays.
+    // Start retries and fails the same way while the image cannot start; the record stays.
     await expect(runShopAction(composeEngine(session), { shop: name, action: 'start', user: 'anna' })).rejects.toThrow(/compose up failed/)
     expect(existsSync(join(bed.baseDir, name, 'failure.json'))).toBe(true)
+  })
+
+  it('an image that cannot be pulled is refused at the pull step, before a directory exists', async () => {
+    const name = `ohnebild${++attempt}`
+    const done = await bed.finished(bed.create(session, { name, image: '127.0.0.1:9/shopmgr/does-not-exist:1' }).id)
+    expect(done.error).toMatchObject({ step: 'pull', code: 'invalid_input', say: { key: 'registryUnreachable', values: { registry: '127.0.0.1:9' } } })
+    expect(existsSync(join(bed.baseDir, name))).toBe(false)
   })
 
   it('a shop whose create failed before its files were written is still listed, red, with the record', async () => {

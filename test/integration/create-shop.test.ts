@@ -66,6 +66,7 @@ describe('creating a shop on the test bed', () => {
     expect(done.status).toBe('succeeded')
     expect(done.steps.map((s) => `${s.id}:${s.status}`)).toEqual([
       'validate:done',
+      'pull:done',
       'reserve:done',
       'write:done',
       'dns:skipped',

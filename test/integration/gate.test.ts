@@ -137,7 +137,7 @@ describe('the gate over real sshd with a sales key', () => {
     const steps = answer.lines
       .filter((l) => l.type === 'progress')
       .map((l) => (l as { operation: OperationSnapshot }).operation.steps.find((s) => s.status === 'running')?.id)
-    expect(new Set(steps)).toEqual(new Set(['validate', 'reserve', 'write', 'dns', 'start', 'health', undefined]))
+    expect(new Set(steps)).toEqual(new Set(['validate', 'pull', 'reserve', 'write', 'dns', 'start', 'health', undefined]))
     const compose = readFileSync(join(baseDir, shop, 'docker-compose.yml'), 'utf8')
     expect(compose).toContain('"shopmanager.installed": "host-copy"')
     expect(JSON.parse(readFileSync(join(baseDir, shop, 'shop.json'), 'utf8'))).toMatchObject({ createdBy: 'Bea Berger', template: 'busybox' })

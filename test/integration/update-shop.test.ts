@@ -63,7 +63,11 @@ describe('safe image updates on the test bed', () => {
   it('an image that cannot be pulled changes nothing', async () => {
     const before = bed.container(shop)
     const done = await bed.finished(update('127.0.0.1:9/shopmgr/not-there:1').id)
-    expect(done.error).toMatchObject({ code: 'invalid_input', step: 'pull', message: expect.stringContaining('Nothing was changed') })
+    expect(done.error).toMatchObject({
+      code: 'invalid_input',
+      step: 'pull',
+      say: { key: 'registryUnreachable', values: { registry: '127.0.0.1:9', reason: expect.stringMatching(/^Get "http:\/\/127\.0\.0\.1:9\/v2\/": dial tcp/) } },
+    })
     expect(bed.container(shop)).toBe(before)
   })
 })

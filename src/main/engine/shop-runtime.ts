@@ -106,8 +106,6 @@ export interface PullOptions {
   auth?: PullAuth | null
   onProgress?: (progress: PullProgress) => void
   signal?: AbortSignal
-  /** Pull also when the host has the image (a tag that may have moved). */
-  always?: boolean
 }
 
 /** One shop's volume as the engine has it. */

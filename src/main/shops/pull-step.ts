@@ -16,8 +16,6 @@ export interface PullStep {
   /** The step the progress belongs to. */
   step: string
   signal?: AbortSignal
-  /** Also where the host has the image: an update asks for what the tag names now. */
-  always?: boolean
 }
 
 /** Pulls each image the host does not have yet, one after another (the Engine shares layers between them). */
@@ -44,7 +42,6 @@ export async function pullImages(images: readonly string[], pull: PullStep): Pro
     await pull.runtime.pullImage(image, {
       auth: (await pull.auth?.(image)) ?? null,
       ...(pull.signal ? { signal: pull.signal } : {}),
-      ...(pull.always ? { always: true } : {}),
       onProgress: (p) => {
         const finishedLayer = p.layersDone !== last?.layersDone
         last = p

@@ -62,7 +62,7 @@ export function startUpdateShop(input: UpdateShopInput, deps: UpdateShopDeps): S
         const healthTimeoutMs = template.manifest.healthTimeoutSeconds * 1000
 
         steps.begin('pull', input.image)
-        await pullImages([input.image], { runtime: active.runtime, auth: deps.registryAuth, op, step: 'pull', always: true })
+        await pullImages([input.image], { runtime: active.runtime, auth: deps.registryAuth, op, step: 'pull' })
         steps.begin('apply')
         await apply(input.image)
         try {

@@ -55,9 +55,9 @@ async function present(docker: Docker, image: string): Promise<boolean> {
   }
 }
 
-/** Pulls `image` unless the host has it (`always`: also when it has it, for a tag that moved). */
+/** Pulls `image` unless the host has it. */
 export async function pullImage(docker: Docker, image: string, options: PullOptions = {}): Promise<void> {
-  if (!options.always && (await present(docker, image))) return
+  if (await present(docker, image)) return
   const auth = options.auth ?? null
   const ref = parseImageRef(image)
   const context = { image, registry: ref?.registry ?? image, hasCredentials: auth !== null }
@@ -85,7 +85,8 @@ export async function pullImage(docker: Docker, image: string, options: PullOpti
     const transport = dockerTransportError(error, 'pulling an image')
     if (transport instanceof AppError) throw transport
     const e = error as { message?: string; json?: { message?: string }; statusCode?: number }
-    const reason = e.json?.message ?? e.message ?? String(error)
+    // dockerode prefixes the Engine's words with its own ("(HTTP code 500) server error - "): the user gets the Engine's.
+    const reason = (e.json?.message ?? e.message ?? String(error)).replace(/^\(HTTP code \d+\)[^-]*- /, '')
     throw registryFailure(registryProblem(reason), context, reason, 'invalid_input')
   }
 }

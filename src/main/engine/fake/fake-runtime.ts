@@ -248,7 +248,7 @@ export class FakeRuntime implements ShopRuntime {
 
   async pullImage(image: string, options: PullOptions = {}): Promise<void> {
     await this.faults.pass('pullImage')
-    if (this.images.has(image) && !options.always) return
+    if (this.images.has(image)) return
     this.pulls.push({ image, auth: options.auth ?? null })
     const denied = this.privateImages.get(image)
     if (this.unpullable.has(image) || (denied && denied !== options.auth?.password)) {
