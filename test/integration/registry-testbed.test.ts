@@ -1,7 +1,6 @@
 // The test bed's registries are real ones: TLS from the test bed's CA, Basic auth on the private one, anonymous
 // reads on the public one, and pulls through the test bed's Docker Engine that need the credentials.
-import { readFileSync, statSync } from 'node:fs'
-import { join } from 'node:path'
+import { readFileSync } from 'node:fs'
 import Docker from 'dockerode'
 import { Agent, request } from 'undici'
 import { afterAll, describe, expect, inject, it } from 'vitest'
@@ -84,15 +83,8 @@ describe('the private registry', () => {
   it('gives the engine nothing without credentials', async () => {
     const ref = `${priv.host}/${priv.repository}:${priv.tags[1]}`
     await removeLocal(ref)
-    const log = join(info.dir, 'dockerd.log')
-    const logBefore = statSync(log).size
-    // Over HTTPS the engine meets "no basic auth credentials". The registry is on loopback, which the engine counts
-    // as insecure, so it then tries plain HTTP on the same port and reports that attempt's error instead: the TLS
-    // server's 400 answer, or the reset that cuts it off (the docker CLI gets that one).
-    await expect(pull(ref)).rejects.toThrow(/Client sent an HTTP request to an HTTPS server|read: connection reset by peer/)
-    expect(readFileSync(log, 'utf8').slice(logBefore)).toContain(
-      `Head \\"https://${priv.host}/v2/${priv.repository}/manifests/${priv.tags[1]}\\": no basic auth credentials`,
-    )
+    // Not on loopback (which the engine would count as insecure and retry over plain HTTP): the engine's own words.
+    await expect(pull(ref)).rejects.toThrow(`Head "https://${priv.host}/v2/${priv.repository}/manifests/${priv.tags[1]}": no basic auth credentials`)
     await expect(docker.getImage(ref).inspect()).rejects.toMatchObject({ statusCode: 404 })
   })
 

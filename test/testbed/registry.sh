@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # The test bed's container registries, sourced by testbed.sh (whose fail, note, alive, our_pid, stop_pid and
-# port_open it uses): Debian's docker-registry (the CNCF distribution) twice on loopback, "private" with TLS and
-# htpasswd auth and "public" with TLS and anonymous access, each with a certificate from a throw-away CA, and
-# the test images pushed to them, so a pull in the tests is a real one.
+# json_str it uses): Debian's docker-registry (the CNCF distribution) twice on an address of its own (below),
+# "private" with TLS and htpasswd auth and "public" with TLS and anonymous access, each with a certificate from a
+# throw-away CA, and the test images pushed to them, so a pull in the tests is a real one.
 
 REG="$DIR/registry"
 REGISTRY_CA_SUBJECT="Shop-Manager test bed CA"
@@ -13,14 +13,34 @@ REGISTRY_REPO=shopmgr/busybox
 REGISTRY_TAGS=(1.0 1.1 2.0)
 # No httpd in it: the container starts, but a template's `wget http://127.0.0.1:8080/` health check fails.
 UNHEALTHY_TAG=unhealthy
-PUBLIC_IMAGE="127.0.0.1:$PUBLIC_REGISTRY_PORT/$REGISTRY_REPO:test"
+PUBLIC_IMAGE="$REGISTRY_ADDR:$PUBLIC_REGISTRY_PORT/$REGISTRY_REPO:test"
 
 registry_openssl() { # args...: openssl, its complaints into the certificates' log
   openssl "$@" >>"$DIR/registry-certs.log" 2>&1 || fail "registry" "openssl $1 failed" "$DIR/registry-certs.log"
 }
 
-# The CA is made once per state directory, the server certificate (127.0.0.1 and localhost) signed by it; either
-# is made again when missing or within a day of its end.
+# The registries' address: on a veth link of the test bed's own (RFC 2544's benchmark range, never routed), not on
+# loopback, because Docker Engine counts every loopback registry as insecure: it would skip checking the CA and,
+# after an HTTPS refusal, retry over plain HTTP and report that attempt's error instead ("Client sent an HTTP
+# request to an HTTPS server" where a real host says "no basic auth credentials"). Local to this machine all the same.
+REGISTRY_LINK=smtb-reg0
+
+registry_link() {
+  if ! ip -o addr show dev "$REGISTRY_LINK" 2>/dev/null | grep -qF " $REGISTRY_ADDR/"; then
+    ip link del "$REGISTRY_LINK" 2>/dev/null || true
+    ip link add "$REGISTRY_LINK" type veth peer name "${REGISTRY_LINK%0}1" \
+      || fail "registry" "could not make the veth link $REGISTRY_LINK (ip link add … type veth)"
+    ip addr add "$REGISTRY_ADDR/32" dev "$REGISTRY_LINK" || fail "registry" "could not give $REGISTRY_LINK the address $REGISTRY_ADDR"
+  fi
+  ip link set "$REGISTRY_LINK" up && ip link set "${REGISTRY_LINK%0}1" up || fail "registry" "could not bring $REGISTRY_LINK up"
+}
+
+registry_unlink() {
+  ip link del "$REGISTRY_LINK" 2>/dev/null || true
+}
+
+# The CA is made once per state directory, the server certificate ($REGISTRY_ADDR, 127.0.0.1 and localhost) signed
+# by it; either is made again when missing, within a day of its end, or not for the registries' address.
 registry_certs() {
   mkdir -p "$REG"
   chmod 755 "$REG"
@@ -32,12 +52,13 @@ registry_certs() {
     chmod 644 "$REG/ca.crt"
   fi
   if [[ ! -s "$REG/server.key" ]] || ! openssl x509 -checkend 86400 -noout -in "$REG/server.crt" >/dev/null 2>&1 \
-    || ! openssl verify -CAfile "$REG/ca.crt" "$REG/server.crt" >/dev/null 2>&1; then
+    || ! openssl verify -CAfile "$REG/ca.crt" "$REG/server.crt" >/dev/null 2>&1 \
+    || ! openssl x509 -noout -ext subjectAltName -in "$REG/server.crt" 2>/dev/null | grep -qF "IP Address:$REGISTRY_ADDR"; then
     rm -f "$REG/server.key" "$REG/server.crt"
     (umask 077 && registry_openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$REG/server.key")
-    registry_openssl req -new -key "$REG/server.key" -subj /CN=127.0.0.1 -out "$REG/server.csr"
+    registry_openssl req -new -key "$REG/server.key" -subj "/CN=$REGISTRY_ADDR" -out "$REG/server.csr"
     printf '%s\n' 'basicConstraints=critical,CA:FALSE' 'keyUsage=critical,digitalSignature' \
-      'extendedKeyUsage=serverAuth' 'subjectAltName=IP:127.0.0.1,DNS:localhost' \
+      'extendedKeyUsage=serverAuth' "subjectAltName=IP:$REGISTRY_ADDR,IP:127.0.0.1,DNS:localhost" \
       'subjectKeyIdentifier=hash' 'authorityKeyIdentifier=keyid' >"$REG/server.ext"
     registry_openssl x509 -req -in "$REG/server.csr" -CA "$REG/ca.crt" -CAkey "$REG/ca.key" \
       -set_serial "0x$(openssl rand -hex 16)" -sha256 -days 365 -extfile "$REG/server.ext" -out "$REG/server.crt"
@@ -72,7 +93,7 @@ storage:
   delete:
     enabled: true
 http:
-  addr: 127.0.0.1:$2
+  addr: $REGISTRY_ADDR:$2
   tls:
     certificate: $REG/server.crt
     key: $REG/server.key
@@ -87,7 +108,7 @@ YAML
 
 # The status code of an anonymous GET /v2/ (000: no TLS answer).
 registry_answer() { # port
-  curl -s -o /dev/null -w '%{http_code}' --max-time 2 --cacert "$REG/ca.crt" "https://127.0.0.1:$1/v2/" 2>/dev/null || true
+  curl -s -o /dev/null -w '%{http_code}' --max-time 2 --cacert "$REG/ca.crt" "https://$REGISTRY_ADDR:$1/v2/" 2>/dev/null || true
 }
 
 start_registry() { # name, port, auth (1 or 0), the variable that sets its port
@@ -106,7 +127,7 @@ start_registry() { # name, port, auth (1 or 0), the variable that sets its port
     [[ "$(registry_answer "$port")" == "$want" ]] && return 0
     stop_pid "$pidf" docker-registry 5
   fi
-  port_open "$port" && fail "registry ($name)" "port 127.0.0.1:$port is taken by another program (set $4)"
+  timeout 1 bash -c "exec 3<>/dev/tcp/$REGISTRY_ADDR/$port" 2>/dev/null && fail "registry ($name)" "port $REGISTRY_ADDR:$port is taken by another program (set $4)"
   mkdir -p "$REG/$name-data"
   setsid docker-registry serve "$conf" </dev/null >>"$log" 2>&1 9>&- &
   local pid=$! i code=
@@ -117,17 +138,16 @@ start_registry() { # name, port, auth (1 or 0), the variable that sets its port
     alive "$pid" || fail "registry ($name)" "docker-registry exited during start-up" "$log"
     sleep 0.1
   done
-  fail "registry ($name)" "GET https://127.0.0.1:$port/v2/ answered ${code:-nothing} after 10 s, not $want" "$log"
+  fail "registry ($name)" "GET https://$REGISTRY_ADDR:$port/v2/ answered ${code:-nothing} after 10 s, not $want" "$log"
 }
 
-# The test bed's dockerd would pull from loopback registries anyway (it treats 127.0.0.0/8 as insecure by
-# default and skips verifying them); the CA is here so it verifies like against a real registry. The app's own
-# HTTPS client (tag lists) needs the CA file too: testbed.json names it.
+# The engine checks the registries' certificates against this CA, as a real host checks an in-house registry's
+# (certs.d). The app's own HTTPS client (tag lists) needs the CA file too: testbed.json names it.
 registry_trust() {
   local port
   for port in "$REGISTRY_PORT" "$PUBLIC_REGISTRY_PORT"; do
-    mkdir -p "/etc/docker/certs.d/127.0.0.1:$port"
-    cmp -s "$REG/ca.crt" "/etc/docker/certs.d/127.0.0.1:$port/ca.crt" || cp "$REG/ca.crt" "/etc/docker/certs.d/127.0.0.1:$port/ca.crt"
+    mkdir -p "/etc/docker/certs.d/$REGISTRY_ADDR:$port"
+    cmp -s "$REG/ca.crt" "/etc/docker/certs.d/$REGISTRY_ADDR:$port/ca.crt" || cp "$REG/ca.crt" "/etc/docker/certs.d/$REGISTRY_ADDR:$port/ca.crt"
   done
 }
 
@@ -135,7 +155,7 @@ registry_trust() {
 registry_untrust() {
   local port d
   for port in "$REGISTRY_PORT" "$PUBLIC_REGISTRY_PORT"; do
-    d="/etc/docker/certs.d/127.0.0.1:$port"
+    d="/etc/docker/certs.d/$REGISTRY_ADDR:$port"
     [[ -f "$d/ca.crt" ]] || continue
     if openssl x509 -noout -subject -in "$d/ca.crt" 2>/dev/null | grep -qF "CN = $REGISTRY_CA_SUBJECT"; then
       rm -f "$d/ca.crt"
@@ -147,6 +167,7 @@ registry_untrust() {
 }
 
 start_registries() {
+  registry_link
   registry_certs
   registry_htpasswd
   start_registry private "$REGISTRY_PORT" 1 SHOPMGR_REGISTRY_PORT
@@ -162,7 +183,7 @@ stop_registries() {
 # `test` is the imported test image itself; the other tags are made from it, in order, a second apart, so
 # their creation times differ. Made again when one is missing or was made from an earlier test image.
 build_registry_images() { # id of the test image
-  local tag cid stale=0 repo="127.0.0.1:$REGISTRY_PORT/$REGISTRY_REPO"
+  local tag cid stale=0 repo="$REGISTRY_ADDR:$REGISTRY_PORT/$REGISTRY_REPO"
   for tag in "${REGISTRY_TAGS[@]}" "$UNHEALTHY_TAG"; do
     [[ "$(docker image inspect -f '{{index .Config.Labels "shopmgr.testbed.base"}}' "$repo:$tag" 2>/dev/null)" == "$1" ]] || stale=1
   done
@@ -182,15 +203,15 @@ build_registry_images() { # id of the test image
 
 registry_refs() {
   local tag
-  for tag in test "${REGISTRY_TAGS[@]}" "$UNHEALTHY_TAG"; do echo "127.0.0.1:$REGISTRY_PORT/$REGISTRY_REPO:$tag"; done
+  for tag in test "${REGISTRY_TAGS[@]}" "$UNHEALTHY_TAG"; do echo "$REGISTRY_ADDR:$REGISTRY_PORT/$REGISTRY_REPO:$tag"; done
   echo "$PUBLIC_IMAGE"
 }
 
 # The manifest digest a registry serves for an image reference of the test bed, or nothing.
-served_digest() { # 127.0.0.1:<port>/<repository>:<tag>
+served_digest() { # <address>:<port>/<repository>:<tag>
   local host="${1%%/*}" path="${1#*/}" auth=
   # The credentials go on stdin (curl's -K -), not on its command line.
-  [[ "$host" != "127.0.0.1:$REGISTRY_PORT" ]] || auth="$(printf 'user = "%s:%s"' "$REGISTRY_USER" "$(cat "$REG/password")")"
+  [[ "$host" != "$REGISTRY_ADDR:$REGISTRY_PORT" ]] || auth="$(printf 'user = "%s:%s"' "$REGISTRY_USER" "$(cat "$REG/password")")"
   curl -s -I --max-time 5 --cacert "$REG/ca.crt" -K - \
     -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' -H 'Accept: application/vnd.oci.image.manifest.v1+json' \
     "https://$host/v2/${path%:*}/manifests/${path##*:}" <<<"$auth" \
@@ -215,15 +236,15 @@ push_registry_images() {
   docker tag "$IMAGE" "$PUBLIC_IMAGE"
   mkdir -p "$cfg"
   chmod 700 "$cfg"
-  docker --config "$cfg" login -u "$REGISTRY_USER" --password-stdin "127.0.0.1:$REGISTRY_PORT" <"$REG/password" >>"$log" 2>&1 \
-    || fail "registry" "docker login to 127.0.0.1:$REGISTRY_PORT failed" "$log"
+  docker --config "$cfg" login -u "$REGISTRY_USER" --password-stdin "$REGISTRY_ADDR:$REGISTRY_PORT" <"$REG/password" >>"$log" 2>&1 \
+    || fail "registry" "docker login to $REGISTRY_ADDR:$REGISTRY_PORT failed" "$log"
   while read -r ref; do
     if ! docker --config "$cfg" push "$ref" >>"$log" 2>&1; then
-      docker --config "$cfg" logout "127.0.0.1:$REGISTRY_PORT" >/dev/null 2>&1 || true
+      docker --config "$cfg" logout "$REGISTRY_ADDR:$REGISTRY_PORT" >/dev/null 2>&1 || true
       fail "registry" "docker push $ref failed" "$log"
     fi
   done < <(registry_refs)
-  docker --config "$cfg" logout "127.0.0.1:$REGISTRY_PORT" >>"$log" 2>&1 || true
+  docker --config "$cfg" logout "$REGISTRY_ADDR:$REGISTRY_PORT" >>"$log" 2>&1 || true
   registry_served "$base" >"$REG/pushed"
   ! grep -q ' $' "$REG/pushed" || fail "registry" "pushed, but a registry does not serve $(grep ' $' "$REG/pushed" | head -n1)" "$log"
 }
@@ -237,9 +258,9 @@ registry_status() { # prints one line per registry; returns the number of regist
       port="$PUBLIC_REGISTRY_PORT" want=200 who=anonymous
     fi
     if pid="$(our_pid "$DIR/registry-$name.pid" docker-registry)" && [[ "$(registry_answer "$port")" == "$want" ]]; then
-      echo "registry up    pid $pid, $name, https://127.0.0.1:$port ($who)"
+      echo "registry up    pid $pid, $name, https://$REGISTRY_ADDR:$port ($who)"
     else
-      echo "registry down  $name, 127.0.0.1:$port"; down=$((down + 1))
+      echo "registry down  $name, $REGISTRY_ADDR:$port"; down=$((down + 1))
     fi
   done
   return "$down"
@@ -252,7 +273,7 @@ registry_json() { # the "registry" member of testbed.json
   "registry": {
     "caFile": $(json_str "$REG/ca.crt"),
     "private": {
-      "host": $(json_str "127.0.0.1:$REGISTRY_PORT"),
+      "host": $(json_str "$REGISTRY_ADDR:$REGISTRY_PORT"),
       "username": $(json_str "$REGISTRY_USER"),
       "password": $(json_str "$(cat "$REG/password")"),
       "repository": $(json_str "$REGISTRY_REPO"),
@@ -260,7 +281,7 @@ registry_json() { # the "registry" member of testbed.json
       "unhealthyTag": $(json_str "$UNHEALTHY_TAG")
     },
     "public": {
-      "host": $(json_str "127.0.0.1:$PUBLIC_REGISTRY_PORT"),
+      "host": $(json_str "$REGISTRY_ADDR:$PUBLIC_REGISTRY_PORT"),
       "repository": $(json_str "$REGISTRY_REPO")
     }
   },

@@ -5,9 +5,10 @@
 # Usage (as root): testbed.sh up|down|status|restart-sshd [seconds down]
 #   SHOPMGR_TESTBED_DIR          state directory (default /tmp/shopmgr-testbed)
 #   SHOPMGR_SSH_PORT             sshd port on 127.0.0.1 (default 2222)
-#   SHOPMGR_REGISTRY_PORT        the private registry's port on 127.0.0.1 (default 5443; the busybox templates
-#                                name 127.0.0.1:5443, so tests that deploy them need the default)
-#   SHOPMGR_PUBLIC_REGISTRY_PORT the anonymous registry's port on 127.0.0.1 (default 5444)
+#   SHOPMGR_REGISTRY_PORT        the private registry's port on 198.18.0.1, a veth link of the test bed's own
+#                                (default 5443; the busybox templates name 198.18.0.1:5443, so tests that deploy
+#                                them need the default)
+#   SHOPMGR_PUBLIC_REGISTRY_PORT the anonymous registry's port there (default 5444)
 #   SHOPMGR_TESTBED_KEEP_IMAGES  =1: `down` keeps Docker's data root (images) for a faster next `up`
 set -euo pipefail
 
@@ -15,6 +16,7 @@ DIR="${SHOPMGR_TESTBED_DIR:-/tmp/shopmgr-testbed}"
 SSH_PORT="${SHOPMGR_SSH_PORT:-2222}"
 REGISTRY_PORT="${SHOPMGR_REGISTRY_PORT:-5443}"
 PUBLIC_REGISTRY_PORT="${SHOPMGR_PUBLIC_REGISTRY_PORT:-5444}"
+REGISTRY_ADDR=198.18.0.1
 SSH_USER=smtest
 # Two more logins for fault tests: one whose PATH has no docker or compose, one that may not forward sockets.
 BARE_USER=smbare
@@ -22,7 +24,7 @@ NOFWD_USER=smnofwd
 # One whose only key file is its own ~/.ssh/authorized_keys, for enrolling and revoking keys (team access).
 TEAM_USER=smteam
 # Built here under the name it has in the private registry, where it is pushed, so tests need not pull it.
-IMAGE="127.0.0.1:$REGISTRY_PORT/shopmgr/busybox:test"
+IMAGE="$REGISTRY_ADDR:$REGISTRY_PORT/shopmgr/busybox:test"
 IMAGE_RECIPE=6 # bump when the image's rootfs below changes, so an existing image is rebuilt
 # The gate's Node for host setup, as Node's official images hold it (no public registry here): bump the recipe when the
 # image's rootfs below changes; a different node binary rebuilds it too.
@@ -568,6 +570,7 @@ cmd_down() {
   stop_keyring
   stop_registries
   registry_untrust
+  registry_unlink
   stop_docker
   # dockerd unmounts on a clean exit; after a kill, layers or netns mounts may remain below these paths.
   local m

@@ -173,7 +173,7 @@ describe('uploading a backup', () => {
     createdAt: '2026-11-22T11:00:00.000Z',
     createdBy: 'anna',
     volumes: [{ key: 'data', volume: 'quelle_data', file: 'data.tar', bytes: 3, sha512: SHA, ...extra }],
-    images: { web: '127.0.0.1:5443/shopmgr/busybox:test' },
+    images: { web: '198.18.0.1:5443/shopmgr/busybox:test' },
     ...top,
   })
 

@@ -3,7 +3,7 @@ import { updateSteps } from '@shared/operations'
 import { fakeLifecycle, type FakeLifecycle } from '../engine/fake/fake-lifecycle'
 import { startUpdateShop } from './update-shop'
 
-const TEMPLATE_IMAGE = '127.0.0.1:5443/shopmgr/busybox:test'
+const TEMPLATE_IMAGE = '198.18.0.1:5443/shopmgr/busybox:test'
 
 async function withShop(): Promise<FakeLifecycle> {
   const life = fakeLifecycle()
