@@ -10,6 +10,7 @@ import { OperationRunner } from '../../../src/main/operations/operation-runner'
 import { composeEngine } from '../../../src/main/engine/compose/compose-engine'
 import type { ShopEngine } from '../../../src/main/engine/shop-engine'
 import { startCreateShop, type CreateShopInput } from '../../../src/main/shops/create-shop'
+import type { RegistryAuth } from '../../../src/main/shops/pull-step'
 import { TemplateService } from '../../../src/main/templates/template-service'
 import { testbedBaseDir, testbedDocker } from '../../support/testbed-dir'
 import type { TestbedInfo } from '../../testbed/testbed'
@@ -29,8 +30,8 @@ export interface ShopBed {
   /** Called with each snapshot as it is published. */
   onSnapshot: ((snapshot: OperationSnapshot) => void) | null
   session(overrides?: Partial<HostProfile>): HostSession
-  /** Starts a busybox create; `await finished(id)` for the end. */
-  create(session: HostSession, input: Partial<CreateShopInput> & { name: string }): OperationSnapshot
+  /** Starts a busybox create; `await finished(id)` for the end. `registryAuth`: the credentials its pulls send. */
+  create(session: HostSession, input: Partial<CreateShopInput> & { name: string }, registryAuth?: RegistryAuth): OperationSnapshot
   finished(id: string, timeoutMs?: number): Promise<OperationSnapshot>
   /** The single container of a project's service. */
   container(project: string, service?: string): string
@@ -61,11 +62,18 @@ export function shopBed(info: TestbedInfo, label: string): ShopBed {
       sessions.push(session)
       return session
     },
-    create(session, input) {
+    create(session, input, registryAuth) {
       shops.add(input.name)
       return startCreateShop(
         { hostId: session.profile.id, description: '', templateId: 'busybox', domain: `${input.name}.shops.test`, params: {}, start: true, ...input },
-        { engine: async () => composeEngine(session), template: (id) => bed.templates.get(id), runner: bed.runner, user: 'anna', certResolver: null },
+        {
+          engine: async () => composeEngine(session),
+          template: (id) => bed.templates.get(id),
+          runner: bed.runner,
+          user: 'anna',
+          certResolver: null,
+          ...(registryAuth ? { registryAuth } : {}),
+        },
       ).snapshot
     },
     async finished(id, timeoutMs = 90_000) {
