@@ -8,22 +8,23 @@ export interface TestbedInfo {
   dockerHost: string
   /**
    * A static busybox image (sh, httpd, wget, nc, …) by its name in the private registry
-   * (`127.0.0.1:5443/shopmgr/busybox:test`); it is on that engine already, so using it needs no pull.
+   * (`198.18.0.1:5443/shopmgr/busybox:test`); it is on that engine already, so using it needs no pull.
    */
   image: string
   /** An image with this machine's node at /usr/local/bin/node (as in node:22-bookworm-slim), tagged `<major>-testbed`. */
   gateNodeImage: string
   /**
-   * Two registries on loopback (Debian's docker-registry, the CNCF distribution 2.8), both over TLS with certificates
-   * for 127.0.0.1 and localhost from a throw-away CA that the engine trusts. The engine also counts any loopback
-   * registry as insecure, so when a pull over HTTPS fails it tries plain HTTP as well and reports that attempt's error.
+   * Two registries (Debian's docker-registry, the CNCF distribution 2.8) on 198.18.0.1, a veth address of the test
+   * bed's own, both over TLS with certificates from a throw-away CA that the engine trusts (certs.d). Not on
+   * loopback: the engine counts loopback registries as insecure, skips checking their certificates and, after an
+   * HTTPS refusal, retries over plain HTTP and reports that attempt's error instead of its own words.
    */
   registry: {
     /** CA certificate (PEM file) that signed both registries' certificates. */
     caFile: string
     /** Basic auth (htpasswd) for every request, pulls and tag lists alike. */
     private: {
-      /** `127.0.0.1:5443`, as an image reference names it. */
+      /** `198.18.0.1:5443`, as an image reference names it. */
       host: string
       username: string
       password: string
