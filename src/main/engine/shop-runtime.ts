@@ -102,6 +102,18 @@ export interface PullProgress {
   layersDone: number
 }
 
+/** Several pulls' (or layers') progress as one. */
+export function addUpPulls(parts: Iterable<PullProgress>): PullProgress {
+  const sum: PullProgress = { done: 0, total: 0, layers: 0, layersDone: 0 }
+  for (const p of parts) {
+    sum.done += p.done
+    sum.total += p.total
+    sum.layers += p.layers
+    sum.layersDone += p.layersDone
+  }
+  return sum
+}
+
 export interface PullOptions {
   auth?: PullAuth | null
   onProgress?: (progress: PullProgress) => void

@@ -1,7 +1,7 @@
 // The images a shop runs, pulled on its host before anything of the shop is written or changed, with this laptop's
 // credentials for each image's registry and the layers and bytes shown as the step's progress.
 import type { OperationHandle } from '../operations/operation-registry'
-import type { PullAuth, PullProgress, ShopRuntime } from '../engine/shop-runtime'
+import { addUpPulls, type PullAuth, type PullProgress, type ShopRuntime } from '../engine/shop-runtime'
 
 /** The credentials this laptop has for the registry of an image; null to pull anonymously. */
 export type RegistryAuth = (image: string) => Promise<PullAuth | null>
@@ -25,16 +25,7 @@ export async function pullImages(images: readonly string[], pull: PullStep): Pro
   const push = (force: boolean): void => {
     if (!force && Date.now() - pushedAt < PUSH_EVERY_MS) return
     pushedAt = Date.now()
-    let done = 0
-    let total = 0
-    let layers = 0
-    let layersDone = 0
-    for (const p of progress.values()) {
-      done += p.done
-      total += p.total
-      layers += p.layers
-      layersDone += p.layersDone
-    }
+    const { done, total, layers, layersDone } = addUpPulls(progress.values())
     pull.op.progress(pull.step, { done, total }, { key: 'layers', values: { done: layersDone, total: layers } })
   }
   for (const image of new Set(images)) {

@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream'
 import { AppError, cancelledError } from '@shared/errors'
 import { parseImageRef } from '@shared/image-ref'
 import { registryFailure, registryProblem } from '../../registry/registry-errors'
-import type { PullOptions, PullProgress } from '../shop-runtime'
+import { addUpPulls, type PullOptions, type PullProgress } from '../shop-runtime'
 import { dockerTransportError } from './docker-client'
 
 interface ProgressEvent {
@@ -33,15 +33,7 @@ export function pullProgressCounter(): (event: ProgressEvent) => PullProgress | 
       layer.current = layer.total
       layer.done = true
     }
-    let done = 0
-    let total = 0
-    let finished = 0
-    for (const l of layers.values()) {
-      done += l.current
-      total += l.total
-      if (l.done) finished += 1
-    }
-    return { done, total, layers: layers.size, layersDone: finished }
+    return addUpPulls([...layers.values()].map((l) => ({ done: l.current, total: l.total, layers: 1, layersDone: l.done ? 1 : 0 })))
   }
 }
 
