@@ -35,7 +35,7 @@ describe('image updates in Chromium', () => {
       .catch(() => 'none')
   async function update(to: string): Promise<void> {
     await app.page.getByTestId('shop-update-image').click()
-    await dialog().getByTestId('update-image').locator('input').fill(to)
+    await dialog().getByTestId('update-image').locator('input:not([type=hidden])').fill(to)
     await dialog().getByTestId('update-submit').click()
   }
   async function close(): Promise<void> {
