@@ -35,7 +35,13 @@ describe('back up a shop', () => {
     expect(final.status).toBe('succeeded')
     const [manifest, ...others] = await life.host.store.backups('alt')
     expect(others).toEqual([])
-    expect(manifest).toMatchObject({ id: final.result?.backupId, shop: 'alt', template: 'busybox', createdBy: 'anna', images: { web: '198.18.0.1:5443/shopmgr/busybox:test' } })
+    expect(manifest).toMatchObject({
+      id: final.result?.backupId,
+      shop: 'alt',
+      template: 'busybox',
+      createdBy: 'anna',
+      images: { web: '198.18.0.1:5443/shopmgr/busybox:test' },
+    })
     expect(manifest?.volumes).toEqual([
       {
         key: 'data',
