@@ -11,6 +11,7 @@ import { openHostSession, type HostSession } from '../../src/main/host/host-sess
 import { OperationRegistry } from '../../src/main/operations/operation-registry'
 import { OperationRunner } from '../../src/main/operations/operation-runner'
 import { startCreateShop } from '../../src/main/shops/create-shop'
+import { startUpdateShop } from '../../src/main/shops/update-shop'
 import { discoverShops } from '../../src/main/shops/discovery'
 import { loadTemplate } from '../../src/main/templates/template-loader'
 import { testbedBaseDir, testbedDocker } from '../support/testbed-dir'
@@ -69,6 +70,28 @@ describe('a one-off job on the test bed', () => {
         ['web', 'running', 'green', false],
       ]),
     )
+  })
+
+  it('an image update of the shop with its job done becomes healthy: the finished job counts as done, not as stopped', async () => {
+    const { private: priv } = info.registry
+    const image = `${priv.host}/${priv.repository}:${priv.tags.at(-1)}`
+    const started = startUpdateShop(
+      { hostId: 'testbed', shop: 'vorbereitet', image },
+      {
+        engine: async () => composeEngine(session),
+        template: () => loadTemplate(fixture, 'busybox-job', 'custom'),
+        runner: new OperationRunner(operations),
+        user: 'anna',
+        registryAuth: async () => ({ username: priv.username, password: priv.password, serveraddress: priv.host }),
+        certResolver: null,
+      },
+    )
+    const done = await started.done
+    expect(done.error).toBeUndefined()
+    expect(done.status).toBe('succeeded')
+    const web = docker('ps', '-q', '--filter', 'label=com.docker.compose.project=vorbereitet', '--filter', 'label=com.docker.compose.service=web')
+    expect(docker('inspect', '-f', '{{index .Config.Labels "shopmgr.testbed.tag"}}', web)).toBe(priv.tags.at(-1))
+    expect(docker('exec', web, 'wget', '-q', '-O', '-', 'http://127.0.0.1:8080/')).toContain('prepared by init – vorbereitet')
   })
 
   it('a failed job fails the create with its exit code and last lines, the password masked', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { containerLight, healthFromStatus, shopLight, shopReason } from './shop-status'
+import { containerLight, healthFromStatus, notHealthyError, shopLight, shopReason } from './shop-status'
 import type { ShopContainer } from '@shared/shops'
 
 const container = (service: string, state: string, health: string | null): ShopContainer => ({
@@ -45,5 +45,18 @@ describe('traffic lights', () => {
     expect(healthFromStatus('Up 2 minutes (healthy)')).toBe('healthy')
     expect(healthFromStatus('Up 2 minutes (unhealthy)')).toBe('unhealthy')
     expect(healthFromStatus('Exited (0) 3 seconds ago')).toBeNull()
+  })
+})
+
+describe('notHealthyError', () => {
+  const job = (exitCode: number): ShopContainer => ({ ...container('init', 'exited', null), job: true, exitCode })
+
+  it('names what will not get healthy by waiting, but not a job that is done', () => {
+    expect(notHealthyError([job(0), container('web', 'running', 'starting')])).toBeNull()
+    expect(notHealthyError([job(0), container('web', 'running', 'unhealthy'), container('db', 'exited', null)])).toMatchObject({
+      code: 'timeout',
+      say: { key: 'notHealthy', values: { services: 'web unhealthy, db exited' } },
+    })
+    expect(notHealthyError([job(2)])?.message).toBe('Not healthy: init exited.')
   })
 })

@@ -65,6 +65,17 @@ export function failedJob<T extends Pick<ShopContainer, 'job' | 'state' | 'exitC
   return containers.find((c) => c.job && c.state === 'exited' && c.exitCode !== 0)
 }
 
+/**
+ * The error for containers that will not get healthy by waiting (unhealthy, stopped, dead), or null when none is.
+ * A one-off job that exited 0 is done, not stopped: a restore or update of a shop with an install job waits on.
+ */
+export function notHealthyError(containers: readonly ShopContainer[]): AppError | null {
+  const broken = containers.filter((c) => c.health === 'unhealthy' || c.state === 'dead' || (c.state === 'exited' && !(c.job && c.exitCode === 0)))
+  if (broken.length === 0) return null
+  const services = broken.map((c) => `${c.service} ${c.health === 'unhealthy' ? 'unhealthy' : c.state}`).join(', ')
+  return new AppError('timeout', `Not healthy: ${services}.`, { say: { key: 'notHealthy', values: { services } } })
+}
+
 /** "web: healthy, db: starting": each container's health, or its state without a health check. */
 export function describeContainers(containers: readonly ContainerState[]): string {
   return containers.map((c) => `${c.service}: ${c.health ?? c.state}`).join(', ')

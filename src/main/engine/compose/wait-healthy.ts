@@ -7,7 +7,7 @@ import type { ShopContainer } from '@shared/shops'
 import type Docker from 'dockerode'
 import type { HealthOptions } from '../shop-runtime'
 import { projectFilter } from '../host-layout'
-import { failedJob, jobFailedError, shopLight, shopReason } from '../shop-status'
+import { failedJob, jobFailedError, notHealthyError, shopLight, shopReason } from '../shop-status'
 import { readContainerLogs } from './container-logs'
 import { listProjectContainers } from './containers'
 
@@ -54,11 +54,8 @@ export async function waitHealthy(docker: Docker, project: string, options: Heal
               const error = await jobFailure(docker, project, job, options.mask ?? ((text) => text))
               return finish(() => reject(error))
             }
-            const broken = options.failOnUnhealthy ? last.filter((c) => c.health === 'unhealthy' || c.state === 'exited' || c.state === 'dead') : []
-            if (broken.length > 0) {
-              const services = broken.map((c) => `${c.service} ${c.health === 'unhealthy' ? 'unhealthy' : c.state}`).join(', ')
-              return finish(() => reject(new AppError('timeout', `Not healthy: ${services}.`, { say: { key: 'notHealthy', values: { services } } })))
-            }
+            const broken = options.failOnUnhealthy ? notHealthyError(last) : null
+            if (broken) return finish(() => reject(broken))
           } while (again && !settled)
         } catch (error) {
           // Connection trouble: the session reconnects on its own; the next poll asks again.

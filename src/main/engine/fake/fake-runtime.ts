@@ -6,7 +6,7 @@ import { AppError, cancelledError } from '@shared/errors'
 import type { StepNote } from '@shared/operations'
 import type { LogLine, ShopContainer } from '@shared/shops'
 import { JOB_LABEL, volumeName } from '../host-layout'
-import { containerLight, failedJob, jobFailedError, shopLight, shopReason } from '../shop-status'
+import { containerLight, failedJob, jobFailedError, notHealthyError, shopLight, shopReason } from '../shop-status'
 import type {
   ApplyOptions,
   FrozenShop,
@@ -211,11 +211,8 @@ export class FakeRuntime implements ShopRuntime {
         .join('\n')
       throw jobFailedError(job.service, job.exitCode ?? -1, said)
     }
-    const broken = listed.filter((c) => c.health === 'unhealthy' || c.state === 'exited' || c.state === 'dead')
-    if (options.failOnUnhealthy && broken.length > 0) {
-      const services = broken.map((c) => `${c.service} ${c.health === 'unhealthy' ? 'unhealthy' : c.state}`).join(', ')
-      throw new AppError('timeout', `Not healthy: ${services}.`, { say: { key: 'notHealthy', values: { services } } })
-    }
+    const broken = options.failOnUnhealthy ? notHealthyError(listed) : null
+    if (broken) throw broken
     const seconds = Math.round(options.timeoutMs / 1000)
     const why = shopReason(listed) ?? 'no containers'
     throw new AppError('timeout', `The shop was not healthy after ${seconds} s (${why}).`, { say: { key: 'healthTimeout', values: { seconds, why } } })
