@@ -54,8 +54,9 @@ export class RegistryAccounts {
 
   async save(input: RegistryAccountInput): Promise<RegistryAccount> {
     const host = registryKey(input.host)
-    const others = this.list().filter((a) => a.host !== host)
-    const before = this.list().find((a) => a.host === host)
+    const listed = this.list()
+    const others = listed.filter((a) => a.host !== host)
+    const before = listed.find((a) => a.host === host)
     if (input.password) await this.keychain.set(registryPasswordAccount(host), input.password)
     else if (!before) {
       throw new AppError('invalid_input', `A password or access token is needed for ${host}.`, { fields: [{ path: 'password', message: 'required' }] })
