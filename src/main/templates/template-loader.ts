@@ -61,7 +61,11 @@ async function readText(dir: string, file: string, field: string | null = null):
 }
 
 async function readYaml(dir: string, file: string): Promise<unknown> {
-  const text = await readText(dir, file)
+  return parseTemplateYaml(await readText(dir, file), file)
+}
+
+/** YAML as compose reads it (anchors and merge keys expanded), or a template error naming the file and line. */
+export function parseTemplateYaml(text: string, file: string): unknown {
   try {
     // maxAliasCount (yaml's own guard, made explicit) stops an alias bomb: nested aliases that would expand
     // to billions of nodes. merge: compose reads `<<: *shared` as a merge key (YAML 1.1); so must the app, or a
