@@ -10,6 +10,8 @@ packages=(
   dnsmasq-base openssl iproute2 python3 make g++ pkg-config ca-certificates curl
   # The test bed's container registries (CNCF distribution), and htpasswd -B for their bcrypt-only auth.
   docker-registry apache2-utils
+  # The database image's PostgreSQL (its binaries are copied into an imported rootfs; no server runs on the machine).
+  postgresql-15
 )
 
 if [[ $EUID -ne 0 ]]; then

@@ -226,27 +226,34 @@ registry_served() { # id of the test image
   while read -r ref; do echo "$ref $(served_digest "$ref")"; done < <(registry_refs)
 }
 
-# Logged in through a client configuration of the test bed's own, so no credential lands in root's ~/.docker;
-# logged out again afterwards. Images a test removed locally stay removed while the registries serve them.
-push_registry_images() {
-  local base ref cfg="$DIR/docker-client-config" log="$DIR/registry-push.log"
-  base="$(docker image inspect -f '{{.Id}}' "$IMAGE")" || fail "registry images" "$IMAGE is missing"
-  [[ -s "$REG/pushed" && "$(registry_served "$base")" == "$(cat "$REG/pushed")" ]] && return 0
-  build_registry_images "$base"
-  docker tag "$IMAGE" "$PUBLIC_IMAGE"
+# Pushes image references to the registries, logged in through a client configuration of the test bed's own, so
+# no credential lands in root's ~/.docker; logged out again afterwards.
+push_refs() { # refs...
+  local ref cfg="$DIR/docker-client-config" log="$DIR/registry-push.log"
   mkdir -p "$cfg"
   chmod 700 "$cfg"
   docker --config "$cfg" login -u "$REGISTRY_USER" --password-stdin "$REGISTRY_ADDR:$REGISTRY_PORT" <"$REG/password" >>"$log" 2>&1 \
     || fail "registry" "docker login to $REGISTRY_ADDR:$REGISTRY_PORT failed" "$log"
-  while read -r ref; do
+  for ref in "$@"; do
     if ! docker --config "$cfg" push "$ref" >>"$log" 2>&1; then
       docker --config "$cfg" logout "$REGISTRY_ADDR:$REGISTRY_PORT" >/dev/null 2>&1 || true
       fail "registry" "docker push $ref failed" "$log"
     fi
-  done < <(registry_refs)
+  done
   docker --config "$cfg" logout "$REGISTRY_ADDR:$REGISTRY_PORT" >>"$log" 2>&1 || true
+}
+
+# Images a test removed locally stay removed while the registries serve them.
+push_registry_images() {
+  local base refs
+  base="$(docker image inspect -f '{{.Id}}' "$IMAGE")" || fail "registry images" "$IMAGE is missing"
+  [[ -s "$REG/pushed" && "$(registry_served "$base")" == "$(cat "$REG/pushed")" ]] && return 0
+  build_registry_images "$base"
+  docker tag "$IMAGE" "$PUBLIC_IMAGE"
+  mapfile -t refs < <(registry_refs)
+  push_refs "${refs[@]}"
   registry_served "$base" >"$REG/pushed"
-  ! grep -q ' $' "$REG/pushed" || fail "registry" "pushed, but a registry does not serve $(grep ' $' "$REG/pushed" | head -n1)" "$log"
+  ! grep -q ' $' "$REG/pushed" || fail "registry" "pushed, but a registry does not serve $(grep ' $' "$REG/pushed" | head -n1)" "$DIR/registry-push.log"
 }
 
 registry_status() { # prints one line per registry; returns the number of registries down

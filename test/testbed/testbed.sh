@@ -284,6 +284,8 @@ kill_orphaned_containers() {
 # -------------------------------------------------------------------------------------------- registry
 # shellcheck source=registry.sh
 source "$(dirname "${BASH_SOURCE[0]}")/registry.sh"
+# shellcheck source=pg-image.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pg-image.sh"
 
 # ------------------------------------------------------------------------------------------------- ssh
 ensure_user() { # name
@@ -477,6 +479,7 @@ write_json() {
   "dockerSocket": $(json_str "$DOCKER_SOCK"),
   "dockerHost": $(json_str "unix://$DOCKER_SOCK"),
   "image": $(json_str "$IMAGE"),
+  "pg": { "image": $(json_str "$PG_IMAGE"), "appRepository": $(json_str "$PG_APP_REPO"), "brokenTag": $(json_str "$PG_APP_BROKEN_TAG") },
   "gateNodeImage": $(json_str "$(gate_node_image)"),
 $(registry_json)
   "ssh": {
@@ -549,8 +552,10 @@ cmd_up() {
   start_docker
   build_image
   build_gate_node_image
+  build_pg_image
   start_registries
   push_registry_images
+  push_pg_images
   start_sshd
   start_keyring
   if ((before)) || [[ ! -s "$DIR/started-by" ]]; then

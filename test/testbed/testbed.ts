@@ -14,6 +14,12 @@ export interface TestbedInfo {
   /** An image with this machine's node at /usr/local/bin/node (as in node:22-bookworm-slim), tagged `<major>-testbed`. */
   gateNodeImage: string
   /**
+   * The database images in the private registry (test/testbed/pg-image.sh): this machine's PostgreSQL 15 with the
+   * static busybox (`image`), and the pg-shop app's own repository: tag `1.0` is the same image, `brokenTag` the same
+   * without its health endpoint.
+   */
+  pg: { image: string; appRepository: string; brokenTag: string }
+  /**
    * Two registries (Debian's docker-registry, the CNCF distribution 2.8) on 198.18.0.1, a veth address of the test
    * bed's own, both over TLS with certificates from a throw-away CA that the engine trusts (certs.d). Not on
    * loopback: the engine counts loopback registries as insecure, skips checking their certificates and, after an
