@@ -149,12 +149,14 @@ describe('host setup installs the gate and the templates', () => {
     expect(plan.changes.map((c) => [c.action, c.detail])).toEqual([
       ['create', 'b2xproc'],
       ['create', 'busybox'],
+      ['create', 'odoo'],
       ['create', 'prestashop'],
+      ['create', 'woocommerce'],
     ])
     await applyTemplates(session, plan)
     const installed = await loadTemplates(templatesDir, 'custom')
     expect(installed.problems).toEqual([])
-    expect(installed.templates.map((t) => t.id)).toEqual(['b2xproc', 'busybox', 'prestashop'])
+    expect(installed.templates.map((t) => t.id)).toEqual(['b2xproc', 'busybox', 'odoo', 'prestashop', 'woocommerce'])
     expect(readFileSync(join(templatesDir, 'b2xproc', 'nginx-conf.d', 'default.conf'), 'utf8')).toBe(
       readFileSync(join(bundled, 'b2xproc', 'nginx-conf.d', 'default.conf'), 'utf8'),
     )
@@ -171,6 +173,6 @@ describe('host setup installs the gate and the templates', () => {
     await applyTemplates(session, next)
     expect(readFileSync(join(templatesDir, 'busybox', 'template.yaml'), 'utf8')).toContain('# newer')
     expect(existsSync(join(templatesDir, 'prestashop', 'stale.txt'))).toBe(false)
-    expect(readdirSync(templatesDir).sort()).toEqual(['b2xproc', 'busybox', 'prestashop'])
+    expect(readdirSync(templatesDir).sort()).toEqual(['b2xproc', 'busybox', 'odoo', 'prestashop', 'woocommerce'])
   })
 })

@@ -37,7 +37,7 @@ describe('broken custom templates', () => {
     const started = Date.now()
     const list = await service().list()
     expect(Date.now() - started).toBeLessThan(5_000)
-    expect(list.templates.map((t) => t.id).sort()).toEqual(['b2xproc', 'busybox', 'good', 'prestashop'])
+    expect(list.templates.map((t) => t.id).sort()).toEqual(['b2xproc', 'busybox', 'good', 'odoo', 'prestashop', 'woocommerce'])
     expect(list.problems).toEqual([
       expect.objectContaining({ template: 'bomb', source: 'custom', file: 'bomb/template.yaml', reason: expect.stringContaining('aliases') }),
     ])
@@ -71,7 +71,7 @@ describe('broken custom templates', () => {
 
   it('a custom folder that is not there is one problem, and the bundled templates are still listed', async () => {
     const list = await new TemplateService(bundled, () => join(custom, 'nope')).list()
-    expect(list.templates.map((t) => t.id)).toEqual(['b2xproc', 'busybox', 'prestashop'])
+    expect(list.templates.map((t) => t.id)).toEqual(['b2xproc', 'busybox', 'odoo', 'prestashop', 'woocommerce'])
     expect(list.problems).toEqual([expect.objectContaining({ file: join(custom, 'nope'), reason: 'the folder does not exist' })])
   })
 

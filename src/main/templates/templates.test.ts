@@ -52,10 +52,10 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 }
 
 describe('bundled templates', () => {
-  it('all load without problems: b2xproc, a public shop and the busybox test shop', async () => {
+  it('all load without problems: b2xproc, the public shops and the busybox test shop', async () => {
     const { templates, problems } = await loadTemplates(bundled, 'bundled')
     expect(problems.map((p) => p.message)).toEqual([])
-    expect(templates.map((t) => t.id)).toEqual(['b2xproc', 'busybox', 'prestashop'])
+    expect(templates.map((t) => t.id)).toEqual(['b2xproc', 'busybox', 'odoo', 'prestashop', 'woocommerce'])
   })
 
   it('b2xproc keeps the seed services and health checks and maps its secrets into the env file', async () => {
