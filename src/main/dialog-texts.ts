@@ -4,11 +4,12 @@ import type { Locale } from '@shared/settings'
 export interface DialogTexts {
   saveBackupIn: string
   chooseDownloadedBackup: string
+  chooseComposeFile: string
 }
 
 const texts: Record<Locale, DialogTexts> = {
-  de: { saveBackupIn: 'Backup speichern in …', chooseDownloadedBackup: 'Heruntergeladenes Backup wählen' },
-  en: { saveBackupIn: 'Save the backup in …', chooseDownloadedBackup: 'Choose a downloaded backup' },
+  de: { saveBackupIn: 'Backup speichern in …', chooseDownloadedBackup: 'Heruntergeladenes Backup wählen', chooseComposeFile: 'Compose-Datei wählen' },
+  en: { saveBackupIn: 'Save the backup in …', chooseDownloadedBackup: 'Choose a downloaded backup', chooseComposeFile: 'Choose a compose file' },
 }
 
 export const dialogTexts = (locale: Locale): DialogTexts => texts[locale]

@@ -60,6 +60,19 @@ if (!app.requestSingleInstanceLock()) {
         const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options)
         return result.canceled ? null : (result.filePaths[0] ?? null)
       },
+      chooseFile: async () => {
+        const window = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0]
+        const options = {
+          title: dialogTexts(services.settings.get().locale).chooseComposeFile,
+          properties: ['openFile'] as Array<'openFile'>,
+          filters: [
+            { name: 'Compose', extensions: ['yml', 'yaml'] },
+            { name: '*', extensions: ['*'] },
+          ],
+        }
+        const result = window ? await dialog.showOpenDialog(window, options) : await dialog.showOpenDialog(options)
+        return result.canceled ? null : (result.filePaths[0] ?? null)
+      },
       localDockerSocket: localDockerSocket(),
       agentSocket: process.env['SSH_AUTH_SOCK'],
       appInfo: {

@@ -55,6 +55,8 @@ export interface ServiceDeps {
   draftsPath: string
   /** A folder for a backup download or upload: Electron's dialog in the app, a fixed one in tests. */
   chooseFolder?: (purpose: 'download' | 'upload') => Promise<string | null>
+  /** A compose file to import as a template: Electron's open dialog in the app; tests set services.chooseFile. */
+  chooseFile?: (purpose: 'compose') => Promise<string | null>
 }
 
 export interface Services {
@@ -78,6 +80,8 @@ export interface Services {
   drafts: DraftStore
   /** Asks for a folder for a backup download or upload; replaceable (tests answer with a fixed folder). */
   chooseFolder: (purpose: 'download' | 'upload') => Promise<string | null>
+  /** Asks for a file to read (a compose file to import); replaceable (tests answer with a fixture). */
+  chooseFile: (purpose: 'compose') => Promise<string | null>
   userName: string
   appInfo: AppInfo
 }
@@ -149,6 +153,7 @@ export function createServices(deps: ServiceDeps): Services {
     dns,
     drafts: new DraftStore(deps.openDrafts, deps.draftsPath),
     chooseFolder: deps.chooseFolder ?? (async () => null),
+    chooseFile: deps.chooseFile ?? (async () => null),
     userName: deps.userName,
     appInfo: deps.appInfo,
   }
@@ -182,6 +187,8 @@ export function createHandlers(s: Services): InvokeHandlers {
     'templates:forHost': async ({ hostId }) => (await s.shops.hostTemplates(hostId)) ?? s.templates.list(),
     'templates:install': async ({ hostId, templateId }) =>
       installTemplate(await s.sessions.session(hostId), await s.templates.get(templateId), await pullOn(s, hostId)),
+    'templates:importCompose': async () => s.templates.propose(await s.chooseFile('compose')),
+    'templates:saveImport': (draft) => s.templates.saveImport(draft),
     'shops:create': (input) => s.shops.create(input),
     'shops:clone': (input) => s.shops.clone(input),
     'shops:update': (input) => s.shops.update(input),

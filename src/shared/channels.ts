@@ -19,6 +19,8 @@ export const invokeChannelNames = [
   'templates:list',
   'templates:forHost',
   'templates:install',
+  'templates:importCompose',
+  'templates:saveImport',
   'registries:list',
   'registries:save',
   'registries:remove',

@@ -7,6 +7,7 @@ import type { AppInfo, ConnectionState, Settings } from './settings'
 import { hostInputSchema, sshFingerprint, type HostCapacity, type HostProfile, type ProbeResult } from './hosts'
 import { salesActions, shopActions, type LogBatch, type LogLine, type ShopOverview } from './shops'
 import type { MissingImage, TemplateList } from './templates'
+import { importDraftSchema, type ImportProposal, type ImportSaved } from './template-import'
 import type { OperationSnapshot, StepNote } from './operations'
 import type { DomainCheckResult } from './domain-check'
 import type { SetupChange, SetupOutcome } from './host-setup'
@@ -227,6 +228,10 @@ export const invokeContract = {
     hostIdSchema.extend({ templateId: z.string().regex(/^[\w.-]{1,80}$/) }).strict(),
     'admin',
   ),
+  /** Asks for a compose file (the shell's open dialog) and proposes a template from it; null when the user cancels. */
+  'templates:importCompose': channel<ImportProposal | null>()(noInput),
+  /** Saves an imported template's draft into this laptop's custom templates folder: no host is asked. */
+  'templates:saveImport': channel<ImportSaved>()(importDraftSchema),
   /** Registry credentials are this laptop's own, as its keychain is: no host is asked. */
   'registries:list': channel<RegistryAccount[]>()(noInput),
   'registries:save': channel<RegistryAccount>()(registryAccountSchema),

@@ -93,6 +93,7 @@ export const errorSayKeys = [
   'templateFileOutside',
   'templateFileCompose',
   'templateBuildContext',
+  'templateImportNoFolder',
   'keyGone',
   'identityExists',
   'identityMissing',

@@ -1,6 +1,8 @@
 // The templates the wizard offers: the bundled ones plus those in a folder the user chose.
 import { AppError } from '@shared/errors'
+import type { ImportDraft, ImportProposal, ImportSaved } from '@shared/template-import'
 import type { TemplateList, TemplateProblem } from '@shared/templates'
+import { proposeFromFile, saveImportedTemplate } from './template-import'
 import { loadTemplates, summarize, type Template } from './template-loader'
 
 export class TemplateService {
@@ -35,5 +37,17 @@ export class TemplateService {
       })
     }
     throw new AppError('not_found', `There is no template "${id}".`)
+  }
+
+  /** A template proposed from a compose file the user picked; null when they picked none. */
+  async propose(file: string | null): Promise<ImportProposal | null> {
+    return file ? proposeFromFile(file) : null
+  }
+
+  /** Saves an imported draft into the custom folder; an id any template (or a broken one) has is refused. */
+  async saveImport(draft: ImportDraft): Promise<ImportSaved> {
+    const { templates, problems } = await this.load()
+    const taken = [...templates.map((t) => t.id), ...problems.map((p) => p.template).filter(Boolean)]
+    return saveImportedTemplate(this.customDir(), draft, taken)
   }
 }
