@@ -19,6 +19,8 @@ export interface ShopMetadata {
   fromBackup?: string
   editedBy?: string
   editedAt?: string
+  /** The loopback port the shop's entry is published on, where no Traefik routes it (Local Docker): its address stays. */
+  loopbackPort?: number
 }
 
 export interface ShopRecord {

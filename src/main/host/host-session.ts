@@ -1,6 +1,7 @@
 // A connected host: a command runner and a way to the Docker socket, over SSH or on this machine. Nothing here
 // speaks the Docker API itself: the engine (engine/compose/) builds its client on `dockerAgent`.
 import { EventEmitter } from 'node:events'
+import { mkdirSync } from 'node:fs'
 import type { Agent } from 'node:http'
 import type { HostProfile } from '@shared/hosts'
 import { AppError } from '@shared/errors'
@@ -108,6 +109,9 @@ class LocalHostSession extends EventEmitter<HostSessionEvents> implements HostSe
 
   constructor(readonly profile: HostProfile) {
     super()
+    // The local host's base directory is a folder of the app's own (defaultLocalBaseDir): nobody sets it up, so a
+    // first shop on a fresh laptop would find no directory to be reserved in.
+    mkdirSync(profile.baseDir, { recursive: true, mode: 0o750 })
   }
 
   exec(argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {

@@ -15,6 +15,7 @@ import type { LifecycleDeps } from './shop-lifecycle'
 import { newShopMetadata, shopFiles } from './shop-record'
 import { checkHostRoom } from './host-room'
 import { startNewShop } from './start-new-shop'
+import { routedShop, shopUrl, traefikRouting, type ShopRouting } from './shop-routing'
 
 /** What the wizard asks, on the host it names (a gated host gets the same fields: HostCreate). */
 export interface CreateShopInput extends HostCreate {
@@ -25,6 +26,8 @@ export interface CreateShopDeps extends LifecycleDeps {
   certResolver: string | null
   now?: () => Date
   publishName?: PublishName
+  /** How the host's shops are reached (its kind says); Traefik where not given. */
+  routing?: ShopRouting
 }
 
 export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): StartedOperation {
@@ -45,15 +48,20 @@ export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): S
       const template = await deps.template(input.templateId)
       const params = resolveParams(template.manifest, input.params)
       const secrets = generateSecrets(template.manifest)
-      const rendered = renderShop(template, {
-        name: input.name,
-        domain: input.domain,
-        params,
-        secrets,
-        certResolver: deps.certResolver,
-        ...(input.image ? { image: input.image } : {}),
-      })
       engine = await deps.engine(input.hostId)
+      const route = await (deps.routing ?? traefikRouting).assign(engine, input.name)
+      const rendered = routedShop(
+        renderShop(template, {
+          name: input.name,
+          domain: input.domain,
+          params,
+          secrets,
+          certResolver: deps.certResolver,
+          ...(input.image ? { image: input.image } : {}),
+        }),
+        template.manifest.entry,
+        route,
+      )
       await checkHostRoom(engine, template)
 
       // A missing image or a refused login is found before a file is written.
@@ -70,7 +78,7 @@ export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): S
 
       steps.begin('write')
       const metadata = newShopMetadata(
-        { template: template.id, description: input.description, domain: input.domain, params, image: input.image, createdBy: deps.user },
+        { template: template.id, description: input.description, domain: input.domain, params, image: input.image, createdBy: deps.user, ...route },
         now(),
       )
       await engine.store.writeFiles(dir, shopFiles(rendered, metadata))
@@ -78,9 +86,9 @@ export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): S
       if (!input.start) {
         steps.skip('start', { key: 'notStarted' })
         steps.skip('health')
-        return { url: `https://${input.domain}`, login: null, seconds: (now().getTime() - context.startedAt) / 1000 }
+        return { url: shopUrl(input.domain, route), login: null, seconds: (now().getTime() - context.startedAt) / 1000 }
       }
-      return startNewShop(engine, context, { name: input.name, domain: input.domain, template, secrets, params })
+      return startNewShop(engine, context, { name: input.name, domain: input.domain, route, template, secrets, params })
     },
     async settle(failure, step) {
       if (engine && reserved) await settleNewShop(engine, input.name, failure, { operation: 'create', step })

@@ -12,6 +12,7 @@ import { secretMasker } from './secret-mask'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { shopFiles, volumeNames, type ShopMetadata } from './shop-record'
 import { checkRole } from './shop-role'
+import { routedShop, routeOf, shopUrl } from './shop-routing'
 
 export interface EditShopInput {
   hostId: string
@@ -56,15 +57,20 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
         // The shop's own secrets stay (its data depends on them); only a secret the template has gained is new.
         const secrets = { ...generateSecrets(template.manifest), ...record.secrets }
         const image = input.image?.trim() || undefined
-        const rendered = renderShop(template, {
-          name: input.shop,
-          domain: input.domain,
-          params,
-          secrets,
-          certResolver: deps.certResolver,
-          volumes: volumeNames(record, input.shop),
-          ...(image ? { image } : {}),
-        })
+        const rendered = routedShop(
+          renderShop(template, {
+            name: input.shop,
+            domain: input.domain,
+            params,
+            secrets,
+            certResolver: deps.certResolver,
+            volumes: volumeNames(record, input.shop),
+            ...(image ? { image } : {}),
+          }),
+          template.manifest.entry,
+          // The shop keeps its address: on Local Docker the port its record holds.
+          routeOf(record.metadata),
+        )
         const { image: _previousImage, ...kept } = record.metadata
         const metadata: ShopMetadata = {
           ...kept,
@@ -105,7 +111,7 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
             )
           })
         }
-        return { url: `https://${input.domain}`, login: null, seconds: (Date.now() - context.startedAt) / 1000 }
+        return { url: shopUrl(input.domain, routeOf(record.metadata)), login: null, seconds: (Date.now() - context.startedAt) / 1000 }
       })
     },
     async settle(failure, step) {

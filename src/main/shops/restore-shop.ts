@@ -13,6 +13,7 @@ import { unpackArchives } from './backup-archives'
 import type { BackupDeps } from './backup-shop'
 import { secretMasker } from './secret-mask'
 import { checkRole } from './shop-role'
+import { routeOf, shopUrl } from './shop-routing'
 import { nextGeneration, shopVolumes, withVolumeNames, type ShopRecord } from './shop-record'
 import { progressSum } from './volume-copy'
 
@@ -178,7 +179,12 @@ export function startRestore(input: RestoreInput, deps: BackupDeps): StartedOper
           left.length > 0 ? { key: 'volumesLeft', values: { volumes: left.join(', ') } } : { key: 'volumesRemoved', values: { count: volumes.length } },
         )
         await active.store.clearFailure(input.shop)
-        return { url: `https://${record.metadata.domain}`, login: null, seconds: (Date.now() - context.startedAt) / 1000, backupId: input.backupId }
+        return {
+          url: shopUrl(record.metadata.domain, routeOf(record.metadata)),
+          login: null,
+          seconds: (Date.now() - context.startedAt) / 1000,
+          backupId: input.backupId,
+        }
       })
     },
     failedAt: (failure, current) => (failure.code === 'restore_rolled_back' ? 'health' : current),

@@ -12,6 +12,7 @@ import type { LifecycleDeps } from './shop-lifecycle'
 import { newShopMetadata, shopFiles, type ShopRecord } from './shop-record'
 import { startNewShop } from './start-new-shop'
 import { checkHostRoom } from './host-room'
+import { routedShop, traefikRouting, type ShopRoute, type ShopRouting } from './shop-routing'
 
 export interface CopyTarget {
   name: string
@@ -22,6 +23,8 @@ export interface CopyTarget {
 export interface CopyDeps extends Pick<LifecycleDeps, 'template' | 'user'> {
   certResolver: string | null
   publishName?: PublishName
+  /** How the host's shops are reached: a copy gets a route of its own (Local Docker: its own port). */
+  routing?: ShopRouting
 }
 
 export interface ShopCopy {
@@ -31,6 +34,7 @@ export interface ShopCopy {
   params: ReturnType<typeof resolveParams>
   secrets: Record<string, string>
   image: string | undefined
+  route: ShopRoute
   rendered: RenderedShop
 }
 
@@ -49,15 +53,20 @@ export async function planShopCopy(engine: ShopEngine, deps: CopyDeps, source: s
   const params = resolveParams(template.manifest, record.metadata.params)
   const secrets = secretsForCopy(template, record)
   const image = record.metadata.image
-  const rendered = renderShop(template, {
-    name: target.name,
-    domain: target.domain,
-    params,
-    secrets,
-    certResolver: deps.certResolver,
-    ...(image ? { image } : {}),
-  })
-  return { source, record, template, params, secrets, image, rendered }
+  const route = await (deps.routing ?? traefikRouting).assign(engine, target.name)
+  const rendered = routedShop(
+    renderShop(template, {
+      name: target.name,
+      domain: target.domain,
+      params,
+      secrets,
+      certResolver: deps.certResolver,
+      ...(image ? { image } : {}),
+    }),
+    template.manifest.entry,
+    route,
+  )
+  return { source, record, template, params, secrets, image, route, rendered }
 }
 
 /** The volumes are filled: write the new shop's files (recording where it came from), publish its name, start it. */
@@ -78,8 +87,16 @@ export async function finishShopCopy(
     clonedFrom: copy.source,
     ...(target.fromBackup ? { fromBackup: target.fromBackup } : {}),
     createdBy: deps.user,
+    ...copy.route,
   })
   await engine.store.writeFiles(engine.store.dir(target.name), shopFiles(copy.rendered, metadata))
   await publishStep(context, target.domain, deps.publishName)
-  return startNewShop(engine, context, { name: target.name, domain: target.domain, template: copy.template, secrets: copy.secrets, params: copy.params })
+  return startNewShop(engine, context, {
+    name: target.name,
+    domain: target.domain,
+    route: copy.route,
+    template: copy.template,
+    secrets: copy.secrets,
+    params: copy.params,
+  })
 }

@@ -19,6 +19,7 @@ import { runShopAction } from './shop-actions'
 import type { RegistryAuth } from './pull-step'
 import { readLogs, type LogFollowers, type ShopLogsQuery } from './shop-logs'
 import { revealLoginPassword } from './shop-secrets'
+import { traefikRouting, type ShopRouting } from './shop-routing'
 import { startUpdateShop } from './update-shop'
 
 /** A host's names at Hetzner, as its domain mode says. */
@@ -43,6 +44,8 @@ export interface ShopServiceDeps {
   certResolver: string | null
   /** Reads the host's shops again: an action that changed what exists (a directory gone), not only container states. */
   reread: (hostId: string) => Promise<unknown>
+  /** How a host's new shops are reached, by its kind (shop-routing.ts); Traefik where not given. */
+  routing?: (profile: HostProfile) => ShopRouting
 }
 
 export class ShopService {
@@ -51,6 +54,11 @@ export class ShopService {
   private get lifecycle() {
     const { engine, template, runner, user, registryAuth, certResolver } = this.deps
     return { engine, template, runner, user, registryAuth, certResolver }
+  }
+
+  /** What a new shop on the host needs of it: its name published where the domain mode says, its route. */
+  private newShopDeps(hostId: string) {
+    return { publishName: this.publishFor(hostId), routing: this.deps.routing?.(this.deps.profile(hostId)) ?? traefikRouting }
   }
 
   private publishFor(hostId: string) {
@@ -75,7 +83,7 @@ export class ShopService {
 
   /** Create as a draft's deploy does: the operation and the promise of its end. */
   startCreate(input: CreateShopInput): StartedOperation {
-    const deps: CreateShopDeps = { ...this.lifecycle, publishName: this.publishFor(input.hostId) }
+    const deps: CreateShopDeps = { ...this.lifecycle, ...this.newShopDeps(input.hostId) }
     return startCreateShop(input, deps)
   }
 
@@ -84,7 +92,7 @@ export class ShopService {
   }
 
   clone(input: CloneShopInput): OperationSnapshot {
-    return startCloneShop(input, { ...this.lifecycle, helperImage: this.deps.settings().helperImage, publishName: this.publishFor(input.hostId) }).snapshot
+    return startCloneShop(input, { ...this.lifecycle, helperImage: this.deps.settings().helperImage, ...this.newShopDeps(input.hostId) }).snapshot
   }
 
   edit(input: EditShopInput): OperationSnapshot {
@@ -113,7 +121,7 @@ export class ShopService {
   }
 
   restoreAsNew(input: RestoreNewInput): OperationSnapshot {
-    return startRestoreAsNewShop(input, { ...this.backupDeps(), publishName: this.publishFor(input.hostId) }).snapshot
+    return startRestoreAsNewShop(input, { ...this.backupDeps(), ...this.newShopDeps(input.hostId) }).snapshot
   }
 
   transfer(input: { hostId: string; shop: string; direction: 'download' | 'upload'; backupId?: string | undefined }): OperationSnapshot {

@@ -9,10 +9,13 @@ import type { OperationContext } from '../operations/operation-runner'
 import { withParams } from '../templates/placeholders'
 import type { Template } from '../templates/template-loader'
 import { secretMasker } from './secret-mask'
+import { shopUrl, type ShopRoute } from './shop-routing'
 
 export interface NewShop {
   name: string
   domain: string
+  /** How it is reached (its record keeps it): the URL says the same. */
+  route: ShopRoute
   template: Template
   secrets: Record<string, string>
   params: Record<string, ShopParamValue>
@@ -32,7 +35,7 @@ export async function startNewShop(engine: ShopEngine, context: OperationContext
     onChange: (containers) => op.step('health', 'running', containersNote(containers)),
   })
   await engine.store.clearFailure(shop.name)
-  const url = `https://${shop.domain}`
+  const url = shopUrl(shop.domain, shop.route)
   return { url, login: loginOf(shop.template, shop.params, url), seconds: (Date.now() - context.startedAt) / 1000 }
 }
 

@@ -13,6 +13,7 @@ import { secretMasker } from './secret-mask'
 import type { LifecycleDeps } from './shop-lifecycle'
 import { shopFiles, volumeNames, type ShopMetadata, type ShopRecord } from './shop-record'
 import { checkRole } from './shop-role'
+import { routedShop, routeOf, shopUrl } from './shop-routing'
 
 export interface UpdateShopInput {
   hostId: string
@@ -46,15 +47,19 @@ export function startUpdateShop(input: UpdateShopInput, deps: UpdateShopDeps): S
         const mask = secretMasker(current.secrets)
         const project = { name: input.shop, dir: current.dir }
         const apply = (image: string | undefined): Promise<void> => {
-          const rendered = renderShop(template, {
-            name: input.shop,
-            domain: current.metadata.domain,
-            params,
-            secrets: current.secrets,
-            certResolver: deps.certResolver,
-            volumes: volumeNames(current, input.shop),
-            ...(image ? { image } : {}),
-          })
+          const rendered = routedShop(
+            renderShop(template, {
+              name: input.shop,
+              domain: current.metadata.domain,
+              params,
+              secrets: current.secrets,
+              certResolver: deps.certResolver,
+              volumes: volumeNames(current, input.shop),
+              ...(image ? { image } : {}),
+            }),
+            template.manifest.entry,
+            routeOf(current.metadata),
+          )
           const { image: _old, ...rest } = current.metadata
           const metadata: ShopMetadata = { ...rest, ...(image ? { image } : {}), editedBy: deps.user, editedAt: new Date().toISOString() }
           return active.store.writeFiles(current.dir, shopFiles(rendered, metadata))
@@ -96,7 +101,7 @@ export function startUpdateShop(input: UpdateShopInput, deps: UpdateShopDeps): S
         steps.skip('rollback')
         await active.store.clearFailure(input.shop)
       })
-      return { url: `https://${record!.metadata.domain}`, login: null, seconds: (Date.now() - context.startedAt) / 1000 }
+      return { url: shopUrl(record!.metadata.domain, routeOf(record!.metadata)), login: null, seconds: (Date.now() - context.startedAt) / 1000 }
     },
     failedAt: (failure, current) => (failure.code === 'update_rolled_back' ? 'health' : current),
     async settle(failure, step) {
