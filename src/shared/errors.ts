@@ -144,6 +144,7 @@ export const errorSayKeys = [
   'jobFailed',
   'noRoomDisk',
   'noRoomMemory',
+  'noLoopbackPort',
 ] as const
 export type ErrorSayKey = (typeof errorSayKeys)[number]
 
