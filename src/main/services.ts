@@ -14,6 +14,7 @@ import { OverviewCache } from './shops/overview-cache'
 import { OverviewService } from './shops/overview-service'
 import { LogFollowers } from './shops/shop-logs'
 import { ShopService } from './shops/shop-service'
+import { routingByHostKind } from './shops/shop-routing'
 import { TemplateService } from './templates/template-service'
 import { OperationRegistry } from './operations/operation-registry'
 import { OperationRunner } from './operations/operation-runner'
@@ -127,6 +128,7 @@ export function createServices(deps: ServiceDeps): Services {
     chooseFolder: (purpose) => services.chooseFolder(purpose),
     certResolver: 'letsencrypt',
     reread: (hostId) => overview.refresh(hostId),
+    routing: routingByHostKind(),
   })
   const services: Services = {
     events,
