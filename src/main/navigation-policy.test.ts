@@ -10,6 +10,17 @@ describe('navigation policy', () => {
     expect(isSafeExternalUrl('not a url')).toBe(false)
   })
 
+  it('opens plain http only on this machine, where a Local Docker shop answers on its own port', () => {
+    expect(isSafeExternalUrl('http://hansen.localhost:8100')).toBe(true)
+    expect(isSafeExternalUrl('http://hansen.localhost:8100/admin-shop')).toBe(true)
+    expect(isSafeExternalUrl('http://127.0.0.1:8100/')).toBe(true)
+    expect(isSafeExternalUrl('http://localhost.evil.example:8100')).toBe(false)
+    expect(isSafeExternalUrl('http://hansen.localhost.evil.example/')).toBe(false)
+    expect(isSafeExternalUrl('http://127.0.0.1.evil.example/')).toBe(false)
+    expect(isSafeExternalUrl('http://user:pw@hansen.localhost:8100')).toBe(false)
+    expect(isSafeExternalUrl('ftp://hansen.localhost/')).toBe(false)
+  })
+
   it('recognises the app origin and rejects look-alikes', () => {
     const isApp = sameOrigin('app://shop-manager')
     expect(isApp('app://shop-manager/index.html#/hosts')).toBe(true)

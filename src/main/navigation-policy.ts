@@ -1,9 +1,16 @@
 // Pure rules for what the window may load or open; kept apart from Electron so they are unit-tested.
 import { isAbsolute, join, normalize, relative } from 'node:path'
 
+/**
+ * What opens in the system browser: https anywhere; plain http only on this machine (`localhost`, `*.localhost`,
+ * 127.0.0.1), where a Local Docker shop answers on its own port with no certificate (see shops/shop-routing.ts).
+ */
 export function isSafeExternalUrl(url: string): boolean {
   try {
-    return new URL(url).protocol === 'https:'
+    const parsed = new URL(url)
+    if (parsed.protocol === 'https:') return true
+    const host = parsed.hostname
+    return parsed.protocol === 'http:' && !parsed.username && !parsed.password && (host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1')
   } catch {
     return false
   }
