@@ -92,6 +92,7 @@ export const errorSayKeys = [
   'ownKeyRole',
   'templateFileOutside',
   'templateFileCompose',
+  'templateFileSecrets',
   'templateBuildContext',
   'templateImportNoFolder',
   'keyGone',

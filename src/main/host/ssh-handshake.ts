@@ -6,6 +6,7 @@ import { AppError } from '@shared/errors'
 import { judgeHostKey } from './host-key'
 import type { SshConnectionOptions, SshTarget } from './ssh-types'
 import { connectionDropped, keyError, socketError, sshError } from './ssh-errors'
+import { dropWhenSilent } from './silent-link'
 
 const { Client: SshClient, utils } = ssh2
 
@@ -21,27 +22,6 @@ function checkKey(target: SshTarget): void {
 export interface SshLink {
   client: Client
   socket: Socket
-}
-
-/**
- * ssh2 gives up only after keepaliveCountMax + 1 unanswered intervals (20 s with the defaults), and only while
- * its socket still counts as writable. A live sshd answers every keep-alive within one interval, so a session
- * that has sent nothing at all for keepaliveCountMax intervals (at least two, so one late answer is not a
- * drop) is dead: its socket is destroyed, which makes ssh2 close the session and every channel on it.
- */
-function dropWhenSilent(socket: Socket, options: SshConnectionOptions): void {
-  if (!(options.keepaliveIntervalMs > 0)) return
-  const limitMs = options.keepaliveIntervalMs * Math.max(2, options.keepaliveCountMax)
-  let heard = performance.now()
-  let timer: NodeJS.Timeout | undefined
-  const check = (): void => {
-    const silentMs = performance.now() - heard
-    if (silentMs >= limitMs) socket.destroy()
-    else timer = setTimeout(check, limitMs - silentMs).unref()
-  }
-  socket.on('data', () => (heard = performance.now()))
-  socket.once('close', () => clearTimeout(timer))
-  timer = setTimeout(check, limitMs).unref()
 }
 
 /** Dials, verifies the host key against the pinned one, and logs in. */

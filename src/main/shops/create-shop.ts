@@ -82,7 +82,7 @@ export function startCreateShop(input: CreateShopInput, deps: CreateShopDeps): S
         now(),
       )
       await engine.store.writeFiles(dir, shopFiles(rendered, metadata))
-      await publishStep(context, input.domain, deps.publishName)
+      await publishStep(context, rendered.hosts, deps.publishName)
       if (!input.start) {
         steps.skip('start', { key: 'notStarted' })
         steps.skip('health')

@@ -1,6 +1,6 @@
 // Edit, as an operation: description, domain, template parameters and image change; the shop is rendered again from
 // its template with the secrets it already has and applied with `up -d`, which recreates only the services that
-// changed. On a per-shop host the new name is published before anything changes, the old one removed after.
+// changed. On a per-shop host the new names are published before anything changes, the old ones removed after.
 import { AppError } from '@shared/errors'
 import { editSteps, type EditStep } from '@shared/operations'
 import type { ShopEngine } from '../engine/shop-engine'
@@ -10,7 +10,7 @@ import { renderShop } from '../templates/render'
 import { pullImages } from './pull-step'
 import { secretMasker } from './secret-mask'
 import type { LifecycleDeps } from './shop-lifecycle'
-import { shopFiles, volumeNames, type ShopMetadata } from './shop-record'
+import { recordHostNames, shopFiles, volumeNames, type ShopMetadata } from './shop-record'
 import { checkRole } from './shop-role'
 import { routedShop, routeOf, shopUrl } from './shop-routing'
 
@@ -55,7 +55,7 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
         const template = await deps.template(record.metadata.template)
         const params = resolveParams(template.manifest, input.params)
         // The shop's own secrets stay (its data depends on them); only a secret the template has gained is new.
-        const secrets = { ...generateSecrets(template.manifest), ...record.secrets }
+        const secrets = generateSecrets(template.manifest, record.secrets)
         const image = input.image?.trim() || undefined
         const rendered = routedShop(
           renderShop(template, {
@@ -84,11 +84,14 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
         // A new image is on the host before anything changes: a wrong tag or a refused login leaves the shop as it was.
         steps.begin('pull', rendered.images.join(', '))
         await pullImages(rendered.images, { runtime: active.runtime, auth: deps.registryAuth, op, step: 'pull', signal: op.signal })
-        const moved = record.metadata.domain !== input.domain
-        // The new name first: should Hetzner refuse it, nothing of the shop has changed yet.
-        if (moved && deps.dns) {
-          steps.begin('dns', input.domain)
-          await deps.dns.publish(input.domain, op.signal)
+        // Names the shop gains (a new domain, and its routes' host names on it) and those it loses, as its files say.
+        const before = recordHostNames(record)
+        const gained = rendered.hosts.filter((name) => !before.includes(name))
+        const lost = before.filter((name) => !rendered.hosts.includes(name))
+        // The new names first: should Hetzner refuse one, nothing of the shop has changed yet.
+        if (gained.length > 0 && deps.dns) {
+          steps.begin('dns', gained.join(', '))
+          for (const name of gained) await deps.dns.publish(name, op.signal)
         } else steps.skip('dns', { key: 'dnsNothing' })
 
         steps.cancelled()
@@ -99,16 +102,12 @@ export function startEditShop(input: EditShopInput, deps: EditShopDeps): Started
         steps.begin('start')
         await active.runtime.apply({ name: input.shop, dir: record.dir }, { mask: secretMasker(secrets), onOutput: (line) => op.log(line) })
         await active.store.clearFailure(input.shop)
-        if (moved && record.metadata.domain && deps.dns) {
-          await deps.dns.unpublish(record.metadata.domain).catch((error: unknown) => {
+        for (const old of deps.dns ? lost : []) {
+          await deps.dns!.unpublish(old).catch((error: unknown) => {
             const reason = (error as Error).message
-            throw new AppError(
-              'dns_failed',
-              `The shop now answers on ${input.domain}, but its old DNS record ${record.metadata.domain} could not be removed: ${reason}`,
-              {
-                say: { key: 'dnsOldRecord', values: { domain: input.domain, old: record.metadata.domain, reason } },
-              },
-            )
+            throw new AppError('dns_failed', `The shop now answers on ${input.domain}, but its old DNS record ${old} could not be removed: ${reason}`, {
+              say: { key: 'dnsOldRecord', values: { domain: input.domain, old, reason } },
+            })
           })
         }
         return { url: shopUrl(input.domain, routeOf(record.metadata)), login: null, seconds: (Date.now() - context.startedAt) / 1000 }

@@ -11,3 +11,12 @@ describe('secretMasker', () => {
     expect(secretMasker(['abc'])('abc abc')).toBe('abc abc')
   })
 })
+
+describe('secretMasker with a multi-line secret', () => {
+  it('masks the whole key and each of its lines, as a log that prints it line by line shows them', () => {
+    const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQCaZjPD6h2d9\n-----END PRIVATE KEY-----\n'
+    const mask = secretMasker({ key: pem })
+    expect(mask(`key=${pem}`)).toBe('key=•••')
+    expect(mask('line: BKcwggSjAgEAAoIBAQCaZjPD6h2d9')).toBe('line: •••')
+  })
+})

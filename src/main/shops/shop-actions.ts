@@ -1,10 +1,11 @@
 // Start, restart, stop, remove and delete a shop, with the seed's meaning; one action per shop at a time, on this
 // laptop (queued) and across laptops (the shop's lock on the host: the second is told who holds it). Delete takes
-// the shop's own DNS record along (per-shop mode), read before the files go.
+// the shop's own DNS records along (per-shop mode: its domain and its routes' host names), read before the files go.
 import { AppError } from '@shared/errors'
 import type { ShopAction } from '@shared/shops'
 import type { ShopEngine } from '../engine/shop-engine'
 import { checkRole } from './shop-role'
+import { recordHostNames } from './shop-record'
 
 export interface ShopActionRequest {
   shop: string
@@ -28,13 +29,14 @@ export async function runShopAction(engine: ShopEngine, request: ShopActionReque
     })
   }
   const dir = engine.store.dir(shop)
-  const domain =
+  // Its domain and the routes' own host names, as its compose file says (read before the files go).
+  const names =
     action === 'delete' && request.unpublish
       ? await engine.store.read(shop).then(
-          (r) => r.metadata.domain,
-          () => null,
+          (r) => recordHostNames(r),
+          () => [],
         )
-      : null
+      : []
   await engine.store.withLock(shop, request.user, async (presence) => {
     if (presence === 'failure') return settleUnwritten(engine, shop, action)
     await engine.runtime.control({ name: shop, dir }, action)
@@ -42,12 +44,15 @@ export async function runShopAction(engine: ShopEngine, request: ShopActionReque
     if (action === 'start' || action === 'restart') await engine.store.clearFailure(shop)
     if (action === 'delete') await removeDirectory(engine, dir, 'The containers and volumes are gone')
   })
-  if (domain && request.unpublish) {
-    await request.unpublish(domain).catch((error: unknown) => {
-      const reason = (error as Error).message
-      throw new AppError('dns_failed', `The shop is deleted, but its DNS record ${domain} could not be removed: ${reason}`, {
-        say: { key: 'dnsDeleteFailed', values: { domain, reason } },
-      })
+  // Every name is tried, so one that Hetzner refuses leaves no other behind; the first refusal is said.
+  let failed: { domain: string; reason: string } | null = null
+  for (const domain of request.unpublish ? names : []) {
+    await request.unpublish!(domain).catch((error: unknown) => void (failed ??= { domain, reason: (error as Error).message }))
+  }
+  if (failed) {
+    const { domain, reason } = failed
+    throw new AppError('dns_failed', `The shop is deleted, but its DNS record ${domain} could not be removed: ${reason}`, {
+      say: { key: 'dnsDeleteFailed', values: { domain, reason } },
     })
   }
 }

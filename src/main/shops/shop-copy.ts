@@ -4,7 +4,7 @@
 import type { CreateResult } from '@shared/operations'
 import type { ShopEngine } from '../engine/shop-engine'
 import type { OperationContext } from '../operations/operation-runner'
-import { generateSecret, resolveParams } from '../templates/parameters'
+import { generateSecrets, resolveParams } from '../templates/parameters'
 import { renderShop, type RenderedShop } from '../templates/render'
 import type { Template } from '../templates/template-loader'
 import { publishStep, type PublishName } from './publish-step'
@@ -38,11 +38,10 @@ export interface ShopCopy {
   rendered: RenderedShop
 }
 
-/** Secrets the copied data depends on come along; the others are new, so two shops share no more than needed. */
+/** Secrets the copied data depends on come along; the others are new, so two shops share no more than needed (a hash follows its source). */
 export function secretsForCopy(template: Template, record: ShopRecord): Record<string, string> {
-  return Object.fromEntries(
-    template.manifest.secrets.map((s) => [s.id, s.onClone === 'keep' && record.secrets[s.id] ? record.secrets[s.id]! : generateSecret(s.length, s.alphabet)]),
-  )
+  const kept = template.manifest.secrets.filter((s) => s.kind === 'hash' || s.onClone === 'keep')
+  return generateSecrets(template.manifest, Object.fromEntries(kept.flatMap((s) => (record.secrets[s.id] ? [[s.id, record.secrets[s.id]!]] : []))))
 }
 
 /** Reads the source shop, checks the host has room for one more, and renders the new one; touches nothing on the host. */
@@ -90,7 +89,7 @@ export async function finishShopCopy(
     ...copy.route,
   })
   await engine.store.writeFiles(engine.store.dir(target.name), shopFiles(copy.rendered, metadata))
-  await publishStep(context, target.domain, deps.publishName)
+  await publishStep(context, copy.rendered.hosts, deps.publishName)
   return startNewShop(engine, context, {
     name: target.name,
     domain: target.domain,

@@ -18,9 +18,28 @@ export function shopFiles(rendered: RenderedShop, metadata: ShopMetadata): ShopF
   return [
     ...Object.entries(rendered.files).map(([path, content]) => ({ path, content, mode: 0o644 })),
     { path: ENV_FILE, content: rendered.env, mode: 0o600 },
+    ...Object.entries(rendered.secretFiles).map(([path, content]) => ({ path, content, mode: 0o600 })),
     { path: COMPOSE_FILE, content: rendered.compose, mode: 0o644 },
     { path: METADATA_FILE, content: `${JSON.stringify(metadata, null, 2)}\n`, mode: 0o644 },
   ]
+}
+
+/**
+ * Every host name the shop answers on, as its compose file's Traefik rules say (the routes' own hosts beside its
+ * domain), its domain first: what delete and edit take away at Hetzner. The file, not today's template, because
+ * the template may have changed since the shop was rendered.
+ */
+export function recordHostNames(record: Pick<ShopRecord, 'compose' | 'metadata'>): string[] {
+  const compose = (parse(record.compose) ?? {}) as { services?: Record<string, { labels?: unknown }> }
+  const rules = Object.values(compose.services ?? {}).flatMap((service) => {
+    const labels = service?.labels
+    if (!labels || typeof labels !== 'object' || Array.isArray(labels)) return []
+    return Object.entries(labels as Record<string, unknown>).flatMap(([key, value]) =>
+      /^traefik\.http\.routers\.[^.]+\.rule$/.test(key) ? [String(value)] : [],
+    )
+  })
+  const hosts = rules.flatMap((rule) => [...rule.matchAll(/Host\(`([^`]+)`\)/g)].map((m) => m[1]!))
+  return [...new Set([...(record.metadata.domain ? [record.metadata.domain] : []), ...hosts])]
 }
 
 /** The shop's named volumes as its compose file names them, by key (explicit `name:` or compose's default). */

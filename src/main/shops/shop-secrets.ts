@@ -8,7 +8,7 @@ export async function revealLoginPassword(engine: ShopEngine, template: (id: str
   // A sales key's host checks it is the login password and reads it itself; no other secret leaves it.
   if (engine.host) return engine.host.revealLogin(shop, secretId)
   const record = await engine.store.read(shop)
-  const login = (await template(record.metadata.template)).manifest.secrets.find((s) => s.login)
+  const login = (await template(record.metadata.template)).manifest.secrets.find((s) => s.kind === 'random' && s.login)
   if (!login || login.id !== secretId) {
     throw new AppError('forbidden', `"${secretId}" is not the login password of "${shop}"; only that one can be shown.`, {
       say: { key: 'notLoginSecret', values: { shop } },

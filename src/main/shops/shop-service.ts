@@ -19,6 +19,7 @@ import { runShopAction } from './shop-actions'
 import type { RegistryAuth } from './pull-step'
 import { readLogs, type LogFollowers, type ShopLogsQuery } from './shop-logs'
 import { revealLoginPassword } from './shop-secrets'
+import { recordHostNames } from './shop-record'
 import { traefikRouting, type ShopRouting } from './shop-routing'
 import { startUpdateShop } from './update-shop'
 
@@ -153,9 +154,15 @@ export class ShopService {
     return revealLoginPassword(await this.deps.engine(hostId), this.deps.template, shop, secretId)
   }
 
-  /** Puts the shop's name right at Hetzner (no write when it already is); null when the name is not the app's to write. */
+  /**
+   * Puts the shop's names right at Hetzner (no write when they already are): its domain and its routes' host names.
+   * Says what it did for the domain; null when the name is not the app's to write.
+   */
   async publish(hostId: string, shop: string): Promise<StepNote | null> {
     const record = await (await this.deps.engine(hostId)).store.read(shop)
-    return this.deps.naming.publish(this.deps.profile(hostId), record.metadata.domain)
+    const [domain = record.metadata.domain, ...others] = recordHostNames(record)
+    const said = await this.deps.naming.publish(this.deps.profile(hostId), domain)
+    for (const name of others) await this.deps.naming.publish(this.deps.profile(hostId), name)
+    return said
   }
 }

@@ -44,7 +44,7 @@ export async function startNewShop(engine: ShopEngine, context: OperationContext
  * shop's value of it: PrestaShop logs in with an e-mail) and the admin page's URL.
  */
 export function loginOf(template: Template, params: Record<string, ShopParamValue>, url: string): CreateResult['login'] {
-  const secret = template.manifest.secrets.find((s) => s.login)
+  const secret = template.manifest.secrets.find((s) => s.kind === 'random' && s.login)
   if (!secret) return null
   const { user, path } = template.manifest.login
   return { user: withParams(user, params), passwordSecretId: secret.id, url: path === '/' ? url : `${url}${path}` }

@@ -5,6 +5,7 @@
 import { posix } from 'node:path'
 import type { ErrorSay } from '@shared/errors'
 import type { ComposeFile } from './template-loader'
+import { SECRET_FILES_DIR } from '../engine/host-layout'
 
 /** Every name compose reads from its project directory without being told (compose-spec "compose file"). */
 const COMPOSE_READS = new Set(
@@ -36,6 +37,13 @@ export function fileProblem(path: string): FileRuleProblem | null {
       field: 'files',
       reason: `"${path}" is a file compose reads by itself in the shop directory; only the app writes it`,
       say: { key: 'templateFileCompose', values: { file: path } },
+    }
+  }
+  if (segments[0] === SECRET_FILES_DIR) {
+    return {
+      field: 'files',
+      reason: `"${path}" is in ${SECRET_FILES_DIR}/, where the app writes the shop's secrets as files`,
+      say: { key: 'templateFileSecrets', values: { file: path, dir: SECRET_FILES_DIR } },
     }
   }
   return null

@@ -6,7 +6,9 @@ import { templateError, type ComposeFile, type Template } from './template-loade
 import { composeYaml } from './compose-yaml'
 import { templateFilesProblem } from './file-rules'
 import { paramText, resolveValue, secretVariable } from './placeholders'
-import { JOB_LABEL, volumeName } from '../engine/host-layout'
+import { PROXY_NETWORK, shopHostNames, traefikLabels } from './routes'
+import { secretValueFits } from './secret-kinds'
+import { envLine, JOB_LABEL, SECRET_FILES_DIR, volumeName } from '../engine/host-layout'
 
 export type ParamValue = string | string[] | boolean
 
@@ -29,12 +31,16 @@ export interface RenderedShop {
   /** The shop's .env (mode 0600): the secrets, read by compose's interpolation. */
   env: string
   files: Record<string, string>
+  /** The secrets mounted as files (compose's file secrets), by path in the shop directory: mode 0600 like .env. */
+  secretFiles: Record<string, string>
+  /** Every host name the shop answers on, its domain first (the entry's, then the routes'): what DNS must point at the host. */
+  hosts: string[]
   /** The images the shop's services run (not those compose builds itself), to pull before anything is written. */
   images: string[]
 }
 
 const NETWORK = 'shop'
-const PROXY = 'proxy'
+const PROXY = PROXY_NETWORK
 
 function invalid(field: string, message: string): AppError {
   return new AppError('invalid_input', message, { fields: [{ path: field, message }] })
@@ -53,21 +59,6 @@ function networkNames(value: unknown): string[] {
   return value && typeof value === 'object' ? Object.keys(value) : []
 }
 
-function traefikLabels(input: RenderInput, port: number): Record<string, string> {
-  const router = `traefik.http.routers.${input.name}`
-  return {
-    'traefik.enable': 'true',
-    'traefik.docker.network': PROXY,
-    [`${router}.rule`]: `Host(\`${input.domain}\`)`,
-    [`${router}.entrypoints`]: 'websecure',
-    [`${router}.tls`]: 'true',
-    ...(input.certResolver ? { [`${router}.tls.certresolver`]: input.certResolver } : {}),
-    [`${router}.service`]: input.name,
-    [`traefik.http.services.${input.name}.loadbalancer.server.port`]: String(port),
-    'shopmanager.shop': input.name,
-  }
-}
-
 /** The images a compose file's services run, each once; an image compose builds, or names by a variable, is not for pulling ahead. */
 export function serviceImages(compose: ComposeFile): string[] {
   const images = Object.values(compose.services).flatMap((definition) =>
@@ -84,8 +75,14 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
   // Checked at load too; again here, for a template whose files or compose changed after it was loaded.
   const filesProblem = templateFilesProblem(Object.keys(template.files), compose)
   if (filesProblem) throw templateError(`${template.id}/${filesProblem.field === 'files' ? 'template.yaml' : manifest.compose}`, filesProblem.field, filesProblem.reason, { say: filesProblem.say })
+  const hosts = shopHostNames(manifest, input.domain)
+  for (const host of hosts.slice(1)) {
+    if (!isValidDomain(host)) throw invalid('domain', `"${host}", a route's host name on "${input.domain}", is not a valid domain (a label longer than 63 characters?).`)
+  }
   const param = Object.fromEntries(Object.entries(input.params).map(([k, v]) => [k, paramText(v)]))
   const lookup = { shop: { name: input.name, domain: input.domain }, param }
+  const labels = traefikLabels(manifest, input)
+  const sets = Object.values(manifest.environmentSets)
 
   // The override is for the template's image, not one service: a worker that runs the same image as the API
   // must not stay on the old tag.
@@ -94,20 +91,25 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
     service === manifest.image?.service || (templateImage !== undefined && compose.services[service]?.['image'] === templateImage)
   const services: Record<string, Record<string, unknown>> = {}
   for (const [service, definition] of Object.entries(compose.services)) {
-    const isEntry = service === manifest.entry.service
+    const routed = labels[service]
     const isJob = manifest.jobs.includes(service)
-    const mapped = Object.fromEntries(Object.entries(manifest.environment[service] ?? {}).map(([k, v]) => [k, resolveValue(v, lookup)]))
-    const networks = [...new Set([...networkNames(definition['networks']), NETWORK, ...(isEntry ? [PROXY] : [])])]
+    // The sets first, in order; the service's own environment entry wins over any of them.
+    const values = Object.assign({}, ...sets.filter((set) => set.services.includes(service)).map((set) => set.values), manifest.environment[service]) as Record<string, string>
+    const mapped = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, resolveValue(v, lookup)]))
+    const networks = [...new Set([...networkNames(definition['networks']), NETWORK, ...(routed ? [PROXY] : [])])]
+    const mounted = manifest.secrets.filter((secret) => secret.mount.includes(service)).map((secret) => secret.id)
     services[service] = {
       // A restart policy the template sets stays (`"no"` for a one-off job); the default keeps shops up after a reboot.
       restart: definition['restart'] ?? (isJob ? 'no' : 'unless-stopped'),
       networks,
       environment: { ...environmentMap(definition['environment']), ...mapped },
-      ...(isEntry ? { labels: traefikLabels(input, manifest.entry.port) } : {}),
+      ...(routed ? { labels: routed } : {}),
       ...(isJob ? { labels: { [JOB_LABEL]: 'true' } } : {}),
       ...(input.image && runsTemplateImage(service) ? { image: input.image } : {}),
+      ...(mounted.length > 0 ? { secrets: [...secretList(definition['secrets']), ...mounted] } : {}),
     }
   }
+  const mountedSecrets = manifest.secrets.filter((secret) => secret.mount.length > 0)
   const base: ComposeFile = {
     ...compose,
     services: Object.fromEntries(Object.entries(compose.services).map(([k, v]) => [k, { ...v, networks: undefined, environment: undefined }])),
@@ -122,17 +124,29 @@ export function renderShop(template: Template, input: RenderInput): RenderedShop
       [NETWORK]: { name: `${input.name}_${NETWORK}` },
       [PROXY]: { external: true, name: PROXY },
     },
+    ...(mountedSecrets.length > 0 ? { secrets: Object.fromEntries(mountedSecrets.map((secret) => [secret.id, { file: `./${secretFile(secret.id)}` }])) } : {}),
   }
   const merged = deepmerge(base, override, { arrayMerge: (_target, source: unknown[]) => source }) as ComposeFile
   for (const definition of Object.values(merged.services)) {
     for (const key of Object.keys(definition)) if (definition[key] === undefined) delete definition[key]
   }
-  const env = manifest.secrets
-    .map((secret) => {
-      const value = input.secrets[secret.id]
-      if (!value || !/^[A-Za-z0-9_-]+$/.test(value)) throw invalid(`secrets.${secret.id}`, `The secret "${secret.id}" is missing or malformed.`)
-      return `${secretVariable(secret.id)}=${value}\n`
-    })
-    .join('')
-  return { compose: composeYaml(merged), env, files: { ...template.files }, images: serviceImages(merged) }
+  const value = (secret: (typeof manifest.secrets)[number]): string => {
+    const text = input.secrets[secret.id]
+    // Each kind's own form: what reaches `.env` must read back the same through compose v1's and v2's parsers.
+    if (!text || !secretValueFits(secret, text)) throw invalid(`secrets.${secret.id}`, `The secret "${secret.id}" is missing or malformed.`)
+    return text
+  }
+  const env = manifest.secrets.map((secret) => envLine(secretVariable(secret.id), value(secret))).join('')
+  const secretFiles = Object.fromEntries(mountedSecrets.map((secret) => [secretFile(secret.id), value(secret)]))
+  return { compose: composeYaml(merged), env, files: { ...template.files }, secretFiles, hosts, images: serviceImages(merged) }
+}
+
+/** Where a mounted secret's file is in the shop directory. */
+function secretFile(id: string): string {
+  return `${SECRET_FILES_DIR}/${id}`
+}
+
+/** A service's own `secrets:` entries, kept beside the ones the app mounts. */
+function secretList(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : []
 }

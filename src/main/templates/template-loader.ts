@@ -10,6 +10,7 @@ import { composeProblems } from './compose-rules'
 import { manifestSchema, type Manifest } from './manifest'
 import { templateFilesProblem } from './file-rules'
 import { placeholdersIn } from './placeholders'
+import { manifestRuleProblem, type ManifestProblem } from './manifest-rules'
 
 export interface ComposeFile {
   services: Record<string, Record<string, unknown>>
@@ -87,13 +88,18 @@ function checkReferences(manifest: Manifest, compose: ComposeFile): void {
   if (manifest.image && !services.has(manifest.image.service)) throw templateError(MANIFEST, 'image.service', `no service "${manifest.image.service}" in ${manifest.compose}`)
   const params = new Set(manifest.parameters.map((p) => p.id))
   const secrets = new Set(manifest.secrets.map((s) => s.id))
+  const placeholders = (field: string, value: string): ManifestProblem | null => {
+    for (const ref of placeholdersIn(value)) {
+      const known = ref.kind === 'shop' ? ['name', 'domain'].includes(ref.id) : ref.kind === 'param' ? params.has(ref.id) : secrets.has(ref.id)
+      if (!known) return { field, message: `unknown ${ref.kind} "${ref.id}"` }
+    }
+    return null
+  }
   for (const [service, variables] of Object.entries(manifest.environment)) {
     if (!services.has(service)) throw templateError(MANIFEST, `environment.${service}`, `no service "${service}" in ${manifest.compose}`)
     for (const [name, value] of Object.entries(variables)) {
-      for (const ref of placeholdersIn(value)) {
-        const known = ref.kind === 'shop' ? ['name', 'domain'].includes(ref.id) : ref.kind === 'param' ? params.has(ref.id) : secrets.has(ref.id)
-        if (!known) throw templateError(MANIFEST, `environment.${service}.${name}`, `unknown ${ref.kind} "${ref.id}"`)
-      }
+      const problem = placeholders(`environment.${service}.${name}`, value)
+      if (problem) throw templateError(MANIFEST, problem.field, problem.message)
     }
   }
   for (const [i, job] of manifest.jobs.entries()) {
@@ -104,6 +110,8 @@ function checkReferences(manifest: Manifest, compose: ComposeFile): void {
     if (restart !== undefined && restart !== 'no' && restart !== 'on-failure')
       throw templateError(manifest.compose, `services.${job}.restart`, `a one-off job runs once: restart "${String(restart)}" would run it again and again`)
   }
+  const problem = manifestRuleProblem(manifest, compose, placeholders)
+  if (problem) throw templateError(MANIFEST, problem.field, problem.message)
   // The login's user may name a parameter (its value is the user: an e-mail, say), nothing else.
   for (const ref of placeholdersIn(manifest.login.user)) {
     const parameter = manifest.parameters.find((p) => p.id === ref.id)
