@@ -27,6 +27,8 @@ export interface TemplateSummary {
   healthTimeoutSeconds: number
   /** Runs only where its image is (the test bed): never offered first. */
   testOnly: boolean
+  /** Every service runs a tagged Docker Hub image (isPublicImage), none is built: a stock Docker runs it, no login needed. */
+  publicImages?: boolean
 }
 
 /** An image of a template the host could not pull when the template was installed there, and why. */
@@ -36,10 +38,25 @@ export interface MissingImage {
   say?: ErrorSay
 }
 
-/** The template a wizard starts on: the last choice where it is offered, else the first that is not test-only. */
+/**
+ * An image a stock Docker pulls without a login, as far as its name says: on Docker Hub (no registry host in front)
+ * and pinned by a tag or digest. An untagged name such as `b2xproc` is a host's own build, not a published image.
+ */
+export function isPublicImage(reference: string): boolean {
+  if (reference.includes('$')) return false
+  const parts = reference.split('/')
+  const first = parts[0]!
+  if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost') && first !== 'docker.io') return false
+  return parts.at(-1)!.includes(':') || reference.includes('@sha256:')
+}
+
+/**
+ * The template a wizard starts on: the last choice where it is offered, else the first that runs on a stock Docker
+ * from public images (so "Create" works on a laptop with nothing set up), else the first that is not test-only.
+ */
 export function startingTemplate(offered: readonly TemplateSummary[], last: string | null | undefined): string {
   if (last && offered.some((t) => t.id === last)) return last
-  return (offered.find((t) => !t.testOnly) ?? offered[0])?.id ?? ''
+  return (offered.find((t) => !t.testOnly && t.publicImages) ?? offered.find((t) => !t.testOnly) ?? offered[0])?.id ?? ''
 }
 
 /** A template that cannot be used, and why; the others stay usable. */

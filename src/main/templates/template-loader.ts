@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { parse, YAMLParseError } from 'yaml'
 import type { z } from 'zod'
 import { AppError, type ErrorSay } from '@shared/errors'
-import type { TemplateProblem, TemplateSummary } from '@shared/templates'
+import { isPublicImage, type TemplateProblem, type TemplateSummary } from '@shared/templates'
 import { composeProblems } from './compose-rules'
 import { manifestSchema, type Manifest } from './manifest'
 import { templateFilesProblem } from './file-rules'
@@ -201,5 +201,9 @@ export function summarize(template: Template): TemplateSummary {
     entryService: manifest.entry.service,
     healthTimeoutSeconds: manifest.healthTimeoutSeconds,
     testOnly: manifest.testOnly,
+    // The wizard starts on such a one: it runs on a laptop's stock Docker with nothing set up.
+    publicImages: Object.values(template.compose.services).every(
+      (service) => service['build'] === undefined && typeof service['image'] === 'string' && isPublicImage(service['image']),
+    ),
   }
 }
