@@ -9,7 +9,7 @@ PG_IMAGE="$REGISTRY_ADDR:$REGISTRY_PORT/shopmgr/pg:test"
 # 1.0 is the database image itself, "broken" the same without its health endpoint (the health check gets 404).
 PG_APP_REPO="$REGISTRY_ADDR:$REGISTRY_PORT/shopmgr/pg-app"
 PG_APP_BROKEN_TAG=broken
-PG_IMAGE_RECIPE=1 # bump when the rootfs below changes
+PG_IMAGE_RECIPE=2 # bump when the rootfs below changes
 PG_ROOT=/usr/lib/postgresql/15
 
 # Each executable's libraries, copied to their own paths under the rootfs.
@@ -26,7 +26,8 @@ pg_image_scripts() { # rootfs
   local root="$1"
   mkdir -p "$root/usr/local/bin" "$root/srv/app/cgi-bin" "$root/srv/web/cgi-bin" "$root/srv/web/static" "$root/srv/web/media"
   # Trust only on the local socket (the health check and the entrypoint's own set-up); the shop network logs in
-  # with the password, as scram-sha-256.
+  # with the password, as scram-sha-256. initdb skips its final sync (seconds on a busy disk, for files the
+  # server's first checkpoint writes out anyway); the server itself keeps fsync on.
   cat >"$root/usr/local/bin/pg-entry" <<'SH'
 #!/bin/sh
 set -e
@@ -37,7 +38,7 @@ if [ ! -s "$PGDATA/PG_VERSION" ]; then
   [ -n "$POSTGRES_PASSWORD" ] || { echo "pg-entry: POSTGRES_PASSWORD is empty" >&2; exit 1; }
   pw=/tmp/pg-entry.pw
   printf '%s\n' "$POSTGRES_PASSWORD" >"$pw"
-  initdb -D "$PGDATA" -U "$POSTGRES_USER" --pwfile="$pw" --auth-local=trust --auth-host=scram-sha-256 \
+  initdb -D "$PGDATA" -U "$POSTGRES_USER" --pwfile="$pw" --auth-local=trust --auth-host=scram-sha-256 --no-sync \
     --encoding=UTF8 --locale=C >/tmp/initdb.log 2>&1 || { cat /tmp/initdb.log >&2; exit 1; }
   rm -f "$pw"
   printf 'host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n' >>"$PGDATA/pg_hba.conf"
@@ -136,6 +137,8 @@ build_pg_app_images() {
   printf 'FROM %s\nRUN rm /srv/app/cgi-bin/health\nLABEL shopmgr.testbed.base=%s\n' "$PG_IMAGE" "$base" \
     | docker build -q -t "$PG_APP_REPO:$PG_APP_BROKEN_TAG" - >/dev/null 2>>"$DIR/dockerd.log" \
     || fail "pg image" "docker build of $PG_APP_REPO:$PG_APP_BROKEN_TAG failed" "$DIR/dockerd.log"
+  # The images of an earlier recipe, untagged now (each carries the recipe label; unused ones only).
+  docker image prune -f --filter label=shopmgr.testbed.recipe >/dev/null 2>&1 || true
 }
 
 pg_refs() { echo "$PG_IMAGE" "$PG_APP_REPO:1.0" "$PG_APP_REPO:$PG_APP_BROKEN_TAG"; }
