@@ -30,7 +30,8 @@ export class ShopRunner {
   readonly baseDir: string
   readonly session: HostSession
   readonly env: NodeJS.ProcessEnv
-  private readonly templates = new TemplateService(resolve(import.meta.dirname, '../../templates'), () => null)
+  /** The bundled templates, and the test fixtures' (the pg-shop database template) as the custom folder. */
+  readonly templates = new TemplateService(resolve(import.meta.dirname, '../../templates'), () => resolve(import.meta.dirname, '../../test/fixtures/templates'))
   private readonly waiters = new Map<string, (snapshot: OperationSnapshot) => void>()
   private readonly marks = new Map<string, Map<string, { start: number; end: number }>>()
   private readonly notes = new Map<string, Map<string, number>>()
@@ -66,11 +67,11 @@ export class ShopRunner {
     return stdout.trim()
   }
 
-  create(name: string): Promise<TimedOperation> {
+  create(name: string, templateId = 'busybox'): Promise<TimedOperation> {
     return this.timed(
       () =>
         startCreateShop(
-          { hostId: 'testbed', name, description: '', templateId: 'busybox', domain: `${name}.shops.test`, params: {}, start: true },
+          { hostId: 'testbed', name, description: '', templateId, domain: `${name}.shops.test`, params: {}, start: true },
           { engine: async () => composeEngine(this.session), template: (id) => this.templates.get(id), runner: this.runner, user: 'bench', certResolver: null },
         ).snapshot,
     )
@@ -93,6 +94,11 @@ export class ShopRunner {
     )
   }
 
+  /** A container of a shop's service. */
+  container(shop: string, service: string): string {
+    return this.docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${shop}`, '--filter', `label=com.docker.compose.service=${service}`)
+  }
+
   /** Takes a shop's containers, network and volumes away. */
   remove(name: string): void {
     const ids = this.docker('ps', '-aq', '--filter', `label=com.docker.compose.project=${name}`).split('\n').filter(Boolean)
@@ -109,6 +115,18 @@ export class ShopRunner {
   close(): void {
     this.session.close()
     rmSync(this.baseDir, { recursive: true, force: true })
+  }
+
+  /**
+   * A clone's copy as the source saw it: from the first pass until the source ran again, and within it the pause
+   * (from the pause step until the unpause note); beside them, when the clone had checked the source was back.
+   */
+  static copyFigures(timed: TimedOperation): { copyMs: number; pausedMs: number; backMs: number } {
+    const copied = timed.steps.get('copy')!.start
+    const pause = timed.steps.get('pause')!.start
+    const unpaused = [...timed.notes].find(([note]) => note.startsWith('resume: unpaused'))?.[1]
+    if (unpaused === undefined) throw new Error('the clone did not report the unpause')
+    return { copyMs: unpaused - copied, pausedMs: unpaused - pause, backMs: timed.steps.get('resume')!.end - pause }
   }
 
   private async timed(start: () => OperationSnapshot): Promise<TimedOperation> {
