@@ -38,12 +38,19 @@ export interface ShopSummary {
   image: string | null
   /** The shop this one was cloned from. */
   clonedFrom: string | null
+  /** On Local Docker: the loopback port its entry is published on (shopUrl). */
+  loopbackPort?: number
   /** The last operation that failed on the shop and was not followed by a success. */
   failure: ShopFailure | null
   containers: ShopContainer[]
 }
 
 export type ShopParamValue = string | string[] | boolean
+
+/** The shop's address as a browser opens it: https under its domain behind Traefik, http on its port on Local Docker. */
+export function shopUrl(domain: string, route: { loopbackPort?: number | undefined }): string {
+  return route.loopbackPort ? `http://${domain}:${route.loopbackPort}` : `https://${domain}`
+}
 
 /** Recorded on the host (failure.json in the shop directory), so every laptop sees it. */
 export interface ShopFailure {

@@ -68,5 +68,14 @@ describe('the demo on Local Docker, in Chromium', () => {
     } finally {
       await browser.close()
     }
+    // The shop's page links the same address, and offers no DNS check for it.
+    await app.page.keyboard.press('Escape')
+    const shopsPage = new ShopsPage(app.page)
+    await expect.poll(() => shopsPage.light(shop), poll).toBe('green')
+    await shopsPage.openDetail(shop)
+    const own = app.page.getByTestId('shop-domain')
+    await expect.poll(() => own.getAttribute('href'), poll).toBe(url)
+    expect(await own.innerText()).toBe(url)
+    expect(await app.page.getByTestId('shop-domain-check').count()).toBe(0)
   })
 })

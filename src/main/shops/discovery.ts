@@ -6,6 +6,7 @@ import type { ShopContainer, ShopFailure, ShopParamValue, ShopSummary } from '@s
 import type { ShopEngine } from '../engine/shop-engine'
 import { shopLight, shopReason } from '../engine/shop-status'
 import type { ShopDirectory } from '../engine/shop-store'
+import { routeOf } from './shop-routing'
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value.length > 0 ? value : null)
 
@@ -48,6 +49,7 @@ export function buildShop(hostId: string, dir: ShopDirectory, containers: ShopCo
     params: params(meta['params']),
     image: text(meta['image']),
     clonedFrom: text(meta['clonedFrom']),
+    ...routeOf(meta),
     failure,
     containers: sorted,
   }

@@ -160,5 +160,6 @@ function metadataOf(shop: ShopSummary): Record<string, unknown> {
     params: shop.params,
     image: shop.image,
     clonedFrom: shop.clonedFrom,
+    loopbackPort: shop.loopbackPort,
   }
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { ShopEngine } from '../engine/shop-engine'
 import type { ShopDirectory } from '../engine/shop-store'
 import type { RenderedShop } from '../templates/render'
+import { buildShop } from './discovery'
 import { isFreeOnLoopback, loopbackRouting, routedShop, routeOf, routingByHostKind, shopUrl, traefikRouting } from './shop-routing'
 
 const engineWith = (dirs: ShopDirectory[]): ShopEngine => ({ store: { list: async () => dirs } }) as unknown as ShopEngine
@@ -34,6 +35,11 @@ describe('how a shop is reached', () => {
   it('is https under its domain behind Traefik, http on its port on Local Docker', () => {
     expect(shopUrl('hansen.shops.example', {})).toBe('https://hansen.shops.example')
     expect(shopUrl('hansen.localhost', { loopbackPort: 8101 })).toBe('http://hansen.localhost:8101')
+  })
+
+  it('shows a Local Docker shop in the overview with its port, so its page links http://<name>.localhost:<port>', () => {
+    expect(buildShop('local', shop('hansen', { domain: 'hansen.localhost', loopbackPort: 8101 }), [])).toMatchObject({ loopbackPort: 8101 })
+    expect(buildShop('srv', shop('hansen', { domain: 'hansen.shops.example' }), [])).not.toHaveProperty('loopbackPort')
   })
 
   it('reads the port from a shop record, and nothing from a record that holds anything else', () => {

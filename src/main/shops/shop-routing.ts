@@ -30,10 +30,7 @@ export function routeOf(metadata: { loopbackPort?: unknown }): ShopRoute {
   return typeof port === 'number' && Number.isInteger(port) && port > 0 && port < 65536 ? { loopbackPort: port } : {}
 }
 
-/** The shop's address as a browser opens it. */
-export function shopUrl(domain: string, route: ShopRoute): string {
-  return route.loopbackPort ? `http://${domain}:${route.loopbackPort}` : `https://${domain}`
-}
+export { shopUrl } from '@shared/shops'
 
 const quoted = (value: string): Scalar => Object.assign(new Scalar(value), { type: Scalar.QUOTE_DOUBLE })
 
